@@ -1,0 +1,69 @@
+// foyer's own log lines: readable text by default, one JSON object per line with --log-format json.
+// Everything is redacted before it is written.
+import { Redactor } from "./redact.js";
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = "text" | "json";
+
+/** Where log lines go; injected so tests can capture them. */
+export interface LogSink {
+  write(line: string): void;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  sink: LogSink;
+  redactor: Redactor;
+  now: () => Date;
+}
+
+/** A levelled, redacting logger. */
+export class Logger {
+  constructor(readonly options: LoggerOptions) {}
+
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.log("debug", msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.log("info", msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.log("warn", msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.log("error", msg, fields);
+  }
+
+  /** True when lines at this level are written. */
+  enabled(level: LogLevel): boolean {
+    return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(this.options.level);
+  }
+
+  log(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
+    if (!this.enabled(level)) return;
+    const { format, sink, redactor, now } = this.options;
+    if (format === "json") {
+      const record = { time: now().toISOString(), level, source: "foyer", msg, ...fields };
+      sink.write(redactor.redact(JSON.stringify(record)) + "\n");
+      return;
+    }
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k}=${typeof v === "string" && !/\s/.test(v) ? v : JSON.stringify(v)}`)
+      .join(" ");
+    sink.write(redactor.redact(`foyer ${level.padEnd(5)} ${msg}${extra ? " " + extra : ""}`) + "\n");
+  }
+}
+
+/** A logger writing to stderr. */
+export function stderrLogger(level: LogLevel, format: LogFormat, redactor: Redactor): Logger {
+  return new Logger({ level, format, redactor, sink: { write: (l) => void process.stderr.write(l) }, now: () => new Date() });
+}
+
+/** A logger that keeps its lines in memory (tests, and plan output capture). */
+export function memoryLogger(level: LogLevel = "debug", redactor = new Redactor()): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger = new Logger({ level, format: "text", redactor, sink: { write: (l) => void lines.push(l) }, now: () => new Date(0) });
+  return Object.assign(logger, { lines });
+}

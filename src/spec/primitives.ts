@@ -1,0 +1,60 @@
+// Small reusable schema pieces: durations, modes, paths, user names.
+import { z } from "zod";
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** Parse "150ms", "10s", "2m", "1h" (a bare number means seconds); undefined when malformed. */
+export function parseDuration(value: string | number): number | undefined {
+  if (typeof value === "number") return value >= 0 && Number.isFinite(value) ? Math.round(value * 1000) : undefined;
+  const m = DURATION_RE.exec(value.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+}
+
+/** A duration written as "10s" / "500ms" / "2m" or a number of seconds; parsed to milliseconds. */
+export const Duration = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: "custom", message: `expected a duration like "10s", "500ms" or "2m", got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: 'Duration: "500ms", "10s", "2m", "1h", or a number of seconds' });
+
+/** A file mode: octal string "0640"/"640" or a number (decimal 416 = 0o640). */
+export const FileMode = z
+  .union([z.string().regex(/^0?[0-7]{3,4}$/, 'expected an octal mode like "0644"'), z.number().int().min(0).max(0o7777)])
+  .transform((v) => (typeof v === "number" ? v : parseInt(v, 8)))
+  .meta({ description: 'File mode, octal string like "0640"' });
+
+/** An absolute path with no `..` segments and no NUL. */
+export const AbsolutePath = z
+  .string()
+  .min(1)
+  .refine((p) => p.startsWith("/"), "must be an absolute path (start with /)")
+  .refine((p) => !p.split("/").includes(".."), "must not contain '..' segments")
+  .refine((p) => !p.includes("\0"), "must not contain NUL bytes");
+
+/** "name", "name:group", "1000" or "1000:1000". */
+export const UserSpec = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]*(:[A-Za-z0-9_][A-Za-z0-9_.@-]*)?$/, 'expected "user", "user:group", "uid" or "uid:gid"');
+
+/** A name usable as an environment variable. */
+export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
+
+/** host:port or just a port (host defaults to 127.0.0.1). */
+export const ListenAddress = z
+  .union([z.number().int().min(1).max(65535), z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$|^\d{1,5}$/, 'expected "host:port" or a port')])
+  .transform((v) => {
+    const s = String(v);
+    const i = s.lastIndexOf(":");
+    const host = i < 0 ? "127.0.0.1" : s.slice(0, i).replace(/^\[|\]$/g, "") || "127.0.0.1";
+    const port = Number(i < 0 ? s : s.slice(i + 1));
+    return { host, port };
+  })
+  .refine((a) => a.port >= 1 && a.port <= 65535, "port must be 1-65535");

@@ -1,0 +1,143 @@
+// The spec: the single source of truth for foyer's configuration types and for `foyer schema`.
+// Every object is strict, so a misspelt key is an error (with a did-you-mean) instead of being ignored.
+import { z } from "zod";
+import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, UserSpec } from "./primitives.js";
+
+const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
+
+/** Where one named secret comes from. `env` also honours the VAR_FILE convention. */
+export const SecretSourceSchema = z.union([
+  z.strictObject({ env: EnvName, optional: z.boolean().default(false) }),
+  z.strictObject({ file: AbsolutePath, optional: z.boolean().default(false) }),
+  z.strictObject({
+    k8s: AbsolutePath.meta({ description: "a mounted Kubernetes Secret directory (with ..data symlinks)" }),
+    key: z.string().min(1).optional(),
+    optional: z.boolean().default(false),
+  }),
+]);
+
+/** A generic file rendered from a Handlebars template or written verbatim. */
+export const FileSchema = z
+  .strictObject({
+    path: AbsolutePath,
+    template: z.string().optional().meta({ description: "inline Handlebars template (helpers: env, secret, default, required)" }),
+    templateFile: AbsolutePath.optional(),
+    content: z.string().optional().meta({ description: "verbatim content, not templated" }),
+    mode: FileMode.optional(),
+    owner: UserSpec.optional(),
+  })
+  .refine((f) => [f.template, f.templateFile, f.content].filter((x) => x !== undefined).length === 1, {
+    message: "give exactly one of template, templateFile, content",
+  });
+
+/** A config file's body: verbatim text, or structured data rendered in the section's format. */
+const ConfigFileBody = z.union([z.string(), z.record(z.string(), z.unknown())]);
+const ConfigFiles = z.record(z.string().regex(/^[A-Za-z0-9_.@-]+$/, "a file name, no directories"), ConfigFileBody);
+
+/** Product config files, in the same shape as the Posit Helm charts' `config:` values. */
+export const ConfigSchema = z.strictObject({
+  dir: AbsolutePath.optional().meta({ description: "where server/profiles/secret files go (product default, e.g. /etc/rstudio)" }),
+  server: ConfigFiles.optional().meta({ description: "ini files: key=value, maps are [sections], lists of maps repeat sections" }),
+  session: ConfigFiles.optional(),
+  serverDcf: ConfigFiles.optional().meta({ description: "DCF files: `Key: value` records" }),
+  profiles: ConfigFiles.optional().meta({ description: "Job Launcher profiles: [*], [@group], [user] sections" }),
+  secret: ConfigFiles.optional().meta({ description: "ini files written 0600 (may use {{secret 'name'}})" }),
+  sessionSecret: ConfigFiles.optional(),
+  gcfg: ConfigFiles.optional().meta({ description: "gcfg files (Connect, Package Manager): [Section] / [Section \"name\"]" }),
+  defaultMode: FileMode.optional(),
+  secretMode: FileMode.optional(),
+});
+
+/** A readiness probe: exactly one of tcp, http, exec, file. */
+export const ReadySchema = z
+  .strictObject({
+    tcp: ListenAddress.optional(),
+    http: z.url({ protocol: /^https?$/ }).optional(),
+    method: z.enum(["GET", "HEAD", "POST", "OPTIONS"]).default("GET"),
+    headers: z.record(z.string(), z.string()).default({}),
+    status: z
+      .string()
+      .regex(/^\d{3}(-\d{3})?$/, 'expected a status like "200" or a range "200-399"')
+      .default("200-399"),
+    userAgent: z.union([z.string(), z.literal(true)]).optional().meta({ description: "send a browser user-agent (true) or this one" }),
+    insecure: z.boolean().default(false).meta({ description: "https: accept self-signed certificates" }),
+    exec: z.array(z.string()).min(1).optional(),
+    file: AbsolutePath.optional(),
+    timeout: Duration.default(60_000).meta({ description: "how long the program may take to become ready" }),
+    interval: Duration.default(250),
+  })
+  .refine((r) => [r.tcp, r.http, r.exec, r.file].filter((x) => x !== undefined).length === 1, {
+    message: "give exactly one probe: tcp, http, exec or file",
+  });
+
+/** One supervised program. */
+export const ProgramSchema = z
+  .strictObject({
+    command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
+    shell: z.boolean().default(false).meta({ description: "run a string command with /bin/sh -c" }),
+    env: z.record(EnvName, z.string()).default({}),
+    unset: z.array(EnvName).default([]),
+    secrets: z.record(EnvName, SecretName).default({}).meta({ description: "ENV_VAR: secret-name, given to this program only" }),
+    cwd: AbsolutePath.optional(),
+    user: UserSpec.optional(),
+    umask: z.string().regex(/^0?[0-7]{3}$/, 'expected an octal umask like "022"').transform((v) => parseInt(v, 8)).optional(),
+    after: z.array(z.string()).default([]),
+    oneshot: z.boolean().default(false),
+    autostart: z.boolean().default(true),
+    ready: ReadySchema.optional(),
+    restart: z.enum(["never", "on-failure", "always"]).default("on-failure"),
+    backoff: z
+      .strictObject({ initial: Duration.default(1000), max: Duration.default(30_000), retries: z.number().int().min(0).default(5) })
+      .prefault({}),
+    critical: z.boolean().optional().meta({ description: "its exit or FATAL ends the container (default: true for the main program)" }),
+    stop: z
+      .strictObject({
+        signal: z.enum(["TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2", "WINCH"]).default("TERM"),
+        grace: Duration.default(10_000),
+      })
+      .prefault({}),
+  })
+  .refine((p) => p.shell || Array.isArray(p.command), {
+    message: "a string command needs `shell: true` (or give an argv list)",
+    path: ["command"],
+  });
+
+/** A hook directory; `*.sh` files are sourced, other executables run (docker-stacks semantics). */
+export const HookSchema = z.union([
+  AbsolutePath.transform((dir) => ({ dir, user: undefined, timeout: 300_000, onFailure: "abort" as const })),
+  z.strictObject({
+    dir: AbsolutePath,
+    user: UserSpec.optional(),
+    timeout: Duration.default(300_000),
+    onFailure: z.enum(["abort", "continue"]).default("abort"),
+  }),
+]);
+
+/** The whole spec. */
+export const SpecSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    profile: z.string().optional().meta({ description: "a preset: workbench, connect, package-manager, rstudio-session, jupyter-singleuser" }),
+    secrets: z.record(SecretName, SecretSourceSchema).default({}),
+    env: z.record(EnvName, z.string()).default({}).meta({ description: "environment added for every program and hook" }),
+    config: ConfigSchema.optional(),
+    files: z.array(FileSchema).default([]),
+    hooks: z.strictObject({ init: HookSchema.optional(), finish: HookSchema.optional() }).default({}),
+    programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
+    health: z.strictObject({ listen: ListenAddress }).optional(),
+    control: z.strictObject({ socket: AbsolutePath.default("/run/foyer/control.sock"), enabled: z.boolean().default(true) }).prefault({}),
+    shutdown: z.strictObject({ deadline: Duration.default(180_000) }).prefault({}),
+    log: z
+      .strictObject({ level: z.enum(["debug", "info", "warn", "error"]).default("info"), format: z.enum(["text", "json"]).default("text") })
+      .prefault({}),
+  })
+  .meta({ title: "foyer spec", description: "foyer: prepare a data-science container, then supervise it as PID 1" });
+
+export type Spec = z.infer<typeof SpecSchema>;
+export type SpecInput = z.input<typeof SpecSchema>;
+export type Program = z.infer<typeof ProgramSchema>;
+export type Ready = z.infer<typeof ReadySchema>;
+export type Hook = z.infer<typeof HookSchema>;
+export type FileEntry = z.infer<typeof FileSchema>;
+export type ConfigSection = z.infer<typeof ConfigSchema>;
+export type SecretSource = z.infer<typeof SecretSourceSchema>;
