@@ -1,0 +1,59 @@
+// YAML text → plain data, remembering where each value was written so errors can say line:column.
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from "yaml";
+import type { ConfigIssue } from "../errors.js";
+
+/** A parsed YAML source and a way to find a path's position in it. */
+export interface ParsedSource {
+  name: string;
+  data: unknown;
+  /** "file:line:col" for a path, or of its nearest existing parent; undefined if unknown */
+  locate(path: readonly PropertyKey[], at?: "key" | "value"): string | undefined;
+  issues: ConfigIssue[];
+}
+
+/** Parse YAML; syntax errors become issues with line:column (all of them, not just the first). */
+export function parseYamlSource(text: string, name: string): ParsedSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const where = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${name}:${line}:${col}`;
+  };
+  const issues: ConfigIssue[] = doc.errors.map((e) => ({
+    path: "(yaml)",
+    message: `YAML syntax: ${e.message.split("\n")[0]}`,
+    where: where(e.pos[0]),
+  }));
+  let data: unknown = undefined;
+  if (issues.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      issues.push({ path: "(yaml)", message: `YAML: ${(err as Error).message}` });
+    }
+  }
+  const locate = (path: readonly PropertyKey[], at: "key" | "value" = "value"): string | undefined => {
+    let node: unknown = doc.contents;
+    let found: Node | undefined = doc.contents ?? undefined;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+        if (!pair) break;
+        const keyNode = isScalar(pair.key) ? (pair.key as Node) : undefined;
+        const valueNode = pair.value as Node | null;
+        found = (at === "key" && key === path[path.length - 1] ? keyNode : (valueNode ?? keyNode)) ?? found;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === "number") {
+        node = node.items[key];
+        if (node) found = node as Node;
+        else break;
+      } else break;
+    }
+    const range = found?.range;
+    return range ? where(range[0]) : undefined;
+  };
+  if (issues.length === 0 && data !== null && data !== undefined && (typeof data !== "object" || Array.isArray(data))) {
+    issues.push({ path: "(spec)", message: "the spec must be a YAML mapping (key: value) at the top level", where: `${name}:1:1` });
+  }
+  return { name, data: data ?? {}, locate, issues };
+}
