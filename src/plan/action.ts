@@ -1,0 +1,110 @@
+// Plans are data: an Action is one idempotent step the executor can take, with the reason it is in
+// the plan. `foyer plan --json` prints exactly an array of these (content redacted).
+import { z } from "zod";
+
+const Path = z.string().min(1).meta({ description: "absolute path the action acts on" });
+const Reason = z.string().min(1).meta({ description: "why the action is in the plan (the spec place it comes from)" });
+const Mode = z.number().int().min(0).max(0o7777).meta({ description: "permission bits (a number; 420 = 0644)" });
+const Source = z.string().optional().meta({ description: "where in the spec the action comes from (issues point here)" });
+const Owner = z.string().min(1).meta({ description: '"user", "user:group", "uid" or "uid:gid"; absent = leave as is' });
+
+/** Write a whole file (atomically; not rewritten when bytes, mode and owner already match). */
+export const WriteFileSchema = z.strictObject({
+  kind: z.literal("write-file"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  content: z.string(),
+  mode: Mode,
+  owner: Owner.optional(),
+  secret: z.boolean().meta({ description: "the content holds secret values (redacted when printed)" }),
+  format: z.string().optional().meta({ description: "how the content was produced: ini, dcf, profiles, gcfg, template, content" }),
+});
+
+/** Make a directory (and its parents); set its mode and owner. */
+export const EnsureDirSchema = z.strictObject({
+  kind: z.literal("ensure-dir"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  mode: Mode,
+  owner: Owner.optional(),
+});
+
+/** Make `path` a symbolic link to `target` (replacing a file or a different link, never a directory). */
+export const SymlinkSchema = z.strictObject({
+  kind: z.literal("symlink"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  target: z.string().min(1),
+});
+
+/** Set the owner of an existing path (never following symlinks; `recursive` walks a tree). */
+export const ChownSchema = z.strictObject({
+  kind: z.literal("chown"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  owner: Owner,
+  recursive: z.boolean().default(false),
+});
+
+/** Set the mode of an existing path (symlinks are left alone). */
+export const ChmodSchema = z.strictObject({
+  kind: z.literal("chmod"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  mode: Mode,
+});
+
+/** Deep-merge `patch` into a JSON file (created if missing); rewritten only when the result differs. */
+export const MergeJsonSchema = z.strictObject({
+  kind: z.literal("merge-json"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  patch: z.record(z.string(), z.unknown()),
+  mode: Mode,
+  owner: Owner.optional(),
+  secret: z.boolean().default(false),
+});
+
+/** Run a command as a user in `path` (its working directory); skipped when `creates` exists. */
+export const RunCommandSchema = z.strictObject({
+  kind: z.literal("run-command-as-user"),
+  path: Path.meta({ description: "working directory" }),
+  reason: Reason,
+  source: Source,
+  argv: z.array(z.string()).min(1),
+  user: Owner,
+  env: z.record(z.string(), z.string()).default({}),
+  creates: z.string().optional().meta({ description: "skip the command when this path exists (idempotence)" }),
+});
+
+/** Any action, discriminated on `kind`. */
+export const ActionSchema = z.discriminatedUnion("kind", [
+  WriteFileSchema,
+  EnsureDirSchema,
+  SymlinkSchema,
+  ChownSchema,
+  ChmodSchema,
+  MergeJsonSchema,
+  RunCommandSchema,
+]);
+
+export type Action = z.infer<typeof ActionSchema>;
+export type ActionKind = Action["kind"];
+export type WriteFileAction = z.infer<typeof WriteFileSchema>;
+export type EnsureDirAction = z.infer<typeof EnsureDirSchema>;
+export type SymlinkAction = z.infer<typeof SymlinkSchema>;
+export type ChownAction = z.infer<typeof ChownSchema>;
+export type ChmodAction = z.infer<typeof ChmodSchema>;
+export type MergeJsonAction = z.infer<typeof MergeJsonSchema>;
+export type RunCommandAction = z.infer<typeof RunCommandSchema>;
+
+/** The mode as people write it: "0644". */
+export function octal(mode: number): string {
+  return mode.toString(8).padStart(4, "0");
+}

@@ -1,0 +1,132 @@
+// The executor: the only part of the plan engine with effects. It checks the whole plan first
+// (paths, modes, owners, conflicts with what is on disk) and writes nothing when anything is wrong;
+// then applies each action idempotently: unchanged paths are not touched (mtimes kept).
+import { join } from "node:path";
+import { ConfigError, FoyerError, type ConfigIssue } from "../errors.js";
+import type { Action, ChownAction, RunCommandAction } from "./action.js";
+import { atomicSymlink, atomicWriteFile } from "./atomic.js";
+import { compareAction, ownerChange, type Verdict } from "./compare.js";
+import { realFs, type FsOps } from "./fsops.js";
+import { observe, observePath } from "./observe.js";
+import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
+import { passwdLookup, setprivRunner, type CommandRunner } from "./system.js";
+import { validatePlan } from "./validate.js";
+
+/** The executor's effects; each defaults to the real system. */
+export interface ApplySys {
+  fs?: FsOps;
+  users?: UserLookup;
+  runner?: CommandRunner;
+  /** told about each action as it is applied (for logging) */
+  onAction?: (action: Action, verdict: Verdict) => void;
+}
+
+/** What apply did: the paths it changed and the ones it found already right. */
+export interface ApplyResult {
+  changed: string[];
+  unchanged: string[];
+}
+
+/** Apply a plan: check everything (ConfigError, exit 78, nothing written), then act idempotently. */
+export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): ApplyResult {
+  const fs = sys.fs ?? realFs;
+  const users = sys.users ?? passwdLookup("/");
+  const owners = preflight(actions, users, fs);
+  const result: ApplyResult = { changed: [], unchanged: [] };
+  for (const a of actions) {
+    const owner = ownerOf(a, owners);
+    const st = observePath(a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path, a.kind === "write-file" || a.kind === "merge-json", fs);
+    const v = compareAction(a, st, owner);
+    if (v.state === "conflict") throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${v.problem}`);
+    const changed = v.state !== "unchanged" && act(a, v, owner, { fs, users, runner: sys.runner ?? setprivRunner }) !== false;
+    sys.onAction?.(a, changed ? v : { ...v, state: "unchanged", changes: [] });
+    (changed ? result.changed : result.unchanged).push(a.path);
+  }
+  return result;
+}
+
+/** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
+function preflight(actions: readonly Action[], users: UserLookup, fs: FsOps): Map<string, OwnerIds> {
+  const issues: ConfigIssue[] = [...validatePlan(actions)];
+  const checked = checkOwners(actions, users);
+  issues.push(...checked.issues);
+  if (issues.length === 0) {
+    const seen = observe(actions, users, fs);
+    actions.forEach((a, i) => {
+      const st = seen.paths.get(a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path) ?? { type: "missing" as const };
+      const v = compareAction(a, st, ownerOf(a, checked.owners));
+      const madeEarlier = actions.slice(0, i).some((b) => b.path === a.path || a.path.startsWith(b.path + "/"));
+      if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: a.source ?? a.path, message: v.problem ?? "conflict" });
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return checked.owners;
+}
+
+function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {
+  const spec = a.kind === "run-command-as-user" ? a.user : "owner" in a ? a.owner : undefined;
+  return spec === undefined ? undefined : owners.get(spec);
+}
+
+type Ctx = { fs: FsOps; users: UserLookup; runner: CommandRunner };
+
+/** Carry out one action; false when it turned out there was nothing to do (a recursive chown). */
+function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): boolean | void {
+  const { fs } = ctx;
+  switch (a.kind) {
+    case "write-file":
+    case "merge-json":
+      return writeFile(a.path, v, a.mode, owner, fs);
+    case "ensure-dir":
+      if (v.state === "create") fs.mkdirSync(a.path, { recursive: true, mode: 0o755 });
+      if (owner) fs.lchownSync(a.path, owner.uid, owner.gid ?? -1);
+      return fs.chmodSync(a.path, a.mode); // explicit: mkdir's mode is filtered by the umask
+    case "symlink":
+      fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
+      return atomicSymlink(fs, a.path, a.target);
+    case "chown":
+      return chown(a, owner!, fs);
+    case "chmod":
+      return fs.chmodSync(a.path, a.mode);
+    case "run-command-as-user":
+      return runCommand(a, owner!, ctx);
+  }
+}
+
+/** New bytes: atomic replace. Same bytes, other mode/owner: fix them in place (mtime kept). */
+function writeFile(path: string, v: Verdict, mode: number, owner: OwnerIds | undefined, fs: FsOps): void {
+  if (v.state === "create" || v.changes.some((c) => c === "content" || c.startsWith("replace"))) {
+    fs.mkdirSync(parentOf(path), { recursive: true, mode: 0o755 });
+    return atomicWriteFile(fs, path, v.content ?? "", mode, owner);
+  }
+  if (owner && v.changes.some((c) => c.startsWith("owner"))) fs.lchownSync(path, owner.uid, owner.gid ?? -1);
+  if (v.changes.some((c) => c.startsWith("mode"))) fs.chmodSync(path, mode);
+}
+
+/** lchown only (a user-planted symlink must not redirect root's chown); recursive walks the tree. */
+function chown(a: ChownAction, owner: OwnerIds, fs: FsOps): boolean {
+  let changed = false;
+  const visit = (p: string): void => {
+    const st = fs.lstatSync(p);
+    if (ownerChange(st, owner).length) {
+      fs.lchownSync(p, owner.uid, owner.gid ?? -1);
+      changed = true;
+    }
+    if (a.recursive && st.isDirectory()) for (const n of fs.readdirSync(p)) visit(join(p, n));
+  };
+  visit(a.path);
+  return changed;
+}
+
+function runCommand(a: RunCommandAction, owner: OwnerIds, ctx: Ctx): void {
+  const entry = ctx.users.userById(owner.uid);
+  const r = ctx.runner.run({ argv: a.argv, uid: owner.uid, gid: owner.gid, user: entry?.name, home: entry?.home, cwd: a.path, env: a.env });
+  if (r.error || r.code !== 0) {
+    const how = r.error ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`);
+    throw new FoyerError(`${a.source ?? a.reason}: command ${JSON.stringify(a.argv[0])} as ${a.user} failed: ${how}`);
+  }
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}

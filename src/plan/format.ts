@@ -1,0 +1,109 @@
+// Printing a plan: one line per action with its reason (and, given the observed state, whether it
+// would change anything), a short preview or diff for writes, and the `--json` form. Secret values
+// never appear: every string passes through the Redactor.
+import type { Redactor } from "../log/index.js";
+import { octal, type Action } from "./action.js";
+import { compareAction, type Verdict } from "./compare.js";
+import { lineDiff, splitLines } from "./diff.js";
+import type { Observed } from "./observe.js";
+
+const PREVIEW_LINES = 4;
+const MARK = { create: "+", update: "~", unchanged: "=", run: "!", conflict: "✖" } as const;
+
+/** Human-readable plan; with `observed`, each action says create/update/unchanged and diffs writes. */
+export function formatPlan(actions: readonly Action[], redactor: Redactor, observed?: Observed): string {
+  const out: string[] = [];
+  const counts = new Map<string, number>();
+  for (const a of actions) {
+    const v = observed ? compareAction(a, observed.paths.get(pathOf(a)) ?? { type: "missing" }, ownerIds(a, observed)) : undefined;
+    const state = v?.state ?? "planned";
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+    out.push(`${v ? MARK[v.state] : "•"} ${a.kind} ${a.path}: ${summary(a, v, observed)}`);
+    out.push(`    why: ${a.reason}`);
+    for (const line of detail(a, v, observed)) out.push(`    ${line}`);
+  }
+  const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
+  out.push(`${actions.length} action${actions.length === 1 ? "" : "s"}${tally ? ` (${tally})` : ""}`);
+  return redactor.redact(out.join("\n")) + "\n";
+}
+
+/** `foyer plan --json`: exactly the actions array, with every secret value replaced by <secret:NAME>. */
+export function planJson(actions: readonly Action[], redactor: Redactor): string {
+  return JSON.stringify(redactDeep(actions, redactor), null, 2) + "\n";
+}
+
+/** A copy of any JSON value with every string redacted (before serialising, so escaping cannot hide a value). */
+export function redactDeep<T>(value: T, redactor: Redactor): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redactor.redact(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactor.redact(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+function pathOf(a: Action): string {
+  return a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
+}
+
+function ownerIds(a: Action, observed: Observed) {
+  const spec = a.kind === "run-command-as-user" ? a.user : "owner" in a ? a.owner : undefined;
+  return spec === undefined ? undefined : observed.owners.get(spec);
+}
+
+function summary(a: Action, v: Verdict | undefined, observed: Observed | undefined): string {
+  if (v?.state === "conflict") return `cannot apply: ${v.problem}`;
+  const head = v ? v.state : "";
+  const parts: string[] = [];
+  if (a.kind === "write-file" || a.kind === "merge-json") {
+    const before = observed?.paths.get(a.path);
+    const text = v?.content ?? (a.kind === "write-file" ? a.content : undefined);
+    if (text !== undefined && v?.state === "update" && before?.type === "file" && before.content && v.changes.includes("content")) {
+      const d = lineDiff(before.content.toString("utf8"), text);
+      parts.push(`+${d.added.length} -${d.removed.length} lines`);
+    } else if (text !== undefined && v?.state !== "unchanged") parts.push(`${splitLines(text).length} lines`);
+    parts.push(...(v ? v.changes.filter((c) => c !== "content" && !(v.state === "create" && c.startsWith("mode"))) : []));
+    if (!v || v.state === "create") parts.push(`mode ${octal(a.mode)}`);
+    if (a.owner && (!v || v.state === "create")) parts.push(`owner ${a.owner}`);
+    if (a.secret) parts.push("secret");
+  } else if (a.kind === "run-command-as-user") {
+    parts.push(`as ${a.user}: ${a.argv.join(" ")}`, ...(a.creates ? [`unless ${a.creates} exists`] : []));
+  } else {
+    parts.push(...(v?.changes.length ? v.changes : staticDetails(a)));
+  }
+  return [head, parts.join(", ")].filter(Boolean).join(head && parts.length ? ": " : "");
+}
+
+function staticDetails(a: Action): string[] {
+  switch (a.kind) {
+    case "ensure-dir":
+      return [`mode ${octal(a.mode)}`, ...(a.owner ? [`owner ${a.owner}`] : [])];
+    case "symlink":
+      return [`→ ${a.target}`];
+    case "chown":
+      return [`owner ${a.owner}${a.recursive ? " (recursive)" : ""}`];
+    case "chmod":
+      return [`mode ${octal(a.mode)}`];
+    default:
+      return [];
+  }
+}
+
+/** Preview lines for writes: the changed lines when the old file is known, else the first lines. */
+function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined): string[] {
+  if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
+  if (v?.state === "unchanged" || v?.state === "conflict") return [];
+  const text = v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch));
+  const before = observed?.paths.get(a.path);
+  if (v?.state === "update" && before?.type === "file" && before.content) {
+    const d = lineDiff(before.content.toString("utf8"), text);
+    const lines = [...d.removed.map((l) => `- ${l}`), ...d.added.map((l) => `+ ${l}`)];
+    return clip(lines);
+  }
+  return clip(splitLines(text).map((l) => `| ${l}`));
+}
+
+function clip(lines: string[]): string[] {
+  return lines.length > PREVIEW_LINES ? [...lines.slice(0, PREVIEW_LINES), `… ${lines.length - PREVIEW_LINES} more`] : lines;
+}

@@ -1,0 +1,55 @@
+// The init planner: a pure function from (spec, secrets, env, template files read by the caller)
+// to the ordered Actions `foyer init` would take, plus every issue found. It never touches the disk,
+// the environment or the clock; the CLI gathers those inputs first (see gatherTemplateFiles).
+import type { ConfigIssue } from "../errors.js";
+import { createTemplateEngine } from "../render/index.js";
+import type { Spec } from "../spec/schema.js";
+import type { Action } from "./action.js";
+import { planConfig } from "./planner-config.js";
+import { planFiles } from "./planner-files.js";
+import { validatePlan } from "./validate.js";
+
+/** Contents of `files[].templateFile`, read by the caller: the text, or why it could not be read. */
+export type TemplateFileRead = { ok: true; content: string } | { ok: false; error: string };
+
+/** Everything planInit needs, all observed before planning. */
+export interface PlanInput {
+  spec: Spec;
+  /** resolved secret values by name (optional secrets that were not found are absent) */
+  secrets: ReadonlyMap<string, string>;
+  /** the process environment; spec.env is laid over it for templates (programs see the same) */
+  env: Readonly<Record<string, string | undefined>>;
+  /** product defaults (the product's config dir when the spec sets none: /etc/rstudio if unknown) */
+  product?: { configDir?: string };
+  /** `files[].templateFile` contents keyed by path; a path missing here is an issue */
+  templateFiles?: ReadonlyMap<string, TemplateFileRead>;
+}
+
+/** The plan: ordered actions and every issue (the CLI must not apply a plan with issues). */
+export interface PlanResult {
+  actions: Action[];
+  issues: ConfigIssue[];
+}
+
+/** The config dir used when neither the spec nor the product says. */
+export const DEFAULT_CONFIG_DIR = "/etc/rstudio";
+
+/** Plan `foyer init`: config files, then `files:` entries, then a check of the whole plan. */
+export function planInit(input: PlanInput): PlanResult {
+  const { spec } = input;
+  const engine = createTemplateEngine({
+    env: { ...input.env, ...spec.env },
+    secrets: input.secrets,
+    declaredSecrets: new Set(Object.keys(spec.secrets)),
+  });
+  const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
+  const config = planConfig(spec.config, configDir, engine);
+  const files = planFiles(spec.files, engine, input.templateFiles ?? new Map());
+  const actions = [...config.actions, ...files.actions];
+  return { actions, issues: [...config.issues, ...files.issues, ...validatePlan(actions)] };
+}
+
+/** The template files the planner will need, so the CLI can read them before planning. */
+export function templateFilePaths(spec: Spec): string[] {
+  return [...new Set(spec.files.flatMap((f) => (f.templateFile ? [f.templateFile] : [])))];
+}
