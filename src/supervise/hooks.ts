@@ -1,0 +1,139 @@
+// Hook directories with docker-stacks semantics: files run in name order; `*.sh` files are
+// sourced by /bin/sh so their exports reach later hooks and the programs; other executables are
+// run; anything else is skipped with a log line. A failing hook aborts (with its output in the
+// error) or is logged and skipped, per `onFailure`.
+import { readdir, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Spawner } from "../pid1/types.js";
+import type { Logger } from "../log/index.js";
+import type { Hook } from "../spec/schema.js";
+import { FoyerError } from "../errors.js";
+import { LineSplitter } from "./lines.js";
+import type { OutputMux } from "./output.js";
+import { envAfterSourcing, parseEnvZ } from "./env.js";
+import { seconds } from "./program.js";
+
+/** A hook failed and the policy is abort: the message carries the hook's output (redacted). */
+export class HookError extends FoyerError {}
+
+/** What running a hook directory needs. */
+export interface HookRunOptions {
+  phase: "init" | "finish";
+  hook: Hook;
+  env: Record<string, string>;
+  spawner: Spawner;
+  logger: Logger;
+  output: OutputMux;
+}
+
+const OUTPUT_TAIL = 4000;
+
+/** Run every hook in the directory; returns the env after them (sourced exports included). */
+export async function runHookDir(opts: HookRunOptions): Promise<Record<string, string>> {
+  const { hook, phase, logger } = opts;
+  const entries = await listHooks(hook.dir);
+  if (entries === undefined) {
+    logger.debug(`${phase} hooks: ${hook.dir} does not exist; nothing to run`);
+    return opts.env;
+  }
+  let env = opts.env;
+  for (const name of entries) {
+    const path = join(hook.dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    const sourced = name.endsWith(".sh");
+    if (!sourced && (info.mode & 0o111) === 0) {
+      logger.info(`${phase} hook ${name}: not executable and not *.sh; skipped`, { hook: path });
+      continue;
+    }
+    logger.info(`${phase} hook ${name}: ${sourced ? "sourcing" : "running"}`, { hook: path });
+    const result = await runOne(path, name, sourced, env, opts);
+    if (result.ok) {
+      if (result.env) env = envAfterSourcing(env, result.env, hook.user !== undefined);
+      continue;
+    }
+    const output = logger.options.redactor.redact(result.output.slice(-OUTPUT_TAIL)).trimEnd();
+    const message = `${phase} hook ${path} ${result.why}${output ? `; its output:\n${indent(output)}` : " (no output)"}`;
+    if (hook.onFailure === "abort") throw new HookError(message, result.exitCode);
+    logger.warn(`${message}\ncontinuing (onFailure: continue)`, { hook: path });
+  }
+  return env;
+}
+
+/** Hook file names in byte order, or undefined when the directory does not exist. */
+async function listHooks(dir: string): Promise<string[] | undefined> {
+  try {
+    return (await readdir(dir)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new FoyerError(`cannot read hook directory ${dir}: ${(err as Error).message}`);
+  }
+}
+
+interface HookResult {
+  ok: boolean;
+  why: string;
+  exitCode: number;
+  output: string;
+  env?: Record<string, string>;
+}
+
+async function runOne(path: string, name: string, sourced: boolean, env: Record<string, string>, opts: HookRunOptions): Promise<HookResult> {
+  const marker = `__FOYER_ENV_${randomBytes(8).toString("hex")}__`;
+  // `.` runs the file in this shell, so its exports survive; `env -0` then prints them after a
+  // marker line that the hook's own output cannot contain by accident
+  const argv = sourced ? ["/bin/sh", "-c", `. "$1" || exit $?; printf '\\n%s\\n' "$2"; exec env -0`, "sh", path, marker] : [path];
+  const proc = opts.spawner.spawn({ argv, env, user: opts.hook.user, stdio: "pipe", group: "session" });
+  const label = `${opts.phase}:${name}`;
+  const captured: Buffer[] = [];
+  let tail = "";
+  const keep = (text: string): void => void (tail = (tail + text).slice(-OUTPUT_TAIL * 2));
+  const stderrDone = forwardLines(proc.stderr, (lines) => {
+    opts.output.write(label, "stderr", lines);
+    keep(lines.map((l) => l.toString("utf8") + "\n").join(""));
+  });
+  const stdoutDone = collect(proc.stdout, captured);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.killGroup("SIGKILL");
+  }, opts.hook.timeout);
+  const status = await proc.exited;
+  clearTimeout(timer);
+  await Promise.race([Promise.all([stderrDone, stdoutDone]), new Promise((r) => setTimeout(r, 300))]);
+  const stdout = Buffer.concat(captured).toString("utf8");
+  const at = sourced ? stdout.lastIndexOf(`\n${marker}\n`) : -1;
+  const shown = at >= 0 ? stdout.slice(0, at) : stdout;
+  if (shown) opts.output.write(label, "stdout", new LineSplitter().push(Buffer.from(shown.endsWith("\n") ? shown : shown + "\n")));
+  const output = shown + (shown && !shown.endsWith("\n") ? "\n" : "") + tail;
+  if (timedOut) return { ok: false, why: `timed out after ${seconds(opts.hook.timeout)}`, exitCode: 124, output };
+  if (status.spawnError) return { ok: false, why: `could not start: ${status.spawnError}`, exitCode: status.exitCode, output };
+  if (status.exitCode !== 0) return { ok: false, why: `failed (exit ${status.exitCode})`, exitCode: status.exitCode, output };
+  if (!sourced) return { ok: true, why: "", exitCode: 0, output };
+  if (at < 0) {
+    opts.logger.warn(`${opts.phase} hook ${name} exited while being sourced; its exports are ignored`, { hook: path });
+    return { ok: true, why: "", exitCode: 0, output };
+  }
+  return { ok: true, why: "", exitCode: 0, output, env: parseEnvZ(stdout.slice(at + marker.length + 2)) };
+}
+
+function forwardLines(stream: NodeJS.ReadableStream | null, each: (lines: Buffer[]) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
+  const splitter = new LineSplitter();
+  stream.on("data", (chunk: Buffer) => each(splitter.push(chunk)));
+  return new Promise((resolve) => stream.once("end", () => (each(splitter.flush()), resolve())));
+}
+
+function collect(stream: NodeJS.ReadableStream | null, into: Buffer[]): Promise<void> {
+  if (!stream) return Promise.resolve();
+  stream.on("data", (chunk: Buffer) => into.push(chunk));
+  return new Promise((resolve) => stream.once("end", () => resolve()));
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");
+}

@@ -1,0 +1,102 @@
+// Program output → foyer's stdout/stderr, one whole line per record, prefixed with the program's
+// name (`rserver | line`) or as one JSON object per line. Every write holds only whole lines, so
+// lines of different programs never mix mid-line. The last lines of each program are kept for
+// the status page.
+import type { Readable } from "node:stream";
+import { isUtf8 } from "node:buffer";
+import { LineSplitter } from "./lines.js";
+import type { Redactor } from "../log/index.js";
+
+/** Where formatted lines go (foyer's own stdout and stderr). */
+export interface OutputSinks {
+  stdout: { write(data: Buffer): unknown };
+  stderr: { write(data: Buffer): unknown };
+}
+
+/** One kept line, for the status page. */
+export interface KeptLine {
+  time: number;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+/** Options of the multiplexer. */
+export interface OutputOptions {
+  format: "text" | "json";
+  sinks: OutputSinks;
+  now: () => number;
+  /** masks secret values in lines (a program printing its own secret must not leak it into logs) */
+  redactor?: Redactor;
+  /** lines kept per program */
+  keep?: number;
+}
+
+const KEPT_TEXT_MAX = 2000;
+
+/** Prefixes, formats and writes program output; remembers the last lines of each program. */
+export class OutputMux {
+  private readonly kept = new Map<string, KeptLine[]>();
+  private width = 0;
+
+  constructor(private readonly options: OutputOptions) {}
+
+  /** Align prefixes to the longest name (like docker compose). */
+  registerName(name: string): void {
+    this.width = Math.max(this.width, name.length);
+  }
+
+  /** Forward one stream of a program; resolves when the stream ended and its last line was written. */
+  attach(program: string, stream: "stdout" | "stderr", readable: Readable): Promise<void> {
+    const splitter = new LineSplitter();
+    return new Promise((resolve) => {
+      readable.on("data", (chunk: Buffer) => this.write(program, stream, splitter.push(chunk)));
+      const finish = (): void => {
+        this.write(program, stream, splitter.flush());
+        resolve();
+      };
+      readable.once("end", finish);
+      readable.once("error", finish);
+    });
+  }
+
+  /** Write complete lines of one program as a single write. */
+  write(program: string, stream: "stdout" | "stderr", lines: Buffer[]): void {
+    if (lines.length === 0) return;
+    const now = this.options.now();
+    const parts = lines.map((line) => this.format(program, stream, line, now));
+    const sink = stream === "stdout" ? this.options.sinks.stdout : this.options.sinks.stderr;
+    sink.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    this.keep(program, stream, lines, now);
+  }
+
+  /** The last kept lines of a program, oldest first. */
+  lastLines(program: string): KeptLine[] {
+    return this.kept.get(program) ?? [];
+  }
+
+  private format(program: string, stream: "stdout" | "stderr", line: Buffer, now: number): Buffer {
+    const redactor = this.options.redactor;
+    if (this.options.format === "json") {
+      const utf8 = isUtf8(line);
+      const text = utf8 ? { line: redactor ? redactor.redact(line.toString("utf8")) : line.toString("utf8") } : { lineBase64: line.toString("base64") };
+      return Buffer.from(JSON.stringify({ time: new Date(now).toISOString(), program, stream, ...text }) + "\n");
+    }
+    const prefix = Buffer.from(`${program.padEnd(this.width)} | `);
+    const body = redactor && isUtf8(line) ? Buffer.from(redactor.redact(line.toString("utf8"))) : line;
+    return Buffer.concat([prefix, body, NL]);
+  }
+
+  private keep(program: string, stream: "stdout" | "stderr", lines: Buffer[], time: number): void {
+    const max = this.options.keep ?? 50;
+    if (max <= 0) return;
+    let list = this.kept.get(program);
+    if (!list) this.kept.set(program, (list = []));
+    for (const line of lines.slice(-max)) {
+      const raw = line.subarray(0, KEPT_TEXT_MAX).toString("utf8");
+      list.push({ time, stream, text: this.options.redactor ? this.options.redactor.redact(raw) : raw });
+    }
+    if (list.length > max) list.splice(0, list.length - max);
+  }
+}
+
+const NL = Buffer.from("\n");

@@ -1,0 +1,257 @@
+// One supervised program: feeds events to the state machine (states.ts) and carries out its
+// effects — spawn, probe, stop signal and grace, KILL of the process group, backoff timers.
+import type { ExitStatus, SpawnedProcess, Spawner } from "../pid1/types.js";
+import type { Logger } from "../log/index.js";
+import type { Ready } from "../spec/schema.js";
+import { ACTIVE_STATES, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
+import { probeAttempt, waitReady } from "./probes.js";
+import type { OutputMux } from "./output.js";
+
+/** Everything the runner needs to know about one program. */
+export interface ProgramDef {
+  name: string;
+  argv: string[];
+  cwd?: string;
+  user?: string;
+  umask?: number;
+  stdio: "pipe" | "inherit";
+  group: "session" | "foreground";
+  oneshot: boolean;
+  autostart: boolean;
+  critical: boolean;
+  after: string[];
+  ready?: Ready;
+  restart: MachinePolicy["restart"];
+  backoff: { initial: number; max: number; retries: number };
+  stop: { signal: string; grace: number };
+}
+
+/** The runner's collaborators. */
+export interface RunnerDeps {
+  spawner: Spawner;
+  output: OutputMux;
+  logger: Logger;
+  now: () => number;
+  /** the program's environment, computed at each spawn (hook exports may have changed it) */
+  env: () => Record<string, string>;
+  /** called after every state change */
+  changed: (runner: ProgramRunner, from: MachineState["name"]) => void;
+}
+
+/** A point-in-time view of a program, for status, metrics and the control socket. */
+export interface ProgramSnapshot {
+  name: string;
+  state: MachineState["name"];
+  pid: number | null;
+  restarts: number;
+  critical: boolean;
+  oneshot: boolean;
+  ready: boolean;
+  startedAt: number | null;
+  readyAt: number | null;
+  lastExit: { code: number | null; signal: string | null; exitCode: number; at: number; spawnError?: string } | null;
+}
+
+/** Drives one program through its states. */
+export class ProgramRunner {
+  state: MachineState = { name: "STOPPED", failures: 0 };
+  restarts = 0;
+  lastExit: ProgramSnapshot["lastExit"] = null;
+  private proc: SpawnedProcess | undefined;
+  private runs = 0;
+  private generation = 0;
+  private startedAt: number | null = null;
+  private readyAt: number | null = null;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private probeAbort: AbortController | undefined;
+  private readonly policy: MachinePolicy;
+
+  constructor(
+    readonly def: ProgramDef,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.policy = { oneshot: def.oneshot, restart: def.restart, retries: def.backoff.retries };
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  /** True while there is a process or a retry timer to stop. */
+  get active(): boolean {
+    return ACTIVE_STATES.includes(this.state.name);
+  }
+
+  /** Start it, unless it is already on its way. Returns false when it was not startable. */
+  start(): boolean {
+    if (!STARTABLE_STATES.includes(this.state.name)) return false;
+    this.dispatch({ type: "start" });
+    return true;
+  }
+
+  /** Stop it (stop signal, grace, then KILL); resolves once it is no longer active. */
+  stop(): Promise<void> {
+    if (this.state.name === "STARTING" || this.state.name === "RUNNING" || this.state.name === "BACKOFF") this.dispatch({ type: "stop" });
+    return this.until(() => !this.active);
+  }
+
+  /** KILL the process group now (the shutdown deadline has passed). */
+  killNow(): void {
+    if (this.state.name === "BACKOFF") this.dispatch({ type: "stop" });
+    this.proc?.killGroup("SIGKILL");
+  }
+
+  /** Send a signal to the program's process group (signal forwarding). */
+  signal(signal: string): boolean {
+    return this.proc?.killGroup(sigName(signal)) ?? false;
+  }
+
+  /** Resolves true once ready (RUNNING, or SUCCEEDED for a oneshot), false if it ended first. */
+  settled(): Promise<boolean> {
+    return this.until(() => READY_STATES.includes(this.state.name) || (!this.active && this.runs > 0)).then(() =>
+      READY_STATES.includes(this.state.name),
+    );
+  }
+
+  /** A point-in-time view. */
+  snapshot(): ProgramSnapshot {
+    return {
+      name: this.name,
+      state: this.state.name,
+      pid: this.proc?.pid ?? null,
+      restarts: this.restarts,
+      critical: this.def.critical,
+      oneshot: this.def.oneshot,
+      ready: READY_STATES.includes(this.state.name),
+      startedAt: this.proc ? this.startedAt : null,
+      readyAt: this.state.name === "RUNNING" ? this.readyAt : null,
+      lastExit: this.lastExit,
+    };
+  }
+
+  private readonly waiters: Array<() => boolean> = [];
+
+  private until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(() => (done() ? (resolve(), true) : false)));
+  }
+
+  private dispatch(event: MachineEvent): void {
+    const from = this.state.name;
+    const next = transition(this.name, this.state, event, this.policy);
+    this.state = next.state;
+    for (const effect of next.effects) this.perform(effect);
+    if (from !== this.state.name) {
+      this.deps.logger.debug(`${this.name}: ${from} -> ${this.state.name}`, { program: this.name, event: event.type });
+      this.deps.changed(this, from);
+    }
+    for (let i = this.waiters.length - 1; i >= 0; i--) if (this.waiters[i]!()) this.waiters.splice(i, 1);
+  }
+
+  private perform(effect: Effect): void {
+    switch (effect) {
+      case "spawn":
+        return this.spawn();
+      case "signal-stop":
+        this.proc?.killGroup(sigName(this.def.stop.signal));
+        this.graceTimer = setTimeout(() => this.dispatch({ type: "stop-timeout" }), this.def.stop.grace);
+        return;
+      case "kill":
+        if (this.state.name === "STOPPING")
+          this.deps.logger.warn(`${this.name} did not stop within ${seconds(this.def.stop.grace)} of SIG${this.def.stop.signal}; sending SIGKILL to its process group`, { program: this.name });
+        this.proc?.killGroup("SIGKILL");
+        return;
+      case "schedule-retry": {
+        const delay = backoffDelay(this.state.failures, this.def.backoff.initial, this.def.backoff.max);
+        this.deps.logger.warn(`${this.name} ${this.describeExit()}; retry ${this.state.failures}/${this.def.backoff.retries} in ${seconds(delay)}`, { program: this.name });
+        this.retryTimer = setTimeout(() => this.dispatch({ type: "retry" }), delay);
+        return;
+      }
+      case "cancel-retry":
+        clearTimeout(this.retryTimer);
+        return;
+      case "announce-ready":
+        this.readyAt = this.deps.now();
+        if (!this.def.oneshot) this.deps.logger.info(`${this.name} is ready`, { program: this.name, pid: this.proc?.pid });
+        return;
+      case "announce-end":
+        return this.announceEnd();
+    }
+  }
+
+  private announceEnd(): void {
+    const { name } = this;
+    const s = this.state.name;
+    if (s === "FATAL") this.deps.logger.error(`${name} ${this.describeExit()}; giving up (FATAL) after ${this.state.failures} failed start(s)`, { program: name });
+    else if (s === "FAILED") this.deps.logger.error(`oneshot ${name} failed: ${this.describeExit()}`, { program: name });
+    else if (s === "SUCCEEDED") this.deps.logger.info(`oneshot ${name} succeeded`, { program: name });
+    else if (s === "EXITED") this.deps.logger.info(`${name} ${this.describeExit()}; not restarted (restart: ${this.def.restart})`, { program: name });
+    else this.deps.logger.info(`${name} stopped (${this.describeExit()})`, { program: name });
+  }
+
+  private spawn(): void {
+    const gen = ++this.generation;
+    if (this.runs++ > 0) this.restarts++;
+    const d = this.def;
+    const proc = this.deps.spawner.spawn({ argv: d.argv, env: this.deps.env(), cwd: d.cwd, user: d.user, umask: d.umask, stdio: d.stdio, group: d.group });
+    this.proc = proc;
+    this.startedAt = this.deps.now();
+    this.readyAt = null;
+    this.deps.logger.info(`started ${d.name}`, { program: d.name, pid: proc.pid });
+    const streams: Promise<void>[] = [];
+    if (proc.stdout) streams.push(this.deps.output.attach(d.name, "stdout", proc.stdout));
+    if (proc.stderr) streams.push(this.deps.output.attach(d.name, "stderr", proc.stderr));
+    void proc.exited.then(async (status) => {
+      // let the pipes drain so the program's last lines come before foyer's "exited" line
+      // (bounded: a daemonised grandchild may hold them open)
+      await Promise.race([Promise.all(streams), new Promise((r) => setTimeout(r, 300))]);
+      this.exited(gen, status);
+    });
+    if (d.oneshot) return;
+    if (d.ready) void this.probe(gen, d.ready, proc.pid);
+    else this.dispatch({ type: "ready" });
+  }
+
+  private async probe(gen: number, ready: Ready, pid: number): Promise<void> {
+    const abort = (this.probeAbort = new AbortController());
+    const ctx = { spawner: this.deps.spawner, env: this.deps.env(), user: this.def.user, cwd: this.def.cwd };
+    const result = await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.now);
+    if (gen !== this.generation || this.state.name !== "STARTING") return;
+    if (result === "ready") this.dispatch({ type: "ready" });
+    else if (result === "timeout") {
+      this.deps.logger.error(`${this.name} (pid ${pid}) was not ready within ${seconds(ready.timeout)}; killing it`, { program: this.name });
+      this.dispatch({ type: "start-timeout" });
+    }
+  }
+
+  private exited(gen: number, status: ExitStatus): void {
+    if (gen !== this.generation) return;
+    clearTimeout(this.graceTimer);
+    this.probeAbort?.abort();
+    this.proc = undefined;
+    const now = this.deps.now();
+    this.lastExit = { code: status.code, signal: status.signal, exitCode: status.exitCode, at: now, ...(status.spawnError ? { spawnError: status.spawnError } : {}) };
+    const stable = this.readyAt !== null && now - this.readyAt >= Math.max(this.def.backoff.max, 1000);
+    this.dispatch({ type: "exit", ok: status.code === 0, stable });
+  }
+
+  /** "exited with code 3" / "was killed by SIGKILL" / "could not start: ..." */
+  describeExit(): string {
+    const e = this.lastExit;
+    if (!e) return "never ran";
+    if (e.spawnError) return `could not start: ${e.spawnError} (exit ${e.exitCode})`;
+    if (e.signal) return `was killed by ${e.signal.startsWith("SIG") ? e.signal : "SIG" + e.signal} (exit ${e.exitCode})`;
+    return `exited with code ${e.code}`;
+  }
+}
+
+/** "TERM" or "SIGTERM" → "SIGTERM" (the form process.kill and the spawner accept). */
+export function sigName(signal: string): string {
+  return signal.startsWith("SIG") ? signal : `SIG${signal}`;
+}
+
+/** "1.5s" */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}

@@ -1,0 +1,149 @@
+// runSupervisor: the supervise phase of `foyer run`, from a validated spec to the container's exit
+// code. init hooks → programs in dependency order → wait → ordered shutdown → finish hooks.
+import type { Server } from "node:net";
+import type { Server as HttpServer } from "node:http";
+import type { Spec, Program } from "../spec/schema.js";
+import type { Spawner } from "../pid1/types.js";
+import type { Logger } from "../log/index.js";
+import { configError } from "../errors.js";
+import { checkProgramSecrets, programEnv, sharedEnv, type SupervisorSecrets } from "./env.js";
+import { OutputMux, type OutputSinks } from "./output.js";
+import type { ProgramDef } from "./program.js";
+import { Supervisor } from "./supervisor.js";
+import { runHookDir } from "./hooks.js";
+import { isReady, type StatusReport } from "./status.js";
+import { startHealthServer } from "./health.js";
+import { startControlServer, type ControlHandler } from "./control.js";
+
+/** Delivers the signals foyer receives (the pid1 signal router); returns an unsubscribe function. */
+export interface SignalSource {
+  subscribe(listener: (signal: string) => void): () => void;
+}
+
+/** Everything the supervise phase needs; the CLI composes it. */
+export interface RunSupervisorOptions {
+  spec: Spec;
+  /** the program from `foyer run -- CMD`: critical, never restarted, foyer's terminal and signals */
+  main?: { argv: string[] };
+  spawner: Spawner;
+  logger: Logger;
+  /** foyer's own environment (the programs inherit it, minus secret sources) */
+  baseEnv: Record<string, string>;
+  secrets: SupervisorSecrets;
+  signals: SignalSource;
+  /** default: spec.log.format */
+  logFormat?: "text" | "json";
+  /** default: foyer's stdout/stderr */
+  sinks?: OutputSinks;
+  now?: () => number;
+}
+
+/** The name the `-- CMD` program gets. */
+export const MAIN_PROGRAM = "main";
+
+/** Supervise the spec's programs (and the main program) until the container should end; returns its exit code. */
+export async function runSupervisor(opts: RunSupervisorOptions): Promise<number> {
+  const { spec, logger, secrets } = opts;
+  const now = opts.now ?? Date.now;
+  const programs = Object.entries(spec.programs).map(([name, p]) => programDef(name, p));
+  if (opts.main) {
+    if (spec.programs[MAIN_PROGRAM]) throw configError(`programs.${MAIN_PROGRAM}`, `'${MAIN_PROGRAM}' is the name of the program given after --; rename this program`);
+    programs.push(mainDef(opts.main.argv, programs, spec));
+  }
+  checkProgramSecrets(spec.programs, secrets);
+  const sinks = opts.sinks ?? { stdout: process.stdout, stderr: process.stderr };
+  const output = new OutputMux({ format: opts.logFormat ?? spec.log.format, sinks, now, redactor: logger.options.redactor });
+  let shared = sharedEnv(opts.baseEnv, spec.env, secrets);
+  const specFor = (name: string): Pick<Program, "env" | "unset" | "secrets"> => spec.programs[name] ?? { env: {}, unset: [], secrets: {} };
+  const envFor = (name: string): Record<string, string> => programEnv({ shared, name, ...specFor(name) }, secrets);
+  // throws ConfigError (unknown `after`, cycles) before anything starts
+  const sup = new Supervisor({ programs, deps: { spawner: opts.spawner, output, logger, now }, envFor, deadline: spec.shutdown.deadline, ...(opts.main ? { mainName: MAIN_PROGRAM } : {}) });
+  const report = (): StatusReport => {
+    const list = sup.snapshot().map((p) => ({ ...p, lines: output.lastLines(p.name) }));
+    return { phase: sup.phase, now: now(), startedAt: sup.startedAt, ready: isReady(list, sup.phase), programs: list };
+  };
+  const unsubscribe = opts.signals.subscribe((signal) => sup.onSignal(signal));
+  const servers: Array<Server | HttpServer> = [];
+  try {
+    if (spec.health) servers.push(await startHealthServer(spec.health.listen, report));
+    if (spec.control.enabled) {
+      await startControlServer(spec.control.socket, controlHandler(sup, report)).then(
+        (s) => servers.push(s),
+        (err: Error) => logger.warn(`control socket disabled: ${err.message}`),
+      );
+    }
+    if (spec.hooks.init) shared = await runHookDir({ phase: "init", hook: spec.hooks.init, env: shared, spawner: opts.spawner, logger, output });
+    if (programs.length === 0) sup.requestShutdown("no programs to supervise", 0);
+    else sup.startAll();
+    await sup.stopRequested;
+    const code = await sup.shutdown();
+    if (spec.hooks.finish) await runFinishHooks(spec, shared, opts, output);
+    logger.info(`exiting with code ${code}`);
+    return code;
+  } finally {
+    unsubscribe();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+async function runFinishHooks(spec: Spec, env: Record<string, string>, opts: RunSupervisorOptions, output: OutputMux): Promise<void> {
+  try {
+    await runHookDir({ phase: "finish", hook: spec.hooks.finish!, env, spawner: opts.spawner, logger: opts.logger, output });
+  } catch (err) {
+    // the programs are already stopped: a failing finish hook is reported, the exit code stays the programs'
+    opts.logger.error((err as Error).message);
+  }
+}
+
+/** A spec program as the runner sees it. */
+export function programDef(name: string, p: Program): ProgramDef {
+  return {
+    name,
+    argv: Array.isArray(p.command) ? p.command : ["/bin/sh", "-c", p.command],
+    ...(p.cwd ? { cwd: p.cwd } : {}),
+    ...(p.user ? { user: p.user } : {}),
+    ...(p.umask !== undefined ? { umask: p.umask } : {}),
+    stdio: "pipe",
+    group: "session",
+    oneshot: p.oneshot,
+    autostart: p.autostart,
+    critical: p.critical ?? false,
+    after: p.after,
+    ...(p.ready ? { ready: p.ready } : {}),
+    restart: p.restart,
+    backoff: p.backoff,
+    stop: p.stop,
+  };
+}
+
+// The `-- CMD` program: tini-like (foyer's terminal, critical, never restarted), after every autostart program.
+function mainDef(argv: string[], others: ProgramDef[], spec: Spec): ProgramDef {
+  return {
+    name: MAIN_PROGRAM,
+    argv,
+    stdio: "inherit",
+    group: "foreground",
+    oneshot: false,
+    autostart: true,
+    critical: true,
+    after: others.filter((p) => p.autostart).map((p) => p.name),
+    restart: "never",
+    backoff: { initial: 0, max: 0, retries: 0 },
+    stop: { signal: "TERM", grace: Math.min(10_000, spec.shutdown.deadline) },
+  };
+}
+
+function controlHandler(sup: Supervisor, report: () => StatusReport): ControlHandler {
+  return async (req) => {
+    if (req.cmd === "status") return { ok: true, ...report() };
+    const runner = sup.runners.get(req.program);
+    if (!runner) return { ok: false, error: `no program named '${req.program}' (programs: ${[...sup.runners.keys()].join(", ")})` };
+    if (sup.phase === "stopping" || sup.phase === "stopped") return { ok: false, error: "foyer is shutting down" };
+    if (req.cmd === "stop" || req.cmd === "restart") await runner.stop();
+    if (req.cmd === "start" || req.cmd === "restart") {
+      runner.start();
+      await runner.settled();
+    }
+    return { ok: true, program: runner.snapshot() };
+  };
+}
