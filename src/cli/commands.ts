@@ -1,5 +1,8 @@
 // The list of subcommands, in the order `foyer --help` shows them. Each lives in its own file.
 import type { Command } from "./command.js";
 import { schemaCommand } from "./cmd-schema.js";
+import { runCommand } from "./cmd-run.js";
+import { execAsCommand } from "./cmd-exec-as.js";
+import { ctlCommand } from "./cmd-ctl.js";
 
-export const COMMANDS: Command[] = [schemaCommand];
+export const COMMANDS: Command[] = [runCommand, ctlCommand, execAsCommand, schemaCommand];

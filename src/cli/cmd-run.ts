@@ -1,0 +1,71 @@
+// `foyer run`: the full start. Today only the no-spec path exists: `foyer run -- CMD` = `tini -g -- CMD`.
+import { Redactor, stderrLogger, LOG_LEVELS, type LogFormat, type LogLevel, type Logger } from "../log/index.js";
+import { runBurstSelfTest, runMain } from "../pid1/index.js";
+import { parseDuration } from "../spec/primitives.js";
+import { parseCommandArgs, splitAtDoubleDash, UsageError, type Command } from "./command.js";
+
+const DEFAULT_GRACE = "10s";
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "prepare the container and supervise it as PID 1 (or: run -- CMD, like tini -g)",
+  help: `usage: foyer run [--grace 10s] [--spec F] [-- CMD ARGS...]
+
+With -- CMD and no spec, foyer is a tini-compatible init for CMD (tini -g): stdio, cwd and the
+environment (NODE_OPTIONS included) pass through; signals go to CMD's process group; orphans are
+reaped; when CMD exits, processes it left behind get SIGTERM, then SIGKILL after --grace; foyer
+exits with CMD's code, 128+n if signal n killed it, 127 if not found, 126 if not executable.
+
+options:
+  --grace D         time between SIGTERM and SIGKILL for leftovers (default ${DEFAULT_GRACE})
+  --spec F          the spec (not wired yet in this build)
+  --log-level L     debug|info|warn|error (default info)
+  --log-format F    text|json (default text)`,
+  async run(argv) {
+    const { before, after } = splitAtDoubleDash(argv);
+    if (before[0] === "__selftest-burst") return exitNow(await selfTestBurst(before.slice(1)));
+    const { values } = parseCommandArgs("run", before, { grace: { type: "string" }, spec: { type: "string" } });
+    const logger = cliLogger(values["log-level"], values["log-format"]);
+    if (values.spec !== undefined || after === undefined || after.length === 0) {
+      throw new UsageError("foyer run: expected '-- CMD ARGS...' (running a spec's programs is not available yet)");
+    }
+    return exitNow(await runWithoutSpec(after, graceMs(values.grace ?? DEFAULT_GRACE), logger));
+  },
+};
+
+/** The no-spec path: CMD is the main program, foyer is its init. */
+async function runWithoutSpec(cmd: string[], grace: number, logger: Logger): Promise<number> {
+  return runMain(cmd, { graceMs: grace, logger, env: inheritedEnv(), group: "foreground" });
+}
+
+/** The environment foyer itself received, passed through untouched. */
+export function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** --grace: "10s", "500ms", "2m", or plain seconds. */
+export function graceMs(text: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(text) ? parseDuration(Number(text)) : parseDuration(text);
+  if (ms === undefined) throw new UsageError(`foyer run: --grace expects a duration like 10s or 500ms, got '${text}'`);
+  return ms;
+}
+
+/** The logger every pid1 command uses (stderr, text unless --log-format json). */
+export function cliLogger(level: string | undefined, format: string | undefined): Logger {
+  const lvl = (level ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(lvl)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got '${level}'`);
+  if (format !== undefined && format !== "text" && format !== "json") throw new UsageError(`--log-format must be text or json, got '${format}'`);
+  return stderrLogger(lvl, (format ?? "text") as LogFormat, new Redactor());
+}
+
+// Test support (documented in docs/pid1.md): `foyer run __selftest-burst ORPHANS CHILDREN`.
+async function selfTestBurst(args: string[]): Promise<number> {
+  const [orphans, children] = args.map(Number);
+  if (!Number.isInteger(orphans) || !Number.isInteger(children)) throw new UsageError("usage: foyer run __selftest-burst ORPHANS CHILDREN");
+  return runBurstSelfTest(orphans!, children!, cliLogger("warn", undefined));
+}
+
+// As PID 1 foyer must not linger after its main program: leave now, with its code.
+function exitNow(code: number): never {
+  process.exit(code);
+}

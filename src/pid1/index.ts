@@ -1,0 +1,11 @@
+// src/pid1: process mechanics for a Node PID 1: spawning (the one Spawner), signals, orphan
+// reaping, exit codes, privilege drop. The native addon is used here and nowhere else.
+export type { ExitStatus, SpawnRequest, SpawnedProcess, Spawner } from "./types.js";
+export { exitCodeFor, signalNumber, signalName, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from "./exit-status.js";
+export { FORWARDED_SIGNALS, installSignalRouter, forwardSignal, type ForwardedSignal } from "./signals.js";
+export { startPid1, type Pid1Runtime } from "./runtime.js";
+export { runMain, type RunMainOptions } from "./run-main.js";
+export { terminateLeftovers, liveDescendants } from "./leftovers.js";
+export { parseUserSpec, resolveUser, loginEnv, UserSpecError, type UserSpec, type ResolvedUser } from "./user-spec.js";
+export { runTrampoline, TRAMPOLINE_ARGV } from "./trampoline.js";
+export { runBurstSelfTest, type BurstReport } from "./selftest-burst.js";

@@ -1,0 +1,48 @@
+// `foyer run -- CMD` without a spec: tini -g semantics. One main program in its own process group,
+// every catchable signal forwarded to that group, orphans reaped, leftovers stopped after it exits,
+// and its exit status (or 126/127) as foyer's.
+import type { Logger } from "../log/index.js";
+import { startPid1, type Pid1Runtime } from "./runtime.js";
+import { terminateLeftovers } from "./leftovers.js";
+import { forwardSignal, installSignalRouter } from "./signals.js";
+import type { SpawnedProcess, SpawnRequest } from "./types.js";
+
+/** Options of runMain; `env` is the child's complete environment. */
+export interface RunMainOptions {
+  /** how long leftovers get between SIGTERM and SIGKILL */
+  graceMs: number;
+  logger: Logger;
+  env: Record<string, string>;
+  /** USER[:GROUP] to run the program as (exec-as) */
+  user?: string;
+  /** foreground (default, like tini) or a new session (exec-as) */
+  group?: SpawnRequest["group"];
+  /** an already started runtime (tests, the supervisor); default: start one */
+  runtime?: Pid1Runtime;
+}
+
+/** Run one main program to completion as PID 1 (or subreaper); resolves to foyer's exit code. */
+export async function runMain(argv: string[], opts: RunMainOptions): Promise<number> {
+  const { logger, graceMs } = opts;
+  const runtime = opts.runtime ?? startPid1(logger);
+  let main: SpawnedProcess | undefined;
+  let mainExited = false;
+  let hurry = false;
+  const uninstall = installSignalRouter((signal) => {
+    if (main && !mainExited) forwardSignal(main, signal);
+    // TERM/INT while leftovers are being stopped: stop waiting, KILL them now.
+    else if (signal === "SIGTERM" || signal === "SIGINT") hurry = true;
+  });
+  try {
+    main = runtime.spawner.spawn({ argv, env: opts.env, user: opts.user, stdio: "inherit", group: opts.group ?? "foreground" });
+    const status = await main.exited;
+    mainExited = true;
+    if (status.spawnError) logger.error(status.spawnError);
+    else logger.debug("main program exited", { pid: main.pid, code: status.code, signal: status.signal });
+    const left = await terminateLeftovers(runtime.sys, graceMs, { killNow: () => hurry });
+    if (left.terminated > 0) logger.info("stopped leftover processes", { ...left });
+    return status.exitCode;
+  } finally {
+    uninstall();
+  }
+}

@@ -1,0 +1,85 @@
+// Start foyer's PID 1 machinery once per process: the addon, the subreaper bit, the reaper loop and
+// the Spawner, and one log line naming whatever is unavailable (never silently degraded).
+import * as path from "node:path";
+import * as tty from "node:tty";
+import type { Logger } from "../log/index.js";
+import { isSea, loadNative, type NativeAddon } from "./native.js";
+import { Reaper, startReaperLoop } from "./reaper.js";
+import { ProcessSpawner } from "./spawner.js";
+import { realSys, type Pid1Sys } from "./sys.js";
+import { decodeWaitStatus } from "./exit-status.js";
+
+/** What the supervisor and `foyer run` use: the Spawner and the process-table view. */
+export interface Pid1Runtime {
+  spawner: ProcessSpawner;
+  sys: Pid1Sys;
+  /** the Reaper, or null when the addon is missing (orphans then stay zombies) */
+  reaper: Reaper | null;
+  /** pids foyer spawned itself */
+  managed: Set<number>;
+  native: NativeAddon | null;
+  /** true when foyer is PID 1 or a registered child subreaper */
+  reaping: boolean;
+  /** stop the reaper loop (tests, and shutdown) */
+  stop(): void;
+}
+
+let current: Pid1Runtime | undefined;
+
+/** Start (once) and return the runtime; later calls return the same one. */
+export function startPid1(logger: Logger, env: NodeJS.ProcessEnv = process.env): Pid1Runtime {
+  current ??= createRuntime(logger, env);
+  return current;
+}
+
+function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
+  const loaded = loadNative(env);
+  const native = loaded.ok ? loaded.addon : null;
+  const managed = new Set<number>();
+  const sys = realSys(native);
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const unavailable: string[] = [];
+  if (!loaded.ok) {
+    logger.error(`native addon not loaded: ${loaded.error}`);
+    unavailable.push("orphan reaping", "user switching");
+  }
+  let reaping = native !== null && process.pid === 1;
+  if (native && process.pid !== 1) {
+    const err = native.setSubreaper();
+    if (err === 0) reaping = true;
+    else unavailable.push(`orphan reaping (prctl subreaper failed: errno ${err})`);
+  }
+  if (uid !== 0 && native) unavailable.push(`user switching (foyer runs as uid ${uid}, not root)`);
+  if (unavailable.length) logger.warn(`running with reduced features; unavailable: ${unavailable.join(", ")}`);
+
+  const reaper = reaping
+    ? new Reaper(sys, managed, (pid, raw) => logger.debug("reaped orphan", { pid, ...decodeWaitStatus(raw) }))
+    : null;
+  const stopLoop = reaper ? startReaperLoop(reaper) : () => {};
+  const spawner = new ProcessSpawner({
+    managed,
+    native,
+    self: selfCommand(),
+    trampolineEnv: trampolineEnv(loaded, env),
+    uid,
+    gid,
+    stdinIsTty: tty.isatty(0),
+  });
+  return { spawner, sys, reaper, managed, native, reaping, stop: stopLoop };
+}
+
+/** How to start foyer itself: the single binary, or node + the dev bundle. */
+function selfCommand(): string[] {
+  if (isSea() || !process.argv[1]) return [process.execPath];
+  return [process.execPath, ...process.execArgv, path.resolve(process.argv[1])];
+}
+
+// The trampoline only needs to find the addon again: where it was loaded from, nothing else.
+function trampolineEnv(loaded: ReturnType<typeof loadNative>, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (loaded.ok && isSea()) out.FOYER_NATIVE_DIR = loaded.from;
+  else if (loaded.ok) out.FOYER_NATIVE_ADDON = path.join(loaded.from, "foyer_native.node");
+  if (env.FOYER_DEBUG) out.FOYER_DEBUG = env.FOYER_DEBUG;
+  return out;
+}
