@@ -20,10 +20,11 @@ export function formatPlan(actions: readonly Action[], redactor: Redactor, obser
     counts.set(state, (counts.get(state) ?? 0) + 1);
     out.push(`${v ? MARK[v.state] : "•"} ${a.kind} ${a.path}: ${summary(a, v, observed)}`);
     out.push(`    why: ${a.reason}`);
-    for (const line of detail(a, v, observed)) out.push(`    ${line}`);
+    for (const line of detail(a, v, observed, redactor)) out.push(`    ${line}`);
   }
   const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
-  out.push(`${actions.length} action${actions.length === 1 ? "" : "s"}${tally ? ` (${tally})` : ""}`);
+  out.push(`${plural(actions.length, "action")}${tally ? ` (${tally})` : ""}`);
+  // the previews were redacted before being split into lines; this pass catches everything else
   return redactor.redact(out.join("\n")) + "\n";
 }
 
@@ -61,15 +62,15 @@ function summary(a: Action, v: Verdict | undefined, observed: Observed | undefin
     const text = v?.content ?? (a.kind === "write-file" ? a.content : undefined);
     if (text !== undefined && v?.state === "update" && before?.type === "file" && before.content && v.changes.includes("content")) {
       const d = lineDiff(before.content.toString("utf8"), text);
-      parts.push(`+${d.added.length} -${d.removed.length} lines`);
-    } else if (text !== undefined && v?.state !== "unchanged") parts.push(`${splitLines(text).length} lines`);
+      parts.push(`+${d.added.length} -${d.removed.length} ${d.added.length + d.removed.length === 1 ? "line" : "lines"}`);
+    } else if (text !== undefined && v?.state !== "unchanged") parts.push(plural(splitLines(text).length, "line"));
     parts.push(...(v ? v.changes.filter((c) => c !== "content" && !(v.state === "create" && c.startsWith("mode"))) : []));
     if (!v || v.state === "create") parts.push(`mode ${octal(a.mode)}`);
     if (a.owner && (!v || v.state === "create")) parts.push(`owner ${a.owner}`);
     if (a.secret) parts.push("secret");
   } else if (a.kind === "run-command-as-user") {
     parts.push(`as ${a.user}: ${a.argv.join(" ")}`, ...(a.creates ? [`unless ${a.creates} exists`] : []));
-  } else {
+  } else if (v?.state !== "unchanged") {
     parts.push(...(v?.changes.length ? v.changes : staticDetails(a)));
   }
   return [head, parts.join(", ")].filter(Boolean).join(head && parts.length ? ": " : "");
@@ -90,18 +91,26 @@ function staticDetails(a: Action): string[] {
   }
 }
 
-/** Preview lines for writes: the changed lines when the old file is known, else the first lines. */
-function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined): string[] {
+/**
+ * Preview lines for writes: the changed lines when the old file is known, else the first lines.
+ * Both texts are redacted whole, before splitting: a multi-line secret (a PEM key) split across
+ * preview lines would no longer match the redactor.
+ */
+function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined, redactor: Redactor): string[] {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
   if (v?.state === "unchanged" || v?.state === "conflict") return [];
-  const text = v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch));
+  const text = redactor.redact(v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch)));
   const before = observed?.paths.get(a.path);
   if (v?.state === "update" && before?.type === "file" && before.content) {
-    const d = lineDiff(before.content.toString("utf8"), text);
+    const d = lineDiff(redactor.redact(before.content.toString("utf8")), text);
     const lines = [...d.removed.map((l) => `- ${l}`), ...d.added.map((l) => `+ ${l}`)];
     return clip(lines);
   }
   return clip(splitLines(text).map((l) => `| ${l}`));
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function clip(lines: string[]): string[] {

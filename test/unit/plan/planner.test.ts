@@ -1,0 +1,117 @@
+import { describe, expect, test } from "vitest";
+import { planInit, templateFilePaths, type Action, type WriteFileAction } from "../../../src/plan/index.js";
+import { SpecSchema, type SpecInput } from "../../../src/spec/schema.js";
+
+const secrets = new Map([["db", "pg-pa55word"], ["license", "LIC-KEY-123"]]);
+const plan = (spec: SpecInput, extra: Partial<Parameters<typeof planInit>[0]> = {}) =>
+  planInit({ spec: SpecSchema.parse(spec), secrets, env: { HOSTNAME: "wb-0" }, ...extra });
+const writes = (actions: Action[]) => actions.filter((a): a is WriteFileAction => a.kind === "write-file");
+
+describe("planInit", () => {
+  test("config sections become files in config.dir with the section's format and mode", () => {
+    const r = plan({
+      secrets: { db: { env: "DB_PW" } },
+      config: {
+        dir: "/etc/rstudio",
+        server: { "rserver.conf": { "www-port": 8787 }, "launcher.conf": { server: { port: 5559 } } },
+        profiles: { "launcher.kubernetes.profiles.conf": { "*": { "max-cpus": 2 } } },
+        serverDcf: { "launcher-mounts": { MountPath: "/home" } },
+        secret: { "database.conf": { provider: "postgresql", password: "{{secret 'db'}}" } },
+      },
+    });
+    expect(r.issues).toEqual([]);
+    expect(r.actions[0]).toMatchObject({ kind: "ensure-dir", path: "/etc/rstudio", mode: 0o755 });
+    expect(writes(r.actions).map((a) => [a.path, a.format, a.mode.toString(8), a.secret])).toEqual([
+      ["/etc/rstudio/rserver.conf", "ini", "644", false],
+      ["/etc/rstudio/launcher.conf", "ini", "644", false],
+      ["/etc/rstudio/launcher-mounts", "dcf", "644", false],
+      ["/etc/rstudio/launcher.kubernetes.profiles.conf", "profiles", "644", false],
+      ["/etc/rstudio/database.conf", "ini", "600", true],
+    ]);
+    expect(writes(r.actions)[4]!.content).toBe("provider=postgresql\npassword=pg-pa55word\n");
+    expect(writes(r.actions).every((a) => a.reason.includes(a.source!))).toBe(true);
+  });
+
+  test("the config dir falls back to the product's, then /etc/rstudio", () => {
+    const spec = { config: { gcfg: { "rstudio-connect.gcfg": { HTTP: { Listen: ":3939" } } } } };
+    expect(writes(plan(spec).actions)[0]!.path).toBe("/etc/rstudio/rstudio-connect.gcfg");
+    expect(writes(plan(spec, { product: { configDir: "/etc/rstudio-connect" } }).actions)[0]!.path).toBe("/etc/rstudio-connect/rstudio-connect.gcfg");
+  });
+
+  test("a server file that uses a secret gets the secret mode instead of leaking at 0644", () => {
+    const r = plan({ secrets: { db: { env: "X" } }, config: { server: { "rserver.conf": { "db-password": "{{secret 'db'}}" } }, secretMode: "0640" } });
+    expect(writes(r.actions)[0]).toMatchObject({ mode: 0o640, secret: true });
+  });
+
+  test(".json files with a map body are written as JSON", () => {
+    const r = plan({ config: { session: { "rstudio-prefs.json": { save_workspace: "never" } } } });
+    expect(writes(r.actions)[0]).toMatchObject({ format: "json", content: '{\n  "save_workspace": "never"\n}\n' });
+  });
+
+  test("files: inline templates, template files read by the caller, verbatim content", () => {
+    const r = plan(
+      {
+        secrets: { license: { env: "L" } },
+        files: [
+          { path: "/etc/motd", template: "welcome to {{env 'HOSTNAME'}}\n" },
+          { path: "/etc/rstudio/license.lic", templateFile: "/etc/foyer/license.tpl", owner: "rstudio-server" },
+          { path: "/etc/verbatim", content: "{{not a template}}", mode: "0640" },
+        ],
+      },
+      { templateFiles: new Map([["/etc/foyer/license.tpl", { ok: true as const, content: "key={{secret 'license'}}\n" }]]) },
+    );
+    expect(r.issues).toEqual([]);
+    expect(writes(r.actions).map((a) => [a.path, a.content, a.mode.toString(8), a.secret, a.owner])).toEqual([
+      ["/etc/motd", "welcome to wb-0\n", "644", false, undefined],
+      ["/etc/rstudio/license.lic", "key=LIC-KEY-123\n", "600", true, "rstudio-server"],
+      ["/etc/verbatim", "{{not a template}}", "640", false, undefined],
+    ]);
+  });
+
+  test("spec.env is laid over the process env for templates", () => {
+    const r = plan({ env: { HOSTNAME: "from-spec" }, files: [{ path: "/x", template: "{{env 'HOSTNAME'}}" }] });
+    expect(writes(r.actions)[0]!.content).toBe("from-spec");
+  });
+
+  test("an unreadable or unread template file is an issue naming the file", () => {
+    const r = plan(
+      { files: [{ path: "/a", templateFile: "/t/missing.tpl" }, { path: "/b", templateFile: "/t/unread.tpl" }] },
+      { templateFiles: new Map([["/t/missing.tpl", { ok: false as const, error: "no such file" }]]) },
+    );
+    expect(r.issues).toEqual([
+      { path: "files[0].templateFile", message: "cannot read template file /t/missing.tpl: no such file" },
+      { path: "files[1].templateFile", message: "cannot read template file /t/unread.tpl: it was not read before planning" },
+    ]);
+    expect(r.actions).toEqual([]);
+  });
+
+  test("all issues at once: template errors, render errors, plan checks", () => {
+    const r = plan({
+      config: { server: { "rserver.conf": { port: "{{env 'NOPE'}}", sec: { deep: { x: 1 } } } } },
+      files: [
+        { path: "/etc/rstudio/rserver.conf", content: "dup" },
+        { path: "/etc/x", template: "{{missing}}", mode: "4755" },
+        { path: "/etc/y", template: "{{secret 'nope'}}" },
+      ],
+    });
+    expect(r.issues.map((i) => i.path)).toEqual([
+      "config.server.rserver.conf.port",
+      "config.server.rserver.conf.sec.deep",
+      "files[1].template",
+      "files[2].template",
+      "files[0]",
+      "files[1]",
+    ]);
+    expect(r.issues[4]!.message).toBe("/etc/rstudio/rserver.conf is also written by config.server.rserver.conf");
+    expect(r.issues[5]!.message).toMatch(/no setuid/);
+  });
+
+  test("templateFilePaths lists each template file once", () => {
+    const spec = SpecSchema.parse({ files: [{ path: "/a", templateFile: "/t.tpl" }, { path: "/b", templateFile: "/t.tpl" }, { path: "/c", content: "" }] });
+    expect(templateFilePaths(spec)).toEqual(["/t.tpl"]);
+  });
+
+  test("no config and no files: an empty plan", () => {
+    expect(plan({})).toEqual({ actions: [], issues: [] });
+  });
+});
