@@ -120,7 +120,8 @@ function chown(a: ChownAction, owner: OwnerIds, fs: FsOps): boolean {
 
 function runCommand(a: RunCommandAction, owner: OwnerIds, ctx: Ctx): void {
   const entry = ctx.users.userById(owner.uid);
-  const r = ctx.runner.run({ argv: a.argv, uid: owner.uid, gid: owner.gid, user: entry?.name, home: entry?.home, cwd: a.path, env: a.env });
+  const groups = entry ? ctx.users.supplementaryGids(entry.name) : [];
+  const r = ctx.runner.run({ argv: a.argv, uid: owner.uid, gid: owner.gid, groups, user: entry?.name, home: entry?.home, cwd: a.path, env: a.env });
   if (r.error || r.code !== 0) {
     const how = r.error ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`);
     throw new FoyerError(`${a.source ?? a.reason}: command ${JSON.stringify(a.argv[0])} as ${a.user} failed: ${how}`);

@@ -16,6 +16,8 @@ export interface UserLookup {
   userByName(name: string): UserEntry | undefined;
   userById(uid: number): (UserEntry & { name: string }) | undefined;
   groupByName(name: string): number | undefined;
+  /** gids of the groups that list `user` as a member (its supplementary groups) */
+  supplementaryGids(user: string): number[];
 }
 
 /** Resolved ids; gid undefined means "leave the group as it is" (a numeric uid with no entry). */
@@ -82,13 +84,17 @@ export function lookupFromFiles(passwd: string, group: string): UserLookup {
     if (!byId.has(e.uid)) byId.set(e.uid, e);
   }
   const groups = new Map<string, number>();
+  const memberOf = new Map<string, number[]>();
   for (const line of group.split("\n")) {
     const f = line.split(":");
-    if (f.length >= 3 && NUMERIC.test(f[2]!) && !groups.has(f[0]!)) groups.set(f[0]!, Number(f[2]));
+    if (f.length < 3 || !NUMERIC.test(f[2]!) || groups.has(f[0]!)) continue;
+    groups.set(f[0]!, Number(f[2]));
+    for (const m of (f[3] ?? "").split(",").filter(Boolean)) memberOf.set(m, [...(memberOf.get(m) ?? []), Number(f[2])]);
   }
   return {
     userByName: (n) => byName.get(n),
     userById: (id) => byId.get(id),
     groupByName: (n) => groups.get(n),
+    supplementaryGids: (u) => memberOf.get(u) ?? [],
   };
 }

@@ -20,7 +20,17 @@ export function passwdLookup(root = "/"): UserLookup {
 
 /** How the executor runs a command as a user; returns the exit status (or the signal name). */
 export interface CommandRunner {
-  run(req: { argv: string[]; uid: number; gid: number | undefined; user: string | undefined; home: string | undefined; cwd: string; env: Record<string, string> }): {
+  run(req: {
+    argv: string[];
+    uid: number;
+    gid: number | undefined;
+    /** supplementary groups (from the same UserLookup, so they agree with the owner names) */
+    groups: number[];
+    user: string | undefined;
+    home: string | undefined;
+    cwd: string;
+    env: Record<string, string>;
+  }): {
     code: number | null;
     signal: string | null;
     error?: string;
@@ -29,10 +39,10 @@ export interface CommandRunner {
 
 /** Runs commands with setpriv (as root) or directly (when the user is already us). */
 export const setprivRunner: CommandRunner = {
-  run({ argv, uid, gid, user, home, cwd, env }) {
+  run({ argv, uid, gid, groups, user, home, cwd, env }) {
     const self = process.getuid?.() === uid;
-    const groups = user ? ["--init-groups"] : ["--clear-groups"];
-    const cmd = self ? argv : ["setpriv", `--reuid=${uid}`, `--regid=${gid ?? uid}`, ...groups, "--", ...argv];
+    const groupArgs = groups.length ? [`--groups=${groups.join(",")}`] : ["--clear-groups"];
+    const cmd = self ? argv : ["setpriv", `--reuid=${uid}`, `--regid=${gid ?? uid}`, ...groupArgs, "--", ...argv];
     const fullEnv = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ...(home ? { HOME: home } : {}), ...(user ? { USER: user, LOGNAME: user } : {}), ...env };
     const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd, env: fullEnv, stdio: ["ignore", "inherit", "inherit"] });
     return { code: r.status, signal: r.signal, ...(r.error ? { error: r.error.message } : {}) };
