@@ -24,7 +24,7 @@ JSON
 "$NODE" --experimental-sea-config build/sea-config.json >/dev/null
 cp "$NODE" dist/foyer.tmp
 node_modules/.bin/postject dist/foyer.tmp NODE_SEA_BLOB build/foyer.blob \
-  --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 2>&1 | { grep -v -e "string offset" -e "^$" || true; } >&2
+  --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 2>&1 | { grep -v -e "string offset" -e "^$" -e "njection" || true; } >&2
 chmod 0755 dist/foyer.tmp
 mv dist/foyer.tmp dist/foyer
 echo "built dist/foyer ($(du -m dist/foyer | cut -f1) MB)"

@@ -50,12 +50,18 @@ function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator): ConfigIssue[]
     });
   }
   if (issue.code === "invalid_union") {
-    // Prefer the branch that got furthest (fewest issues) for a message the user can act on.
-    const branches = issue.errors.filter((b) => b.length > 0).sort((a, b) => a.length - b.length);
-    const best = branches[0];
-    if (best && !best.every((i) => i.code === "invalid_type" && i.path.length === 0)) {
-      return best.flatMap((i) => toConfigIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, locate));
-    }
+    // Report the branch whose shape matched (not a plain type mismatch), with the fewest issues:
+    // `init: {dir, onFailure: ignore}` should talk about onFailure, not "expected string".
+    const shapeMatched = (b: z.core.$ZodIssue[]) => !b.every((i) => i.code === "invalid_type" && i.path.length === 0);
+    const best = issue.errors.filter((b) => b.length > 0 && shapeMatched(b)).sort((a, b) => a.length - b.length)[0];
+    if (best) return best.flatMap((i) => toConfigIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, locate));
+    const expected = issue.errors.flatMap((b) => b.map((i) => (i.code === "invalid_type" ? i.expected : undefined))).filter(Boolean);
+    if (expected.length) return [{ path: formatPath(issue.path), message: `expected ${[...new Set(expected)].join(" or ")}`, ...where(issue.path) }];
+  }
+  if (issue.code === "invalid_key") {
+    // a record key that fails its pattern: the pattern's message says what names are allowed
+    const inner = issue.issues.map((i) => i.message).join("; ");
+    return [{ path: formatPath(issue.path), message: `invalid name: ${inner}`, ...where(issue.path, "key") }];
   }
   return [{ path: formatPath(issue.path), message: issue.message, ...where(issue.path) }];
 }

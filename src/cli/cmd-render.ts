@@ -1,0 +1,27 @@
+// `foyer render --out DIR`: only the rendered config files, under DIR, for review and CI.
+import { renderTo } from "../plan/index.js";
+import { makeLogger, loadFromFlags, SPEC_OPTIONS } from "./context.js";
+import { parseCommandArgs, UsageError, type Command } from "./command.js";
+import { prepare } from "./prepare.js";
+
+export const renderCommand: Command = {
+  name: "render",
+  summary: "write only the rendered files under --out DIR (review, CI, Helm/SPCS)",
+  help: `usage: foyer render [--spec F] --out DIR [--redact]
+
+Writes every file the plan would write, under DIR at its absolute path (DIR/etc/rstudio/rserver.conf),
+with the planned mode. Validates first: exit 78 and nothing written on any problem.
+
+options:
+  --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml)
+  --out DIR         where to write (required)
+  --redact          write <secret:NAME> instead of secret values (for sharing the output)`,
+  async run(argv) {
+    const { values } = parseCommandArgs("render", argv, { ...SPEC_OPTIONS, out: { type: "string" }, redact: { type: "boolean" } });
+    if (!values.out) throw new UsageError("foyer render: --out DIR is required");
+    const { loaded, actions } = prepare(loadFromFlags(values), process.env);
+    const { written } = renderTo(actions, values.out, values.redact ? { redactor: loaded.redactor } : {});
+    makeLogger(values, loaded).info(`rendered ${written.length} file(s) under ${values.out}`);
+    return 0;
+  },
+};

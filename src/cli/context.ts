@@ -1,0 +1,50 @@
+// Shared by the commands: the --spec/--log-* options, loading the spec, and making the logger.
+import { readFileSync } from "node:fs";
+import { LOG_LEVELS, Redactor, stderrLogger, type LogFormat, type LogLevel, type Logger } from "../log/index.js";
+import { loadSpec, type LoadedSpec } from "../spec/index.js";
+import { UsageError } from "./command.js";
+
+/** Options shared by every command that reads a spec. */
+export const SPEC_OPTIONS = { spec: { type: "string", short: "s" } } as const;
+
+/** The flags as parseArgs returns them. */
+export interface CommonFlags {
+  spec?: string | undefined;
+  "log-format"?: string | undefined;
+  "log-level"?: string | undefined;
+}
+
+function pickLevel(flag: string | undefined, fallback: LogLevel): LogLevel {
+  if (flag === undefined) return fallback;
+  if (!(LOG_LEVELS as readonly string[]).includes(flag)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${flag}"`);
+  return flag as LogLevel;
+}
+
+function pickFormat(flag: string | undefined, fallback: LogFormat): LogFormat {
+  if (flag === undefined) return fallback;
+  if (flag !== "text" && flag !== "json") throw new UsageError(`--log-format must be text or json, got "${flag}"`);
+  return flag;
+}
+
+/** A logger from the flags (first), then the spec's log section, then FOYER_LOG_* env vars. */
+export function makeLogger(flags: CommonFlags, loaded?: LoadedSpec): Logger {
+  const env = process.env;
+  const level = pickLevel(flags["log-level"] ?? env.FOYER_LOG_LEVEL, loaded?.spec.log.level ?? "info");
+  const format = pickFormat(flags["log-format"] ?? env.FOYER_LOG_FORMAT, loaded?.spec.log.format ?? "text");
+  return stderrLogger(level, format, loaded?.redactor ?? new Redactor());
+}
+
+/** Load the spec named by the flags/env (throws ConfigError, exit 78). */
+export function loadFromFlags(flags: CommonFlags): LoadedSpec {
+  return loadSpec({ specFlag: flags.spec, env: process.env });
+}
+
+/** Read a text file for the planner: its content, or why it cannot be read. */
+export function readForPlan(path: string): { ok: true; content: string } | { ok: false; error: string } {
+  try {
+    return { ok: true, content: readFileSync(path, "utf8") };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, error: code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})` };
+  }
+}

@@ -1,0 +1,107 @@
+// The malformed-input corpus: each case is a spec (with @T@ standing for a fresh temp dir) that
+// foyer must reject with exit 78, a message naming the place, no stack trace, and nothing written.
+export interface BadCase {
+  name: string;
+  spec: string;
+  /** regexes the error output must match (the place and the problem) */
+  expect: RegExp[];
+  env?: Record<string, string>;
+  /** files to create first, relative to @T@ (content, optional mode) */
+  files?: Record<string, { content: string; mode?: number }>;
+  /** run `foyer validate` instead of the default `foyer init` */
+  command?: "validate" | "init" | "plan" | "render";
+  /** run foyer as nobody (root can read anything, so unreadable files need an ordinary user) */
+  asNobody?: boolean;
+}
+
+/** A valid file entry added to every case, so "nothing written" is a real check. */
+export const GOOD_FILE = `  - path: @T@/out/good.conf\n    content: "fine\\n"\n`;
+
+const withFiles = (entries: string) => `files:\n${GOOD_FILE}${entries}`;
+
+export const CASES: BadCase[] = [
+  // --- YAML syntax
+  { name: "unclosed flow sequence", spec: "files: [\n", expect: [/YAML syntax/, /spec\.yaml:\d+:\d+/] },
+  { name: "tab indentation", spec: "programs:\n\tapp: {}\n", expect: [/YAML syntax/, /spec\.yaml:2:/] },
+  { name: "duplicate key", spec: "env: {A: a}\nenv: {B: b}\n", expect: [/YAML syntax.*[Dd]uplicate|Map keys must be unique/, /spec\.yaml:2:1/] },
+  { name: "unclosed quote", spec: 'env:\n  A: "abc\n', expect: [/YAML syntax/] },
+  { name: "top level is a list", spec: "- a\n- b\n", expect: [/top level/, /spec\.yaml:1:1/] },
+  { name: "top level is a scalar", spec: "hello\n", expect: [/top level/] },
+  { name: "bad indentation of mapping", spec: "programs:\n  app:\n    command: [x]\n   cwd: /\n", expect: [/YAML syntax/] },
+  { name: "unknown alias", spec: "env: *nope\n", expect: [/YAML/] },
+  // --- unknown keys (did-you-mean)
+  { name: "misspelt top-level key", spec: "progams: {}\n", expect: [/progams/, /did you mean "programs"/, /spec\.yaml:1:1/] },
+  { name: "misspelt program key", spec: "programs:\n  app:\n    command: [x]\n    restrat: always\n", expect: [/programs\.app\.restrat/, /did you mean "restart"/, /spec\.yaml:4:5/] },
+  { name: "misspelt stop key", spec: "programs:\n  app:\n    command: [x]\n    stop: { gracee: 1s }\n", expect: [/programs\.app\.stop\.gracee/, /did you mean "grace"/] },
+  { name: "misspelt ready key", spec: "programs:\n  app:\n    command: [x]\n    ready: { tcp: 80, timout: 1s }\n", expect: [/programs\.app\.ready\.timout/, /did you mean "timeout"/] },
+  { name: "misspelt file key", spec: withFiles("  - path: @T@/out/x\n    contents: y\n"), expect: [/files\[1\]\.contents/, /did you mean "content"/] },
+  { name: "misspelt hooks key", spec: "hooks: { inti: /etc/foyer/init.d }\n", expect: [/hooks\.inti/, /did you mean "init"/] },
+  { name: "misspelt config section", spec: "config: { sever: { rserver.conf: {} } }\n", expect: [/config\.sever/, /did you mean "server"/] },
+  { name: "misspelt health key", spec: "health: { listn: 4182 }\n", expect: [/health\.listn/, /did you mean "listen"/] },
+  { name: "misspelt secret source", spec: "secrets:\n  db: { evn: DB }\n", expect: [/secrets\.db/, /evn/] },
+  { name: "misspelt log key", spec: "log: { levle: debug }\n", expect: [/log\.levle/, /did you mean "level"/] },
+  { name: "unknown profile", spec: "profile: workbnch\n", expect: [/profile/, /did you mean "workbench"/, /spec\.yaml:1:10/] },
+  // --- wrong types and values
+  { name: "programs is a list", spec: "programs: [a, b]\n", expect: [/programs/, /expected record|object/i] },
+  { name: "command is a number", spec: "programs:\n  app: { command: 42 }\n", expect: [/programs\.app\.command/] },
+  { name: "empty command list", spec: "programs:\n  app: { command: [] }\n", expect: [/programs\.app\.command/] },
+  { name: "string command without shell", spec: "programs:\n  app: { command: 'echo hi' }\n", expect: [/programs\.app\.command/, /shell: true/] },
+  { name: "restart policy unknown", spec: "programs:\n  app: { command: [x], restart: sometimes }\n", expect: [/programs\.app\.restart/, /never|on-failure|always/] },
+  { name: "grace not a duration", spec: "programs:\n  app: { command: [x], stop: { grace: soon } }\n", expect: [/programs\.app\.stop\.grace/, /duration/] },
+  { name: "negative grace", spec: "programs:\n  app: { command: [x], stop: { grace: -5 } }\n", expect: [/programs\.app\.stop\.grace/] },
+  { name: "stop signal unknown", spec: "programs:\n  app: { command: [x], stop: { signal: BANG } }\n", expect: [/programs\.app\.stop\.signal/] },
+  { name: "retries negative", spec: "programs:\n  app: { command: [x], backoff: { retries: -1 } }\n", expect: [/programs\.app\.backoff\.retries/] },
+  { name: "umask not octal", spec: "programs:\n  app: { command: [x], umask: '999' }\n", expect: [/programs\.app\.umask/, /octal/] },
+  { name: "cwd relative", spec: "programs:\n  app: { command: [x], cwd: work }\n", expect: [/programs\.app\.cwd/, /absolute/] },
+  { name: "env value not a string", spec: "env: { A: { b: c } }\n", expect: [/env\.A/] },
+  { name: "env name invalid", spec: "env: { 'A-B': x }\n", expect: [/env\.A-B/, /environment variable name/] },
+  { name: "program name invalid", spec: "programs:\n  'my app': { command: [x] }\n", expect: [/programs\.my app/, /program names/] },
+  { name: "two probes at once", spec: "programs:\n  app: { command: [x], ready: { tcp: 80, file: /tmp/x } }\n", expect: [/programs\.app\.ready/, /exactly one probe/] },
+  { name: "no probe given", spec: "programs:\n  app: { command: [x], ready: { timeout: 3s } }\n", expect: [/programs\.app\.ready/, /exactly one probe/] },
+  { name: "http probe not a url", spec: "programs:\n  app: { command: [x], ready: { http: 'localhost:80' } }\n", expect: [/programs\.app\.ready\.http/] },
+  { name: "probe status malformed", spec: "programs:\n  app: { command: [x], ready: { tcp: 80, status: '2xx' } }\n", expect: [/programs\.app\.ready\.status/] },
+  { name: "tcp port out of range", spec: "programs:\n  app: { command: [x], ready: { tcp: 70000 } }\n", expect: [/programs\.app\.ready\.tcp/] },
+  { name: "health listen malformed", spec: "health: { listen: 'everywhere' }\n", expect: [/health\.listen/] },
+  { name: "log level unknown", spec: "log: { level: loud }\n", expect: [/log\.level/] },
+  { name: "oneshot not boolean", spec: "programs:\n  app: { command: [x], oneshot: maybe }\n", expect: [/programs\.app\.oneshot/] },
+  { name: "user spec malformed", spec: "programs:\n  app: { command: [x], user: 'a b' }\n", expect: [/programs\.app\.user/] },
+  { name: "hook dir relative", spec: "hooks: { init: init.d }\n", expect: [/hooks\.init/, /absolute/] },
+  { name: "hook failure policy unknown", spec: "hooks: { init: { dir: /x, onFailure: ignore } }\n", expect: [/hooks\.init\.onFailure/, /abort|continue/] },
+  { name: "shutdown deadline malformed", spec: "shutdown: { deadline: forever }\n", expect: [/shutdown\.deadline/] },
+  // --- files: paths, modes, owners
+  { name: "relative file path", spec: withFiles("  - path: out/x\n    content: y\n"), expect: [/files\[1\]\.path/, /absolute/] },
+  { name: "path traversal", spec: withFiles("  - path: @T@/out/../../etc/passwd\n    content: y\n"), expect: [/files\[1\]\.path/, /'\.\.'/] },
+  { name: "path with NUL", spec: withFiles('  - path: "@T@/out/a\\0b"\n    content: y\n'), expect: [/files\[1\]\.path/, /NUL/] },
+  { name: "file without body", spec: withFiles("  - path: @T@/out/x\n"), expect: [/files\[1\]/, /exactly one of template, templateFile, content/] },
+  { name: "file with two bodies", spec: withFiles("  - path: @T@/out/x\n    content: a\n    template: b\n"), expect: [/files\[1\]/, /exactly one/] },
+  { name: "mode not octal", spec: withFiles("  - path: @T@/out/x\n    content: y\n    mode: '0999'\n"), expect: [/files\[1\]\.mode/, /octal/] },
+  { name: "mode too large", spec: withFiles("  - path: @T@/out/x\n    content: y\n    mode: 99999\n"), expect: [/files\[1\]\.mode/] },
+  { name: "owner does not exist", spec: withFiles("  - path: @T@/out/x\n    content: y\n    owner: no-such-user-xyz\n"), expect: [/files\[1\]\.owner|files\[1\]/, /no-such-user-xyz/, /does not exist/] },
+  { name: "group does not exist", spec: withFiles("  - path: @T@/out/x\n    content: y\n    owner: root:no-such-group-xyz\n"), expect: [/no-such-group-xyz/, /does not exist/] },
+  { name: "owner malformed", spec: withFiles("  - path: @T@/out/x\n    content: y\n    owner: 'a:b:c'\n"), expect: [/files\[1\]\.owner/] },
+  { name: "two files to one path", spec: withFiles("  - path: @T@/out/good.conf\n    content: other\n"), expect: [/files\[1\]/, /good\.conf is also written by files\[0\]/] },
+  // --- templates
+  { name: "template references unset env", spec: withFiles('  - path: @T@/out/x\n    template: "{{required (env \\"NOPE_UNSET\\") \\"NOPE_UNSET is needed\\"}}"\n'), expect: [/files\[1\]/, /NOPE_UNSET/] },
+  { name: "template references undeclared secret", spec: withFiles('  - path: @T@/out/x\n    template: "{{secret \\"ghost\\"}}"\n'), expect: [/files\[1\]/, /ghost/] },
+  { name: "template references undefined variable", spec: withFiles('  - path: @T@/out/x\n    template: "{{undefinedThing}}"\n'), expect: [/files\[1\]/, /undefinedThing/] },
+  { name: "template syntax error", spec: withFiles('  - path: @T@/out/x\n    template: "{{#if}}"\n'), expect: [/files\[1\]/] },
+  { name: "template unclosed block", spec: withFiles('  - path: @T@/out/x\n    template: "{{#if x}}open"\n'), expect: [/files\[1\]/] },
+  { name: "templateFile missing", spec: withFiles("  - path: @T@/out/x\n    templateFile: @T@/missing.hbs\n"), expect: [/files\[1\]\.templateFile/, /missing\.hbs/, /no such file|does not exist/] },
+  { name: "templateFile with undefined value", spec: withFiles("  - path: @T@/out/x\n    templateFile: @T@/t.hbs\n"), files: { "t.hbs": { content: "a={{env 'NOT_SET_ANYWHERE'}}\n" } }, expect: [/t\.hbs|files\[1\]/, /NOT_SET_ANYWHERE/] },
+  { name: "config value with undeclared secret", spec: "config:\n  dir: @T@/etc\n  secret:\n    database.conf: { password: \"{{secret 'db'}}\" }\n", expect: [/config\.secret/, /db/] },
+  // --- secrets
+  { name: "secret env var missing", spec: "secrets:\n  db: { env: FOYER_TEST_NO_SUCH_VAR }\n", expect: [/secrets\.db/, /FOYER_TEST_NO_SUCH_VAR is not set/] },
+  { name: "secret file missing", spec: "secrets:\n  lic: { file: @T@/nope.lic }\n", expect: [/secrets\.lic/, /nope\.lic does not exist/] },
+  { name: "secret VAR_FILE missing", spec: "secrets:\n  db: { env: DB_PW }\n", env: { DB_PW_FILE: "/nonexistent/pw" }, expect: [/secrets\.db/, /\/nonexistent\/pw does not exist/] },
+  { name: "secret file is a directory", spec: "secrets:\n  lic: { file: @T@ }\n", expect: [/secrets\.lic/, /directory/] },
+  { name: "k8s secret key missing", spec: "secrets:\n  tok: { k8s: @T@/k8s, key: token }\n", files: { "k8s/other": { content: "x" } }, expect: [/secrets\.tok/, /token does not exist/] },
+  { name: "secret source relative path", spec: "secrets:\n  lic: { file: lic.txt }\n", expect: [/secrets\.lic/] },
+  { name: "secret name invalid", spec: "secrets:\n  'a b': { env: X }\n", expect: [/secrets/] },
+  { name: "secret file unreadable", spec: "secrets:\n  lic: { file: @T@/lic }\n", files: { "lic": { content: "k", mode: 0o600 } }, asNobody: true, command: "validate", expect: [/secrets\.lic/, /not readable/] },
+  { name: "VAR_FILE unreadable", spec: "secrets:\n  db: { env: DBP }\n", env: { DBP_FILE: "@T@/pw" }, files: { "pw": { content: "k", mode: 0o600 } }, asNobody: true, command: "validate", expect: [/secrets\.db/, /not readable/] },
+  // --- programs that cannot be ordered
+  { name: "after names an unknown program", spec: "programs:\n  a: { command: [x], after: [bee] }\n  b: { command: [x] }\n", expect: [/programs\.a\.after/, /bee/] },
+  { name: "dependency cycle", spec: "programs:\n  a: { command: [x], after: [b] }\n  b: { command: [x], after: [a] }\n", expect: [/programs\.(a|b)/, /cycle/i] },
+  // --- the spec file itself
+  { name: "spec file is empty list in profile", spec: "profile: [workbench]\n", expect: [/profile/] },
+];
