@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import type { FsOps } from "./fsops.js";
 import type { OwnerIds } from "./owners.js";
 
-const TEMP_RE = /^\.(.+)\.foyer-\d+-[0-9a-f]+\.tmp$/;
+const TEMP_RE = /^\.(.+)\.foyer-(\d+)-[0-9a-f]+\.tmp$/;
 
 /** A fresh temp name beside `path` (dot-prefixed, so product globs like *.conf skip it). */
 export function tempPathFor(path: string): string {
@@ -15,7 +15,6 @@ export function tempPathFor(path: string): string {
 
 /** Replace `path` with `content`, owned and moded before it becomes visible. */
 export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffer, mode: number, owner: OwnerIds | undefined): void {
-  removeStaleTemps(fs, path);
   const tmp = tempPathFor(path);
   const fd = fs.openSync(tmp, "wx", 0o600);
   try {
@@ -38,13 +37,31 @@ export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffe
 
 /** Replace `path` with a symlink to `target` (via a temp link and rename). */
 export function atomicSymlink(fs: FsOps, path: string, target: string): void {
-  removeStaleTemps(fs, path);
   const tmp = tempPathFor(path);
   fs.symlinkSync(target, tmp);
   try {
     fs.renameSync(tmp, path);
   } catch (err) {
     unlinkQuietly(fs, tmp);
+    throw err;
+  }
+  fsyncDir(fs, dirname(path));
+}
+
+/** Create directory `path` with its owner and mode already set (a temp dir renamed into place). */
+export function atomicMkdir(fs: FsOps, path: string, mode: number, owner: OwnerIds | undefined): void {
+  const tmp = tempPathFor(path);
+  fs.mkdirSync(tmp, { mode: 0o700 });
+  try {
+    if (owner) fs.lchownSync(tmp, owner.uid, owner.gid ?? -1);
+    fs.chmodSync(tmp, mode); // explicit: mkdir's mode is filtered by the umask
+    fs.renameSync(tmp, path);
+  } catch (err) {
+    try {
+      fs.rmdirSync(tmp);
+    } catch {
+      // already gone
+    }
     throw err;
   }
   fsyncDir(fs, dirname(path));
@@ -60,16 +77,42 @@ export function fsyncDir(fs: FsOps, dir: string): void {
   }
 }
 
-/** Temp files left by an earlier run that was killed before its rename. */
-function removeStaleTemps(fs: FsOps, path: string): void {
-  const base = basename(path);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dirname(path));
-  } catch {
-    return;
+/**
+ * Remove temp files and dirs that an earlier run left beside these paths when it was killed before
+ * its rename (one readdir per directory). Temps of a foyer that is still running are left alone.
+ */
+export function removeStaleTemps(fs: FsOps, paths: readonly string[]): void {
+  const byDir = new Map<string, Set<string>>();
+  for (const p of paths) byDir.set(dirname(p), (byDir.get(dirname(p)) ?? new Set()).add(basename(p)));
+  for (const [dir, bases] of byDir) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue; // the directory does not exist yet: nothing stale in it
+    }
+    for (const n of names) {
+      const m = TEMP_RE.exec(n);
+      if (!m || !bases.has(m[1]!) || isOtherLiveFoyer(Number(m[2]))) continue;
+      const p = join(dir, n);
+      try {
+        if (fs.lstatSync(p).isDirectory()) fs.rmdirSync(p);
+        else fs.unlinkSync(p);
+      } catch {
+        // raced with another cleanup, or a non-empty dir we did not make: leave it
+      }
+    }
   }
-  for (const n of names) if (TEMP_RE.exec(n)?.[1] === base) unlinkQuietly(fs, join(dirname(path), n));
+}
+
+function isOtherLiveFoyer(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function unlinkQuietly(fs: FsOps, path: string): void {

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { ConfigError, FoyerError, type ConfigIssue } from "../errors.js";
 import type { Action, ChownAction, RunCommandAction } from "./action.js";
-import { atomicSymlink, atomicWriteFile } from "./atomic.js";
+import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
 import { compareAction, ownerChange, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { observe, observePath } from "./observe.js";
@@ -32,6 +32,7 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
   const fs = sys.fs ?? realFs;
   const users = sys.users ?? passwdLookup("/");
   const owners = preflight(actions, users, fs);
+  removeStaleTemps(fs, actions.filter((a) => a.kind === "write-file" || a.kind === "merge-json" || a.kind === "symlink" || a.kind === "ensure-dir").map((a) => a.path));
   const result: ApplyResult = { changed: [], unchanged: [] };
   for (const a of actions) {
     const owner = ownerOf(a, owners);
@@ -78,9 +79,12 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
     case "merge-json":
       return writeFile(a.path, v, a.mode, owner, fs);
     case "ensure-dir":
-      if (v.state === "create") fs.mkdirSync(a.path, { recursive: true, mode: 0o755 });
+      if (v.state === "create") {
+        fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
+        return atomicMkdir(fs, a.path, a.mode, owner);
+      }
       if (owner) fs.lchownSync(a.path, owner.uid, owner.gid ?? -1);
-      return fs.chmodSync(a.path, a.mode); // explicit: mkdir's mode is filtered by the umask
+      return fs.chmodSync(a.path, a.mode);
     case "symlink":
       fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
       return atomicSymlink(fs, a.path, a.target);
@@ -93,14 +97,13 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
   }
 }
 
-/** New bytes: atomic replace. Same bytes, other mode/owner: fix them in place (mtime kept). */
+/**
+ * Any difference (bytes, mode or owner): replace atomically, so an interrupted apply never leaves
+ * the right bytes with the wrong owner or mode. Unchanged files never get here (mtime kept).
+ */
 function writeFile(path: string, v: Verdict, mode: number, owner: OwnerIds | undefined, fs: FsOps): void {
-  if (v.state === "create" || v.changes.some((c) => c === "content" || c.startsWith("replace"))) {
-    fs.mkdirSync(parentOf(path), { recursive: true, mode: 0o755 });
-    return atomicWriteFile(fs, path, v.content ?? "", mode, owner);
-  }
-  if (owner && v.changes.some((c) => c.startsWith("owner"))) fs.lchownSync(path, owner.uid, owner.gid ?? -1);
-  if (v.changes.some((c) => c.startsWith("mode"))) fs.chmodSync(path, mode);
+  fs.mkdirSync(parentOf(path), { recursive: true, mode: 0o755 });
+  atomicWriteFile(fs, path, v.content ?? "", mode, owner);
 }
 
 /** lchown only (a user-planted symlink must not redirect root's chown); recursive walks the tree. */

@@ -23,6 +23,7 @@ export type FsOps = Pick<
   | "lchownSync"
   | "symlinkSync"
   | "writeFileSync"
+  | "rmdirSync"
 >;
 
 /** The real filesystem. */

@@ -101,15 +101,16 @@ test("a failing command stops the apply with its exit code", () => {
 });
 
 describe("changes are minimal", () => {
-  test("same bytes, new mode/owner: fixed in place, content not rewritten (mtime kept)", () => {
+  test("same bytes, new mode/owner: replaced atomically with the new mode and owner", () => {
     const f = p("a.conf");
     applyPlan([write(f, "x=1\n")], { users });
-    const before = mtime(f);
+    const inode = statSync(f).ino;
     const r = applyPlan([write(f, "x=1\n", { mode: 0o600, owner: "svc" })], { users });
     expect(r.changed).toEqual([f]);
-    expect(mtime(f)).toBe(before);
+    expect(statSync(f).ino).not.toBe(inode); // a new file renamed into place, not a chmod in place
     expect(modeOf(f)).toBe(0o600);
     expect(statSync(f).uid).toBe(1234);
+    expect(readFileSync(f, "utf8")).toBe("x=1\n");
   });
 
   test("a symlink at a file's path is replaced, and its target is left alone", () => {
@@ -130,9 +131,10 @@ describe("changes are minimal", () => {
   });
 
   test("temp files left by a killed run are cleaned up on the next write", () => {
-    writeFileSync(p(".x.conf.foyer-999-deadbeef.tmp"), "partial");
-    applyPlan([write(p("x.conf"), "full\n")], { users });
-    expect(readdirSync(dir)).toEqual(["x.conf"]);
+    writeFileSync(p(".x.conf.foyer-4194305-deadbeef.tmp"), "partial"); // a pid above pid_max: never alive
+    mkdirSync(p(".d.foyer-4194305-0badf00d.tmp"));
+    applyPlan([write(p("x.conf"), "full\n"), { kind: "ensure-dir", path: p("d"), reason: "t", mode: 0o755 }], { users });
+    expect(readdirSync(dir).sort()).toEqual(["d", "x.conf"]);
   });
 });
 
