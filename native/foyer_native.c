@@ -2,6 +2,7 @@
 //
 //   waitpid(pid, flags)          -> [pid|-1, rawStatus, errno]  (reap one orphan, never -1 "any")
 //   setSubreaper()               -> 0 | errno                   (prctl PR_SET_CHILD_SUBREAPER)
+//   unblockSignals(numbers)      -> 0 | errno                   (this thread's mask; see below)
 //   getpw(name | uid)            -> {name, uid, gid, home, shell} | null  (through NSS: files, sss, ldap)
 //   getgr(name | gid)            -> {name, gid} | null
 //   getgrouplist(user, gid)      -> number[]                    (all groups of user, gid included)
@@ -18,6 +19,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -112,6 +114,26 @@ static napi_value Waitpid(napi_env env, napi_callback_info info) {
   napi_set_element(env, arr, 1, make_int(env, status));
   napi_set_element(env, arr, 2, make_int(env, r == -1 ? errno : 0));
   return arr;
+}
+
+// Node started with --disable-sigusr1 blocks SIGUSR1 in every thread, so a JS listener never runs.
+// Unblock the given signals in the calling (main) thread, where libuv's handler then gets them.
+static napi_value UnblockSignals(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t n = 0;
+  NAPI(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI(napi_get_array_length(env, argv[0], &n));
+  sigset_t set;
+  sigemptyset(&set);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    int32_t sig = 0;
+    napi_get_element(env, argv[0], i, &v);
+    napi_get_value_int32(env, v, &sig);
+    if (sig > 0 && sig < NSIG) sigaddset(&set, sig);
+  }
+  return make_int(env, pthread_sigmask(SIG_UNBLOCK, &set, NULL));
 }
 
 static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
@@ -423,6 +445,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
       {"waitpid", 0, Waitpid, 0, 0, 0, napi_default, 0},
       {"setSubreaper", 0, SetSubreaper, 0, 0, 0, napi_default, 0},
+      {"unblockSignals", 0, UnblockSignals, 0, 0, 0, napi_default, 0},
       {"getpw", 0, Getpw, 0, 0, 0, napi_default, 0},
       {"getgr", 0, Getgr, 0, 0, 0, napi_default, 0},
       {"getgrouplist", 0, Getgrouplist, 0, 0, 0, napi_default, 0},

@@ -4,7 +4,7 @@
 import type { Logger } from "../log/index.js";
 import { startPid1, type Pid1Runtime } from "./runtime.js";
 import { terminateLeftovers } from "./leftovers.js";
-import { forwardSignal, installSignalRouter } from "./signals.js";
+import { forwardSignal } from "./signals.js";
 import type { SpawnedProcess, SpawnRequest } from "./types.js";
 
 /** Options of runMain; `env` is the child's complete environment. */
@@ -28,7 +28,7 @@ export async function runMain(argv: string[], opts: RunMainOptions): Promise<num
   let main: SpawnedProcess | undefined;
   let mainExited = false;
   let hurry = false;
-  const uninstall = installSignalRouter((signal) => {
+  const uninstall = runtime.routeSignals((signal) => {
     if (main && !mainExited) forwardSignal(main, signal);
     // TERM/INT while leftovers are being stopped: stop waiting, KILL them now.
     else if (signal === "SIGTERM" || signal === "SIGINT") hurry = true;

@@ -7,7 +7,8 @@ import { isSea, loadNative, type NativeAddon } from "./native.js";
 import { Reaper, startReaperLoop } from "./reaper.js";
 import { ProcessSpawner } from "./spawner.js";
 import { realSys, type Pid1Sys } from "./sys.js";
-import { decodeWaitStatus } from "./exit-status.js";
+import { decodeWaitStatus, signalNumber } from "./exit-status.js";
+import { FORWARDED_SIGNALS, installSignalRouter, type ForwardedSignal } from "./signals.js";
 
 /** What the supervisor and `foyer run` use: the Spawner and the process-table view. */
 export interface Pid1Runtime {
@@ -20,6 +21,8 @@ export interface Pid1Runtime {
   native: NativeAddon | null;
   /** true when foyer is PID 1 or a registered child subreaper */
   reaping: boolean;
+  /** installSignalRouter, plus making sure the signals can arrive at all (see routeSignals) */
+  routeSignals(onSignal: (signal: ForwardedSignal) => void): () => void;
   /** stop the reaper loop (tests, and shutdown) */
   stop(): void;
 }
@@ -66,7 +69,18 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
     gid,
     stdinIsTty: tty.isatty(0),
   });
-  return { spawner, sys, reaper, managed, native, reaping, stop: stopLoop };
+  return { spawner, sys, reaper, managed, native, reaping, routeSignals: (on) => routeSignals(native, on), stop: stopLoop };
+}
+
+/**
+ * Install the handlers, then unblock SIGUSR1: the SEA runs with --disable-sigusr1 (no inspector,
+ * ever), which also leaves SIGUSR1 blocked in every thread, so without this it would never be
+ * forwarded. Unblocking only after a listener exists keeps a stray SIGUSR1 from killing foyer.
+ */
+function routeSignals(native: NativeAddon | null, onSignal: (signal: ForwardedSignal) => void): () => void {
+  const uninstall = installSignalRouter(onSignal);
+  native?.unblockSignals(FORWARDED_SIGNALS.map((s) => signalNumber(s) ?? 0));
+  return uninstall;
 }
 
 /** How to start foyer itself: the single binary, or node + the dev bundle. */

@@ -54,7 +54,7 @@ function readChildren(pid: number): number[] {
   }
   const out: number[] = [];
   for (const tid of tids) {
-    let text = "";
+    let text: string;
     try {
       text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "latin1");
     } catch {
