@@ -43,7 +43,8 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const unavailable: string[] = [];
-  if (!loaded.ok) {
+  if (loaded.ok) logger.debug("native addon loaded", { from: loaded.from });
+  else {
     logger.error(`native addon not loaded: ${loaded.error}`);
     unavailable.push("orphan reaping", "user switching");
   }
