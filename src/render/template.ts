@@ -85,6 +85,7 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
 
   return {
     render(source, place, label) {
+      if (!source.includes("{{")) return { text: source, issues: [], secretsUsed: [] }; // nothing to expand
       state = { place, label, issues: [], secretsUsed: new Set() };
       try {
         const text = renderStrict(hb, source, { env: { ...ctx.env } }, state);
@@ -100,8 +101,8 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
 function renderStrict(hb: typeof Handlebars, source: string, root: Record<string, unknown>, st: RenderState): string {
   let compiled: HandlebarsTemplateDelegate;
   try {
-    compiled = hb.compile(source, { strict: true, noEscape: true });
-    hb.parse(source); // compile is lazy: surface syntax errors here
+    // parse once (compile is lazy and would only report syntax errors on first render)
+    compiled = hb.compile(hb.parse(source), { strict: true, noEscape: true });
   } catch (err) {
     pushIssue(st, `template syntax error: ${oneLine(err)}`);
     return "";
