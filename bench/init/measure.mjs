@@ -2,6 +2,8 @@
 // time over RUNS runs, and peak RSS from GNU time when it is installed. Prints a table.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import console from "node:console";
+import process from "node:process";
 
 const runs = Number(process.env.RUNS ?? 30);
 const cases = JSON.parse(process.argv[2]); // [{ name, argv, prepare? }]
