@@ -21,7 +21,12 @@ const SECTIONS: ReadonlyArray<{ name: SectionName; format: string; render: Rende
 ];
 
 /** Actions for the config section: ensure the dir, then one write-file per config file. */
-export function planConfig(config: ConfigSection | undefined, dir: string, engine: TemplateEngine): { actions: Action[]; issues: ConfigIssue[] } {
+export function planConfig(
+  config: ConfigSection | undefined,
+  dir: string,
+  engine: TemplateEngine,
+  holdsSecret: (text: string) => boolean,
+): { actions: Action[]; issues: ConfigIssue[] } {
   const actions: Action[] = [];
   const issues: ConfigIssue[] = [];
   if (!config) return { actions, issues };
@@ -35,7 +40,7 @@ export function planConfig(config: ConfigSection | undefined, dir: string, engin
       const json = file.endsWith(".json") && isMap(templated.value);
       const rendered = json ? { text: formatJson(templated.value), issues: [] } : section.render(templated.value, place);
       issues.push(...rendered.issues);
-      const secret = section.secret || templated.secretsUsed.length > 0;
+      const secret = section.secret || templated.secretsUsed.length > 0 || holdsSecret(rendered.text);
       actions.push({
         kind: "write-file",
         path: `${dir.replace(/\/+$/, "")}/${file}`,

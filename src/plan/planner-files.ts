@@ -12,6 +12,7 @@ export function planFiles(
   files: readonly FileEntry[],
   engine: TemplateEngine,
   templateFiles: ReadonlyMap<string, TemplateFileRead>,
+  holdsSecret: (text: string) => boolean,
 ): { actions: Action[]; issues: ConfigIssue[] } {
   const actions: Action[] = [];
   const issues: ConfigIssue[] = [];
@@ -19,7 +20,7 @@ export function planFiles(
     const body = fileBody(f, i, engine, templateFiles);
     issues.push(...body.issues);
     if (body.text === undefined) return;
-    const secret = body.secretsUsed.length > 0;
+    const secret = body.secretsUsed.length > 0 || holdsSecret(body.text);
     actions.push({
       kind: "write-file",
       path: f.path,

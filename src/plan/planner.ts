@@ -43,10 +43,21 @@ export function planInit(input: PlanInput): PlanResult {
     declaredSecrets: new Set(Object.keys(spec.secrets)),
   });
   const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
-  const config = planConfig(spec.config, configDir, engine);
-  const files = planFiles(spec.files, engine, input.templateFiles ?? new Map());
+  const holdsSecret = secretScanner(input.secrets);
+  const config = planConfig(spec.config, configDir, engine, holdsSecret);
+  const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const actions = [...config.actions, ...files.actions];
   return { actions, issues: [...config.issues, ...files.issues, ...validatePlan(actions)] };
+}
+
+/**
+ * Whether a text holds a secret value by any route ({{env "X"}} of a secret's own variable,
+ * {{env.X}}, verbatim content): such a file is secret too (mode 0600 by default, redacted when
+ * printed), not only files that call {{secret}}.
+ */
+function secretScanner(secrets: ReadonlyMap<string, string>): (text: string) => boolean {
+  const values = [...secrets.values()].map((v) => v.trim()).filter((v) => v.length > 0);
+  return (text) => values.some((v) => text.includes(v));
 }
 
 /** The template files the planner will need, so the CLI can read them before planning. */

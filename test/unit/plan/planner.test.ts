@@ -43,6 +43,15 @@ describe("planInit", () => {
     expect(writes(r.actions)[0]).toMatchObject({ mode: 0o640, secret: true });
   });
 
+  test("a file that holds a secret value by another route (the secret's own env var) is secret too", () => {
+    const r = plan(
+      { secrets: { db: { env: "DB_PW" } }, files: [{ path: "/etc/pgpass", template: "*:*:*:app:{{env 'DB_PW'}}\n" }, { path: "/etc/loud", content: "pg-pa55word", mode: "0644" }] },
+      { env: { DB_PW: "pg-pa55word" } },
+    );
+    expect(writes(r.actions)[0]).toMatchObject({ secret: true, mode: 0o600 });
+    expect(r.issues).toEqual([{ path: "files[1]", message: expect.stringMatching(/holds secrets and must not be world-readable/) }]);
+  });
+
   test(".json files with a map body are written as JSON", () => {
     const r = plan({ config: { session: { "rstudio-prefs.json": { save_workspace: "never" } } } });
     expect(writes(r.actions)[0]).toMatchObject({ format: "json", content: '{\n  "save_workspace": "never"\n}\n' });
