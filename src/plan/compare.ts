@@ -9,7 +9,7 @@ export type FileState =
   | { type: "missing" }
   | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer }
   | { type: "dir"; mode: number; uid: number; gid: number }
-  | { type: "symlink"; target: string; uid: number; gid: number }
+  | { type: "symlink"; target: string; uid: number; gid: number; toDir?: boolean }
   | { type: "other"; mode: number; uid: number; gid: number };
 
 /** The verdict for one action: what it would do, what differs, and for file writes the new bytes. */
@@ -38,6 +38,9 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
     }
     case "ensure-dir":
       if (st.type === "missing") return { state: "create", changes: [`mode ${octal(a.mode)}`] };
+      // a link to a directory (a mounted volume) is accepted as is: chmod/chown through a link
+      // someone else placed could reach anything
+      if (st.type === "symlink" && st.toDir) return verdict([]);
       if (st.type !== "dir") return conflict(`${a.path} exists and is not a directory`);
       return verdict([...modeChange(st.mode, a.mode), ...ownerChange(st, owner)]);
     case "symlink":

@@ -23,10 +23,18 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
     throw err;
   }
   const ids = { uid: st.uid, gid: st.gid };
-  if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids };
+  if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
   return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: fs.readFileSync(path) } : {}) };
+}
+
+function isDir(path: string, fs: FsOps): boolean {
+  try {
+    return fs.statSync(path).isDirectory();
+  } catch {
+    return false; // a dangling link
+  }
 }
 
 /** Observe every path the plan touches (file contents for writes) and resolve its owners. */

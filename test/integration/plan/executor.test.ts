@@ -130,6 +130,17 @@ describe("changes are minimal", () => {
     expect(lstatSync(p("home", "escape")).uid).toBe(1234);
   });
 
+  test("ensure-dir accepts a link to a directory (a mounted config dir) without touching its target", () => {
+    mkdirSync(p("mnt"), { mode: 0o700 });
+    chmodSync(p("mnt"), 0o700);
+    symlinkSync(p("mnt"), p("etc-rstudio"));
+    const r = applyPlan([{ kind: "ensure-dir", path: p("etc-rstudio"), reason: "t", mode: 0o755, owner: "svc" }, write(p("etc-rstudio", "a.conf"), "a=1\n")], { users });
+    expect(r.unchanged).toEqual([p("etc-rstudio")]);
+    expect(modeOf(p("mnt"))).toBe(0o700);
+    expect(statSync(p("mnt")).uid).toBe(0);
+    expect(readFileSync(p("mnt", "a.conf"), "utf8")).toBe("a=1\n");
+  });
+
   test("temp files left by a killed run are cleaned up on the next write", () => {
     writeFileSync(p(".x.conf.foyer-4194305-deadbeef.tmp"), "partial"); // a pid above pid_max: never alive
     mkdirSync(p(".d.foyer-4194305-0badf00d.tmp"));
