@@ -32,29 +32,55 @@ export function planConfig(
   if (!config) return { actions, issues };
   const defaultMode = config.defaultMode ?? 0o644;
   const secretMode = config.secretMode ?? 0o600;
+  const base = dir.replace(/\/+$/, "");
   for (const section of SECTIONS) {
     for (const [file, body] of Object.entries(config[section.name] ?? {})) {
       const place = `config.${section.name}.${file}`;
-      const templated = renderTree(body, place, engine);
-      issues.push(...templated.issues);
-      const json = file.endsWith(".json") && isMap(templated.value);
-      const rendered = json ? { text: formatJson(templated.value), issues: [] } : section.render(templated.value, place);
-      issues.push(...rendered.issues);
-      const secret = section.secret || templated.secretsUsed.length > 0 || holdsSecret(rendered.text);
+      const r = renderConfigFile(section, file, body, place, `${base}/job-json-overrides`, engine);
+      issues.push(...r.issues);
+      const secret = section.secret || r.secretsUsed.length > 0 || holdsSecret(r.text);
       actions.push({
         kind: "write-file",
-        path: `${dir.replace(/\/+$/, "")}/${file}`,
+        path: `${base}/${file}`,
         reason: `config file from ${place}${secret && !section.secret ? " (uses secrets, so written with the secret mode)" : ""}`,
         source: place,
-        content: rendered.text,
+        content: r.text,
         mode: secret ? secretMode : defaultMode,
         secret,
-        format: json ? "json" : section.format,
+        format: r.format,
       });
+      for (const f of r.files) {
+        const fileSecret = holdsSecret(f.content);
+        const source = `${place}.job-json-overrides`;
+        const reason = `job-json-override file used by ${place}`;
+        actions.push({ kind: "write-file", path: f.path, reason, source, content: f.content, mode: fileSecret ? secretMode : defaultMode, secret: fileSecret, format: "json" });
+      }
     }
   }
   if (actions.length > 0) {
     actions.unshift({ kind: "ensure-dir", path: dir, reason: "the config files' directory", source: "config.dir", mode: 0o755 });
   }
   return { actions, issues };
+}
+
+/** One config file: templates expanded, then rendered in its section's format (JSON for *.json maps). */
+function renderConfigFile(
+  section: (typeof SECTIONS)[number],
+  file: string,
+  body: unknown,
+  place: string,
+  overridesDir: string,
+  engine: TemplateEngine,
+): { text: string; issues: ConfigIssue[]; secretsUsed: string[]; format: string; files: Array<{ path: string; content: string }> } {
+  const templated = renderTree(body, place, engine);
+  const common = { secretsUsed: templated.secretsUsed, files: [] };
+  if (file.endsWith(".json") && isMap(templated.value)) {
+    return { ...common, text: formatJson(templated.value), issues: templated.issues, format: "json" };
+  }
+  if (section.name === "profiles") {
+    const r = renderProfiles(templated.value, place, overridesDir);
+    return { ...common, text: r.text, issues: [...templated.issues, ...r.issues], format: section.format, files: r.files };
+  }
+  const r = section.render(templated.value, place);
+  return { ...common, text: r.text, issues: [...templated.issues, ...r.issues], format: section.format };
 }

@@ -1,16 +1,30 @@
 // Job Launcher profiles files (launcher.*.profiles.conf, /etc/rstudio/profiles): sections `[*]`,
 // `[@group]` and `[user]`, read top to bottom with the last match winning, so the order the user
-// wrote is kept (the Helm chart sorts it). Lists are comma-joined; `job-json-overrides` lists of
-// `{target, file}` become the native `"target":"file",...` syntax.
+// wrote is kept (the Helm chart sorts it). Lists are comma-joined. `job-json-overrides` follows the
+// chart: `{target, file}` or `{target, name, json}` (the JSON is written to its own file) become the
+// native `"target":"file",...` syntax, and the `[*]` overrides are prepended to every section that
+// sets its own (a later section replaces the list, it does not add to it).
 import { keyValue } from "./ini.js";
+import { formatJson } from "./json.js";
 import { IssueList, isMap, placeOf, type Rendered } from "./values.js";
 
-/** Render a profiles file: a map (or list of single-entry maps) of sections; a string is verbatim. */
-export function renderProfiles(body: unknown, place: string): Rendered {
-  if (typeof body === "string") return { text: body, issues: [] };
+/** A profiles file plus the job-json-override files its inline `json` overrides need. */
+export interface RenderedProfiles extends Rendered {
+  files: Array<{ path: string; content: string }>;
+}
+
+const OVERRIDES = "job-json-overrides";
+
+/** Render a profiles file; inline `json` overrides are written as `<overridesDir>/<name>.json`. */
+export function renderProfiles(body: unknown, place: string, overridesDir = "/etc/rstudio/job-json-overrides"): RenderedProfiles {
+  if (typeof body === "string") return { text: body, issues: [], files: [] };
   const issues = new IssueList();
+  const files = new Map<string, string>();
+  const list = sections(body, place, issues);
+  const everyone = list.find(([name]) => name === "*");
+  const shared = everyone && isMap(everyone[1]) ? overridePairs(everyone[1][OVERRIDES], placeOf(everyone[2], OVERRIDES), overridesDir, files, issues) : [];
   const blocks: string[] = [];
-  for (const [name, value, at] of sections(body, place, issues)) {
+  for (const [name, value, at] of list) {
     if (!isMap(value)) {
       issues.add(at, `profile section [${name}] must be a map of settings`);
       continue;
@@ -18,12 +32,19 @@ export function renderProfiles(body: unknown, place: string): Rendered {
     if (!/^(\*|@?[^\s[\]]+)$/.test(name)) issues.add(at, `invalid profile section ${JSON.stringify(name)}: use "*", "@group" or a user name`);
     const lines = [`[${name}]`];
     for (const [k, v] of Object.entries(value)) {
-      const line = k === "job-json-overrides" && Array.isArray(v) ? overridesLine(v, placeOf(at, k), issues) : keyValue(k, v, placeOf(at, k), issues);
-      if (line !== undefined) lines.push(line);
+      if (k !== OVERRIDES) {
+        const line = keyValue(k, v, placeOf(at, k), issues);
+        if (line !== undefined) lines.push(line);
+        continue;
+      }
+      const own = name === "*" ? shared : overridePairs(v, placeOf(at, k), overridesDir, files, issues);
+      const pairs = name === "*" ? own : [...shared, ...own.filter((p) => !shared.includes(p))];
+      if (pairs.length) lines.push(`${OVERRIDES}=${pairs.join(",")}`);
     }
     blocks.push(lines.join("\n"));
   }
-  return { text: blocks.length ? blocks.join("\n\n") + "\n" : "", issues: issues.issues };
+  const text = blocks.length ? blocks.join("\n\n") + "\n" : "";
+  return { text, issues: issues.issues, files: [...files].map(([path, content]) => ({ path, content })) };
 }
 
 function sections(body: unknown, place: string, issues: IssueList): Array<[string, unknown, string]> {
@@ -39,15 +60,29 @@ function sections(body: unknown, place: string, issues: IssueList): Array<[strin
   });
 }
 
-/** `job-json-overrides="target":"file",...`; plain strings pass through as already-native pairs. */
-function overridesLine(list: unknown[], at: string, issues: IssueList): string | undefined {
-  const pairs: string[] = [];
-  list.forEach((o, i) => {
-    if (typeof o === "string") return void pairs.push(o);
-    if (isMap(o) && typeof o.target === "string" && typeof o.file === "string") {
-      return void pairs.push(`${JSON.stringify(o.target)}:${JSON.stringify(o.file)}`);
+/** The `"target":"file"` pairs of one section's overrides; inline JSON is collected into `files`. */
+function overridePairs(list: unknown, at: string, dir: string, files: Map<string, string>, issues: IssueList): string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    issues.add(at, "job-json-overrides must be a list of {target, file} or {target, name, json}");
+    return [];
+  }
+  return list.flatMap((o, i): string[] => {
+    if (typeof o === "string") return [o]; // already in the native syntax
+    if (isMap(o) && typeof o.target === "string" && typeof o.file === "string") return [`${JSON.stringify(o.target)}:${JSON.stringify(o.file)}`];
+    if (isMap(o) && typeof o.target === "string" && typeof o.name === "string" && o.json !== undefined) {
+      const name = o.name.replace(/\s+/g, "");
+      if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+        issues.add(placeOf(at, i), `override name ${JSON.stringify(o.name)} must be usable as a file name`);
+        return [];
+      }
+      const path = `${dir}/${name}.json`;
+      const content = formatJson(o.json);
+      if (files.has(path) && files.get(path) !== content) issues.add(placeOf(at, i), `two job-json-overrides named ${JSON.stringify(o.name)} with different json`);
+      files.set(path, content);
+      return [`${JSON.stringify(o.target)}:${JSON.stringify(path)}`];
     }
-    issues.add(placeOf(at, i), "a job-json-override needs `target` (a JSON pointer) and `file` (the JSON file to apply)");
+    issues.add(placeOf(at, i), "a job-json-override needs `target` (a JSON pointer) and either `file` or `name` + `json`");
+    return [];
   });
-  return pairs.length === list.length ? `job-json-overrides=${pairs.join(",")}` : undefined;
 }

@@ -52,6 +52,16 @@ describe("planInit", () => {
     expect(r.issues).toEqual([{ path: "files[1]", message: expect.stringMatching(/holds secrets and must not be world-readable/) }]);
   });
 
+  test("inline job-json-overrides become their own JSON files beside the profiles file", () => {
+    const r = plan({ config: { dir: "/etc/rstudio", profiles: { "launcher.kubernetes.profiles.conf": { "*": { "job-json-overrides": [{ target: "/spec/x", name: "x", json: { a: 1 } }] } } } } });
+    expect(r.issues).toEqual([]);
+    expect(writes(r.actions).map((a) => [a.path, a.format, a.source])).toEqual([
+      ["/etc/rstudio/launcher.kubernetes.profiles.conf", "profiles", "config.profiles.launcher.kubernetes.profiles.conf"],
+      ["/etc/rstudio/job-json-overrides/x.json", "json", "config.profiles.launcher.kubernetes.profiles.conf.job-json-overrides"],
+    ]);
+    expect(writes(r.actions)[0]!.content).toBe('[*]\njob-json-overrides="/spec/x":"/etc/rstudio/job-json-overrides/x.json"\n');
+  });
+
   test(".json files with a map body are written as JSON", () => {
     const r = plan({ config: { session: { "rstudio-prefs.json": { save_workspace: "never" } } } });
     expect(writes(r.actions)[0]).toMatchObject({ format: "json", content: '{\n  "save_workspace": "never"\n}\n' });

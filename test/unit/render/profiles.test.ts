@@ -40,9 +40,25 @@ describe("renderProfiles (Job Launcher profiles)", () => {
     expect(r.text).toBe('[*]\njob-json-overrides="/spec/template/spec/tolerations":"/etc/rstudio/tolerations.json","/metadata/labels":"/etc/rstudio/labels.json"\n');
   });
 
-  test("an override without a file is an issue at its index", () => {
-    const r = renderProfiles({ "*": { "job-json-overrides": [{ target: "/x", name: "n", json: {} }] } }, at);
-    expect(r.issues).toEqual([{ path: `${at}.*.job-json-overrides[0]`, message: expect.stringMatching(/needs `target`.*`file`/) }]);
+  test("inline {target, name, json} overrides are written to their own file, named without spaces", () => {
+    const r = renderProfiles({ "*": { "job-json-overrides": [{ target: "/spec/tolerations", name: "gpu tolerations", json: [{ key: "gpu" }] }] } }, at, "/etc/rstudio/job-json-overrides");
+    expect(r.text).toBe('[*]\njob-json-overrides="/spec/tolerations":"/etc/rstudio/job-json-overrides/gputolerations.json"\n');
+    expect(r.files).toEqual([{ path: "/etc/rstudio/job-json-overrides/gputolerations.json", content: '[\n  {\n    "key": "gpu"\n  }\n]\n' }]);
+  });
+
+  test("[*] overrides are prepended to a section that sets its own (which would otherwise replace them)", () => {
+    const everyone = { target: "/metadata/labels", file: "/o/labels.json" };
+    const r = renderProfiles({ "@gpu": { "job-json-overrides": [{ target: "/spec/nodeSelector", file: "/o/gpu.json" }] }, "*": { "job-json-overrides": [everyone] }, bob: { "max-cpus": 2 } }, at);
+    expect(r.text).toBe(
+      '[@gpu]\njob-json-overrides="/metadata/labels":"/o/labels.json","/spec/nodeSelector":"/o/gpu.json"\n\n' +
+        '[*]\njob-json-overrides="/metadata/labels":"/o/labels.json"\n\n[bob]\nmax-cpus=2\n',
+    );
+  });
+
+  test("an override without a target, or without file/json, is an issue at its index", () => {
+    const r = renderProfiles({ "*": { "job-json-overrides": [{ target: "/ok", file: "/f.json" }, { file: "/x.json" }, { target: "/x", name: "n" }] } }, at);
+    expect(r.issues.map((i) => i.path)).toEqual([`${at}.*.job-json-overrides[1]`, `${at}.*.job-json-overrides[2]`]);
+    expect(r.issues[0]!.message).toMatch(/needs `target`/);
   });
 
   test("a section that is not a map, and nested maps, are issues", () => {
