@@ -50,13 +50,16 @@ export function planInit(input: PlanInput): PlanResult {
   return { actions, issues: [...config.issues, ...files.issues, ...validatePlan(actions)] };
 }
 
+/** Shorter secret values are not searched for: "x" or "admin" would match unrelated text. */
+export const MIN_SCANNED_SECRET_LENGTH = 8;
+
 /**
- * Whether a text holds a secret value by any route ({{env "X"}} of a secret's own variable,
- * {{env.X}}, verbatim content): such a file is secret too (mode 0600 by default, redacted when
- * printed), not only files that call {{secret}}.
+ * Whether a text holds a secret value by a route other than {{secret}} ({{env "X"}} of a secret's
+ * own variable, {{env.X}}, verbatim content): such a file is secret too (mode 0600 by default,
+ * redacted when printed). Only values of MIN_SCANNED_SECRET_LENGTH or more are searched for.
  */
 function secretScanner(secrets: ReadonlyMap<string, string>): (text: string) => boolean {
-  const values = [...secrets.values()].map((v) => v.trim()).filter((v) => v.length > 0);
+  const values = [...secrets.values()].map((v) => v.trim()).filter((v) => v.length >= MIN_SCANNED_SECRET_LENGTH);
   return (text) => values.some((v) => text.includes(v));
 }
 

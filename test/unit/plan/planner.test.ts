@@ -52,6 +52,12 @@ describe("planInit", () => {
     expect(r.issues).toEqual([{ path: "files[1]", message: expect.stringMatching(/holds secrets and must not be world-readable/) }]);
   });
 
+  test("short secret values are not searched for (they would match unrelated text)", () => {
+    const r = planInit({ spec: SpecSchema.parse({ secrets: { pin: { env: "PIN" } }, files: [{ path: "/etc/profile.d/x.sh", content: "export X=1\n", mode: "0755" }] }), secrets: new Map([["pin", "x"]]), env: {} });
+    expect(r.issues).toEqual([]);
+    expect(writes(r.actions)[0]).toMatchObject({ secret: false, mode: 0o755 });
+  });
+
   test("inline job-json-overrides become their own JSON files beside the profiles file", () => {
     const r = plan({ config: { dir: "/etc/rstudio", profiles: { "launcher.kubernetes.profiles.conf": { "*": { "job-json-overrides": [{ target: "/spec/x", name: "x", json: { a: 1 } }] } } } } });
     expect(r.issues).toEqual([]);
