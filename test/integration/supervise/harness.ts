@@ -48,12 +48,12 @@ export interface Running {
 }
 
 /** Start foyer with a spec (an object, validated by the entry) and optional `-- CMD`. */
-export async function startFoyer(spec: object, opts: { main?: string[]; env?: Record<string, string>; args?: string[] } = {}): Promise<Running> {
+export async function startFoyer(spec: object, opts: { main?: string[]; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] } = {}): Promise<Running> {
   const file = await buildEntry();
   const dir = scratch();
   const specFile = join(dir, "spec.json");
   writeFileSync(specFile, JSON.stringify({ control: { enabled: false }, ...spec }));
-  const argv = ["--pid", "--fork", "--mount-proc", NODE, file, ...(opts.args ?? [specFile]), ...(opts.main ? ["--", ...opts.main] : [])];
+  const argv = ["--pid", "--fork", "--mount-proc", NODE, ...(opts.nodeArgs ?? []), file, ...(opts.args ?? [specFile]), ...(opts.main ? ["--", ...opts.main] : [])];
   const t0 = Date.now();
   const proc = spawn("unshare", argv, {
     env: { PATH: `${BIN}:/usr/bin:/bin`, FOYER_NATIVE_ADDON: join(ROOT, "build/foyer_native.node"), ...opts.env },
