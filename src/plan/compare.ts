@@ -49,7 +49,8 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
       return verdict(st.type === "symlink" && st.target === a.target ? [] : [`→ ${a.target}`]);
     case "chown":
       if (st.type === "missing") return conflict(`${a.path} does not exist`);
-      return verdict(a.recursive ? ["recursive"] : ownerChange(st, owner));
+      // a tree is only walked at apply time; the top shows whether anything is known to differ
+      return a.recursive ? { state: "update", changes: [`recursive (checked at apply)`, ...ownerChange(st, owner)] } : verdict(ownerChange(st, owner));
     case "chmod":
       if (st.type === "missing") return conflict(`${a.path} does not exist`);
       if (st.type === "symlink") return verdict([]);

@@ -2,7 +2,7 @@
 // (paths, modes, owners, conflicts with what is on disk) and writes nothing when anything is wrong;
 // then applies each action idempotently: unchanged paths are not touched (mtimes kept).
 import { join } from "node:path";
-import { ConfigError, FoyerError, type ConfigIssue } from "../errors.js";
+import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
 import type { Action, ChownAction, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
 import { compareAction, ownerChange, type Verdict } from "./compare.js";
@@ -34,16 +34,29 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
   const owners = preflight(actions, users, fs);
   removeStaleTemps(fs, actions.filter((a) => a.kind === "write-file" || a.kind === "merge-json" || a.kind === "symlink" || a.kind === "ensure-dir").map((a) => a.path));
   const result: ApplyResult = { changed: [], unchanged: [] };
+  const ctx: Ctx = { fs, users, runner: sys.runner ?? setprivRunner };
   for (const a of actions) {
-    const owner = ownerOf(a, owners);
-    const st = observePath(a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path, a.kind === "write-file" || a.kind === "merge-json", fs);
-    const v = compareAction(a, st, owner);
-    if (v.state === "conflict") throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${v.problem}`);
-    const changed = v.state !== "unchanged" && act(a, v, owner, { fs, users, runner: sys.runner ?? setprivRunner }) !== false;
+    let changed: boolean;
+    let v: Verdict;
+    try {
+      const owner = ownerOf(a, owners);
+      v = compareAction(a, observePath(observedPathOf(a), a.kind === "write-file" || a.kind === "merge-json", fs), owner);
+      if (v.state === "conflict") throw new Error(v.problem);
+      changed = v.state !== "unchanged" && act(a, v, owner, ctx) !== false;
+    } catch (err) {
+      if (err instanceof FoyerError) throw err;
+      // a system error mid-apply (disk full, read-only mount): name the action and what was done
+      const done = result.changed.length ? ` (after ${result.changed.length} change(s): ${result.changed.join(", ")})` : " (nothing was changed)";
+      throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${(err as Error).message}${done}`, ExitCode.internal, { cause: err });
+    }
     sys.onAction?.(a, changed ? v : { ...v, state: "unchanged", changes: [] });
     (changed ? result.changed : result.unchanged).push(a.path);
   }
   return result;
+}
+
+function observedPathOf(a: Action): string {
+  return a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
 }
 
 /** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
@@ -54,14 +67,27 @@ function preflight(actions: readonly Action[], users: UserLookup, fs: FsOps): Ma
   if (issues.length === 0) {
     const seen = observe(actions, users, fs);
     actions.forEach((a, i) => {
-      const st = seen.paths.get(a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path) ?? { type: "missing" as const };
+      const st = seen.paths.get(observedPathOf(a)) ?? { type: "missing" as const };
       const v = compareAction(a, st, ownerOf(a, checked.owners));
       const madeEarlier = actions.slice(0, i).some((b) => b.path === a.path || a.path.startsWith(b.path + "/"));
       if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: a.source ?? a.path, message: v.problem ?? "conflict" });
+      const blocker = st.type === "missing" && a.kind !== "run-command-as-user" ? nonDirAncestor(a.path, fs) : undefined;
+      if (blocker) issues.push({ path: a.source ?? a.path, message: `cannot create ${a.path}: ${blocker} exists and is not a directory` });
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return checked.owners;
+}
+
+/** The nearest existing ancestor of a missing path, when it is not a directory (so mkdir would fail). */
+function nonDirAncestor(path: string, fs: FsOps): string | undefined {
+  for (let p = parentOf(path); ; p = parentOf(p)) {
+    try {
+      return fs.statSync(p).isDirectory() ? undefined : p;
+    } catch {
+      if (p === "/") return undefined;
+    }
+  }
 }
 
 function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {

@@ -20,6 +20,8 @@ export function validatePlan(actions: readonly Action[]): ConfigIssue[] {
     const modeProblem = checkMode(a);
     if (modeProblem) issues.push({ path: at, message: modeProblem });
     if (a.kind === "symlink" && (a.target.includes("\0") || a.target === "")) issues.push({ path: at, message: "invalid symlink target" });
+    const creates = a.kind === "run-command-as-user" && a.creates !== undefined ? checkPath(a.creates) : undefined;
+    if (creates) issues.push({ path: at, message: `creates: ${creates}` });
   }
   return issues;
 }

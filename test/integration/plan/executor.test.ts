@@ -179,6 +179,18 @@ describe("preflight: a bad plan writes nothing (ConfigError, exit 78)", () => {
     expect((err as ConfigError).exitCode).toBe(78);
     expect(readdirSync(dir)).toEqual(["taken"]);
   });
+  test("a file where a parent directory should be", () => {
+    writeFileSync(p("etc"), "a file, not a dir");
+    let err: unknown;
+    try {
+      applyPlan([write(p("first"), "1"), write(p("etc", "rstudio", "rserver.conf"), "2", { source: "config.server.rserver.conf" })], { users });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).issues).toEqual([{ path: "config.server.rserver.conf", message: `cannot create ${p("etc", "rstudio", "rserver.conf")}: ${p("etc")} exists and is not a directory` }]);
+    expect(readdirSync(dir)).toEqual(["etc"]);
+  });
+
   test("an existing JSON file that cannot be parsed is not merged into", () => {
     writeFileSync(p("bad.json"), "{ nope");
     expect(() => applyPlan([{ kind: "merge-json", path: p("bad.json"), reason: "t", patch: { a: 1 }, mode: 0o644, secret: false }], { users })).toThrow(/not valid JSON/);
@@ -202,6 +214,26 @@ describe("atomic replacement when a syscall fails", () => {
     expect(modeOf(f)).toBe(0o644);
     expect(readdirSync(dir)).toEqual(["rserver.conf"]);
   });
+});
+
+test("a system error mid-apply names the action and what was already changed (exit 70, no stack)", () => {
+  let opens = 0;
+  const fs: FsOps = {
+    ...realFsModule,
+    openSync: ((...args: Parameters<typeof realFsModule.openSync>) => {
+      if (String(args[0]).includes(".second.") && ++opens > 0) throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      return realFsModule.openSync(...args);
+    }) as FsOps["openSync"],
+  };
+  let err: unknown;
+  try {
+    applyPlan([write(p("first"), "1"), write(p("second"), "2")], { users, fs });
+  } catch (e) {
+    err = e;
+  }
+  expect((err as Error).message).toBe(`cannot apply write-file ${p("second")}: ENOSPC: no space left on device (after 1 change(s): ${p("first")})`);
+  expect((err as { exitCode: number }).exitCode).toBe(ExitCode.internal);
+  expect(readdirSync(dir)).toEqual(["first"]);
 });
 
 describe("observe, plan printing, render --out, template files", () => {

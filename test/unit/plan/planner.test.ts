@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { planInit, templateFilePaths, type Action, type WriteFileAction } from "../../../src/plan/index.js";
+import { z } from "zod";
+import { ActionSchema, planInit, planJson, templateFilePaths, type Action, type WriteFileAction } from "../../../src/plan/index.js";
+import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema, type SpecInput } from "../../../src/spec/schema.js";
 
 const secrets = new Map([["db", "pg-pa55word"], ["license", "LIC-KEY-123"]]);
@@ -134,6 +136,19 @@ describe("planInit", () => {
   test("templateFilePaths lists each template file once", () => {
     const spec = SpecSchema.parse({ files: [{ path: "/a", templateFile: "/t.tpl" }, { path: "/b", templateFile: "/t.tpl" }, { path: "/c", content: "" }] });
     expect(templateFilePaths(spec)).toEqual(["/t.tpl"]);
+  });
+
+  test("the planner's output and `plan --json` both validate against ActionSchema", () => {
+    const r = plan({
+      secrets: { db: { env: "X" } },
+      config: { server: { "rserver.conf": { a: 1 } }, secret: { "database.conf": { password: "{{secret 'db'}}" } }, profiles: { p: { "*": { "job-json-overrides": [{ target: "/t", name: "n", json: {} }] } } } },
+      files: [{ path: "/etc/x", content: "x", owner: "root:root" }],
+    });
+    expect(z.array(ActionSchema).parse(r.actions)).toEqual(r.actions);
+    const redactor = new Redactor();
+    redactor.add("db", "pg-pa55word");
+    const json = JSON.parse(planJson(r.actions, redactor)) as unknown;
+    expect(z.array(ActionSchema).safeParse(json).success).toBe(true);
   });
 
   test("no config and no files: an empty plan", () => {
