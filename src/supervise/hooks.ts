@@ -3,7 +3,6 @@
 // run; anything else is skipped with a log line. A failing hook aborts (with its output in the
 // error) or is logged and skipped, per `onFailure`.
 import { readdir, stat } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Spawner } from "../pid1/types.js";
 import type { Logger } from "../log/index.js";
@@ -80,7 +79,8 @@ interface HookResult {
 }
 
 async function runOne(path: string, name: string, sourced: boolean, env: Record<string, string>, opts: HookRunOptions): Promise<HookResult> {
-  const marker = `__FOYER_ENV_${randomBytes(8).toString("hex")}__`;
+  // unguessable enough for a marker (not a secret); avoids loading node:crypto into PID 1
+  const marker = `__FOYER_ENV_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}__`;
   // `.` runs the file in this shell, so its exports survive; `env -0` then prints them after a
   // marker line that the hook's own output cannot contain by accident
   const argv = sourced ? ["/bin/sh", "-c", `. "$1" || exit $?; printf '\\n%s\\n' "$2"; exec env -0`, "sh", path, marker] : [path];

@@ -1,8 +1,6 @@
 // Readiness probes: is the program ready to serve? tcp connect, http(s) status, a command's exit
 // code, or a file's existence. `waitReady` polls one until it passes, times out, or is aborted.
 import { connect } from "node:net";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { access } from "node:fs/promises";
 import type { Ready } from "../spec/schema.js";
 import type { Spawner } from "../pid1/types.js";
@@ -75,8 +73,9 @@ export function httpProbe(ready: Ready, timeoutMs: number): Promise<boolean> {
   const headers: Record<string, string> = { ...ready.headers };
   if (ready.userAgent !== undefined) headers["user-agent"] = ready.userAgent === true ? BROWSER_USER_AGENT : ready.userAgent;
   else headers["user-agent"] ??= "foyer-probe";
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve) => {
+  // loaded on first use: node:https brings OpenSSL's TLS state (~9 MB RSS) that most specs never need
+  const load = url.protocol === "https:" ? import("node:https") : import("node:http");
+  return load.then(({ request }) => new Promise((resolve) => {
     const req = request(url, { method: ready.method, headers, timeout: timeoutMs, rejectUnauthorized: !ready.insecure }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
@@ -85,7 +84,7 @@ export function httpProbe(ready: Ready, timeoutMs: number): Promise<boolean> {
     req.once("timeout", () => req.destroy(new Error("timeout")));
     req.once("error", () => resolve(false));
     req.end();
-  });
+  }));
 }
 
 /** True when the command exits 0 within the attempt's time. */

@@ -6,6 +6,9 @@ import type { Ready } from "../spec/schema.js";
 import { ACTIVE_STATES, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
 import { probeAttempt, waitReady } from "./probes.js";
 import type { OutputMux } from "./output.js";
+import { seconds, sigName } from "./format.js";
+
+export { seconds, sigName };
 
 /** Everything the runner needs to know about one program. */
 export interface ProgramDef {
@@ -244,14 +247,4 @@ export class ProgramRunner {
     if (e.signal) return `was killed by ${e.signal.startsWith("SIG") ? e.signal : "SIG" + e.signal} (exit ${e.exitCode})`;
     return `exited with code ${e.code}`;
   }
-}
-
-/** "TERM" or "SIGTERM" → "SIGTERM" (the form process.kill and the spawner accept). */
-export function sigName(signal: string): string {
-  return signal.startsWith("SIG") ? signal : `SIG${signal}`;
-}
-
-/** "1.5s" */
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))}s`;
 }

@@ -1,7 +1,7 @@
 // Load: crash-restart cycles (RSS must stay flat) and high-volume output (complete, unmixed lines).
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { BIN, rssKiB, startFoyer, until } from "./harness.js";
+import { BIN, rssKiB, startFoyer } from "./harness.js";
 
 async function restarts(port: number): Promise<number> {
   try {

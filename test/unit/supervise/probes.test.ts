@@ -19,8 +19,8 @@ const http = createHttp((req, res) => {
   seen.push(req);
   const code = Number(new URL(req.url!, "http://x").searchParams.get("code") ?? 200);
   // a product that only answers browsers
-  if (req.url!.startsWith("/browser") && !req.headers["user-agent"]?.includes("Mozilla")) code === 200 && res.writeHead(403);
-  else res.writeHead(code);
+  const browserOnly = req.url!.startsWith("/browser") && !req.headers["user-agent"]?.includes("Mozilla");
+  res.writeHead(browserOnly ? 403 : code);
   res.end();
 });
 let httpPort = 0;
