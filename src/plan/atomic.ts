@@ -14,7 +14,7 @@ export function tempPathFor(path: string): string {
 }
 
 /** Replace `path` with `content`, owned and moded before it becomes visible. */
-export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffer, mode: number, owner: OwnerIds | undefined): void {
+export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffer, mode: number, owner: OwnerIds | undefined, dirs?: DirSync): void {
   const tmp = tempPathFor(path);
   const fd = fs.openSync(tmp, "wx", 0o600);
   try {
@@ -32,11 +32,11 @@ export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffe
     unlinkQuietly(fs, tmp);
     throw err;
   }
-  fsyncDir(fs, dirname(path));
+  syncParent(fs, path, dirs);
 }
 
 /** Replace `path` with a symlink to `target` (via a temp link and rename). */
-export function atomicSymlink(fs: FsOps, path: string, target: string): void {
+export function atomicSymlink(fs: FsOps, path: string, target: string, dirs?: DirSync): void {
   const tmp = tempPathFor(path);
   fs.symlinkSync(target, tmp);
   try {
@@ -45,11 +45,11 @@ export function atomicSymlink(fs: FsOps, path: string, target: string): void {
     unlinkQuietly(fs, tmp);
     throw err;
   }
-  fsyncDir(fs, dirname(path));
+  syncParent(fs, path, dirs);
 }
 
 /** Create directory `path` with its owner and mode already set (a temp dir renamed into place). */
-export function atomicMkdir(fs: FsOps, path: string, mode: number, owner: OwnerIds | undefined): void {
+export function atomicMkdir(fs: FsOps, path: string, mode: number, owner: OwnerIds | undefined, dirs?: DirSync): void {
   const tmp = tempPathFor(path);
   fs.mkdirSync(tmp, { mode: 0o700 });
   try {
@@ -64,7 +64,16 @@ export function atomicMkdir(fs: FsOps, path: string, mode: number, owner: OwnerI
     }
     throw err;
   }
-  fsyncDir(fs, dirname(path));
+  syncParent(fs, path, dirs);
+}
+
+/** Directories whose renames still need an fsync; the executor syncs each once, at the end. */
+export type DirSync = Set<string>;
+
+/** Make a rename durable now, or leave it to the caller's batch (one fsync per directory). */
+function syncParent(fs: FsOps, path: string, dirs: DirSync | undefined): void {
+  if (dirs) dirs.add(dirname(path));
+  else fsyncDir(fs, dirname(path));
 }
 
 /** Make the rename durable: fsync the directory that holds the entry. */

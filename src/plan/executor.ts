@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
 import type { Action, ChownAction, RunCommandAction } from "./action.js";
-import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
+import { atomicMkdir, atomicSymlink, atomicWriteFile, fsyncDir, removeStaleTemps, type DirSync } from "./atomic.js";
 import { compareAction, ownerChange, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { observe, observePath } from "./observe.js";
@@ -34,7 +34,27 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
   const owners = preflight(actions, users, fs);
   removeStaleTemps(fs, actions.filter((a) => a.kind === "write-file" || a.kind === "merge-json" || a.kind === "symlink" || a.kind === "ensure-dir").map((a) => a.path));
   const result: ApplyResult = { changed: [], unchanged: [] };
-  const ctx: Ctx = { fs, users, runner: sys.runner ?? setprivRunner };
+  const ctx: Ctx = { fs, users, runner: sys.runner ?? setprivRunner, dirs: new Set() };
+  let failure: unknown;
+  try {
+    applyEach(actions, owners, ctx, result, sys.onAction);
+  } catch (err) {
+    failure = err;
+  }
+  // renames are durable once their directory is synced: once per directory, even after a failure
+  for (const d of ctx.dirs) {
+    try {
+      fsyncDir(fs, d);
+    } catch (err) {
+      failure ??= new FoyerError(`cannot sync directory ${d}: ${(err as Error).message}`, ExitCode.internal, { cause: err });
+    }
+  }
+  if (failure) throw failure;
+  return result;
+}
+
+function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, OwnerIds>, ctx: Ctx, result: ApplyResult, onAction: ApplySys["onAction"]): void {
+  const { fs } = ctx;
   for (const a of actions) {
     let changed: boolean;
     let v: Verdict;
@@ -49,10 +69,9 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
       const done = result.changed.length ? ` (after ${result.changed.length} change(s): ${result.changed.join(", ")})` : " (nothing was changed)";
       throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${(err as Error).message}${done}`, ExitCode.internal, { cause: err });
     }
-    sys.onAction?.(a, changed ? v : { ...v, state: "unchanged", changes: [] });
+    onAction?.(a, changed ? v : { ...v, state: "unchanged", changes: [] });
     (changed ? result.changed : result.unchanged).push(a.path);
   }
-  return result;
 }
 
 function observedPathOf(a: Action): string {
@@ -95,7 +114,7 @@ function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | u
   return spec === undefined ? undefined : owners.get(spec);
 }
 
-type Ctx = { fs: FsOps; users: UserLookup; runner: CommandRunner };
+type Ctx = { fs: FsOps; users: UserLookup; runner: CommandRunner; dirs: DirSync };
 
 /** Carry out one action; false when it turned out there was nothing to do (a recursive chown). */
 function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): boolean | void {
@@ -103,17 +122,17 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
   switch (a.kind) {
     case "write-file":
     case "merge-json":
-      return writeFile(a.path, v, a.mode, owner, fs);
+      return writeFile(a.path, v, a.mode, owner, ctx);
     case "ensure-dir":
       if (v.state === "create") {
         fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
-        return atomicMkdir(fs, a.path, a.mode, owner);
+        return atomicMkdir(fs, a.path, a.mode, owner, ctx.dirs);
       }
       if (owner) fs.lchownSync(a.path, owner.uid, owner.gid ?? -1);
       return fs.chmodSync(a.path, a.mode);
     case "symlink":
       fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
-      return atomicSymlink(fs, a.path, a.target);
+      return atomicSymlink(fs, a.path, a.target, ctx.dirs);
     case "chown":
       return chown(a, owner!, fs);
     case "chmod":
@@ -127,9 +146,9 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
  * Any difference (bytes, mode or owner): replace atomically, so an interrupted apply never leaves
  * the right bytes with the wrong owner or mode. Unchanged files never get here (mtime kept).
  */
-function writeFile(path: string, v: Verdict, mode: number, owner: OwnerIds | undefined, fs: FsOps): void {
-  fs.mkdirSync(parentOf(path), { recursive: true, mode: 0o755 });
-  atomicWriteFile(fs, path, v.content ?? "", mode, owner);
+function writeFile(path: string, v: Verdict, mode: number, owner: OwnerIds | undefined, ctx: Ctx): void {
+  ctx.fs.mkdirSync(parentOf(path), { recursive: true, mode: 0o755 });
+  atomicWriteFile(ctx.fs, path, v.content ?? "", mode, owner, ctx.dirs);
 }
 
 /** lchown only (a user-planted symlink must not redirect root's chown); recursive walks the tree. */

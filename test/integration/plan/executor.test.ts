@@ -236,6 +236,19 @@ test("a system error mid-apply names the action and what was already changed (ex
   expect(readdirSync(dir)).toEqual(["first"]);
 });
 
+test("each directory is fsynced once per apply, after its renames", () => {
+  const synced: string[] = [];
+  const fs: FsOps = {
+    ...realFsModule,
+    openSync: ((...args: Parameters<typeof realFsModule.openSync>) => {
+      if (args[1] === "r") synced.push(String(args[0]));
+      return realFsModule.openSync(...args);
+    }) as FsOps["openSync"],
+  };
+  applyPlan([write(p("a", "1"), "1"), write(p("a", "2"), "2"), write(p("b", "3"), "3"), write(p("a", "4"), "4")], { users, fs });
+  expect(synced.sort()).toEqual([p("a"), p("b")]);
+});
+
 describe("observe, plan printing, render --out, template files", () => {
   test("after apply, the plan printed against the disk says every action is unchanged", () => {
     const actions: Action[] = [{ kind: "ensure-dir", path: p("etc"), reason: "t", mode: 0o755 }, write(p("etc", "a.conf"), "a=1\n", { owner: "svc" })];
