@@ -24,6 +24,8 @@ export interface HookRunOptions {
   spawner: Spawner;
   logger: Logger;
   output: OutputMux;
+  /** aborted when foyer is asked to stop: the running hook gets SIGTERM and no further hook runs */
+  signal?: AbortSignal;
 }
 
 const OUTPUT_TAIL = 4000;
@@ -48,6 +50,10 @@ export async function runHookDir(opts: HookRunOptions): Promise<Record<string, s
     }
     logger.info(`${phase} hook ${name}: ${sourced ? "sourcing" : "running"}`, { hook: path });
     const result = await runOne(path, name, sourced, env, opts);
+    if (opts.signal?.aborted) {
+      logger.warn(`${phase} hook ${name} interrupted: foyer is stopping; later hooks and the programs do not run`, { hook: path });
+      break;
+    }
     if (result.ok) {
       if (result.env) env = envAfterSourcing(env, result.env, hook.user !== undefined);
       continue;
@@ -93,19 +99,21 @@ async function runOne(path: string, name: string, sourced: boolean, env: Record<
     opts.output.write(label, "stderr", lines);
     keep(lines.map((l) => l.toString("utf8") + "\n").join(""));
   });
-  const stdoutDone = collect(proc.stdout, captured);
+  const stdoutDone = collect(proc.stdout, captured, marker, (lines) => opts.output.write(label, "stdout", lines));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     proc.killGroup("SIGKILL");
   }, opts.hook.timeout);
+  const interrupt = (): void => void proc.killGroup("SIGTERM");
+  opts.signal?.addEventListener("abort", interrupt, { once: true });
   const status = await proc.exited;
+  opts.signal?.removeEventListener("abort", interrupt);
   clearTimeout(timer);
   await Promise.race([Promise.all([stderrDone, stdoutDone]), new Promise((r) => setTimeout(r, 300))]);
   const stdout = Buffer.concat(captured).toString("utf8");
   const at = sourced ? stdout.lastIndexOf(`\n${marker}\n`) : -1;
   const shown = at >= 0 ? stdout.slice(0, at) : stdout;
-  if (shown) opts.output.write(label, "stdout", new LineSplitter().push(Buffer.from(shown.endsWith("\n") ? shown : shown + "\n")));
   const output = shown + (shown && !shown.endsWith("\n") ? "\n" : "") + tail;
   if (timedOut) return { ok: false, why: `timed out after ${seconds(opts.hook.timeout)}`, exitCode: 124, output };
   if (status.spawnError) return { ok: false, why: `could not start: ${status.spawnError}`, exitCode: status.exitCode, output };
@@ -125,10 +133,39 @@ function forwardLines(stream: NodeJS.ReadableStream | null, each: (lines: Buffer
   return new Promise((resolve) => stream.once("end", () => (each(splitter.flush()), resolve())));
 }
 
-function collect(stream: NodeJS.ReadableStream | null, into: Buffer[]): Promise<void> {
+// Keep stdout whole (the env dump follows the marker) and show the hook's own lines live. An empty
+// line is held back: it may be the one `printf '\n'` adds before the marker.
+function collect(stream: NodeJS.ReadableStream | null, into: Buffer[], marker: string, show: (lines: Buffer[]) => void): Promise<void> {
   if (!stream) return Promise.resolve();
-  stream.on("data", (chunk: Buffer) => into.push(chunk));
-  return new Promise((resolve) => stream.once("end", () => resolve()));
+  const splitter = new LineSplitter();
+  let held: Buffer | undefined;
+  let done = false;
+  const each = (lines: Buffer[]): void => {
+    const out: Buffer[] = [];
+    for (const line of lines) {
+      if (done) break;
+      if (line.toString("latin1") === marker) {
+        done = true;
+        break;
+      }
+      if (held) out.push(held);
+      held = undefined;
+      if (line.length === 0) held = line;
+      else out.push(line);
+    }
+    show(out);
+  };
+  stream.on("data", (chunk: Buffer) => {
+    into.push(chunk);
+    each(splitter.push(chunk));
+  });
+  return new Promise((resolve) =>
+    stream.once("end", () => {
+      each(splitter.flush());
+      if (!done && held) show([held]);
+      resolve();
+    }),
+  );
 }
 
 function indent(text: string): string {

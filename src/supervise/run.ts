@@ -72,9 +72,12 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
         (err: Error) => logger.warn(`control socket disabled: ${err.message}`),
       );
     }
-    if (spec.hooks.init) shared = await runHookDir({ phase: "init", hook: spec.hooks.init, env: shared, spawner: opts.spawner, logger, output });
+    // a TERM while init hooks run interrupts them, and no program starts
+    const interrupted = new AbortController();
+    void sup.stopRequested.then(() => interrupted.abort());
+    if (spec.hooks.init) shared = await runHookDir({ phase: "init", hook: spec.hooks.init, env: shared, spawner: opts.spawner, logger, output, signal: interrupted.signal });
     if (programs.length === 0) sup.requestShutdown("no programs to supervise", 0);
-    else sup.startAll();
+    else if (!interrupted.signal.aborted) sup.startAll();
     await sup.stopRequested;
     const code = await sup.shutdown();
     if (spec.hooks.finish) await runFinishHooks(spec, shared, opts, output);

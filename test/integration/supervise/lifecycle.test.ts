@@ -168,4 +168,32 @@ describe("hooks and environment", () => {
     expect(err + foyer.stdout()).not.toContain("LIC-SECRET-123");
     expect(() => readFileSync(marker)).toThrow();
   });
+
+  it("a TERM during a slow init hook interrupts it; no program starts", async () => {
+    const dir = scratch();
+    const init = join(dir, "init.d");
+    mkdirSync(init);
+    writeFileSync(join(init, "10-slow.sh"), "echo waiting; sleep 30\n");
+    const marker = join(dir, "started");
+    const foyer = await startFoyer({ hooks: { init }, programs: { app: { command: ["touch", marker] } } });
+    await until(() => foyer.stdout().includes("waiting"), 20_000, "hook to start");
+    foyer.signal("SIGTERM");
+    const { code, ms } = await foyer.done;
+    expect(ms).toBeLessThan(10_000);
+    expect(code).toBe(0); // a stop asked for by a signal, and no main program: 0 (as when programs run)
+    expect(foyer.stderr()).toContain("init hook 10-slow.sh interrupted: foyer is stopping; later hooks and the programs do not run");
+    expect(() => readFileSync(marker)).toThrow();
+  });
+
+  it("runs a program as another user with that user's HOME and groups, and its umask", async () => {
+    const dir = scratch();
+    chmodSync(dir, 0o777);
+    const out = join(dir, "who");
+    const foyer = await startFoyer(
+      { programs: { as_nobody: { command: ["sh", "-c", `echo "$(id -un) $HOME $(umask)" > ${out}; touch ${out}.file`], oneshot: true, user: "nobody", umask: "027" } } },
+      { main: ["true"] },
+    );
+    expect((await foyer.done).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("nobody /nonexistent 0027\n");
+  });
 });
