@@ -2,8 +2,9 @@
 # foyer vs supervisord running the same 3 programs (python3 http.server on 3 ports):
 # peak and steady RSS of the supervisor process, time from start until all 3 ports accept
 # connections, and time from SIGTERM until the supervisor has exited. Printed, not asserted.
-# Until `foyer run --spec` is wired, foyer runs as the supervisor test entry on the same pinned
-# Node (node entry.cjs spec.json), not as the SEA binary. Needs: supervisor, python3 (Debian).
+# foyer runs as the supervisor test entry on the pinned Node (node entry.cjs spec.json: the same
+# composition as `foyer run --spec`); FOYER_BIN=dist/foyer runs `$FOYER_BIN run --spec` instead
+# once that is wired. Needs: supervisor, python3 (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -65,7 +66,8 @@ declare -A RES
 for name in foyer supervisord; do
   : > "$WORK/$name.txt"
   for _ in $(seq "$RUNS"); do
-    if [ "$name" = foyer ]; then measure "$NODE" --disable-sigusr1 "$WORK/entry.cjs" "$WORK/spec.json" >> "$WORK/$name.txt"
+    if [ "$name" = foyer ] && [ -n "${FOYER_BIN:-}" ]; then measure "$FOYER_BIN" run --spec "$WORK/spec.json" >> "$WORK/$name.txt"
+    elif [ "$name" = foyer ]; then measure "$NODE" --disable-sigusr1 "$WORK/entry.cjs" "$WORK/spec.json" >> "$WORK/$name.txt"
     else measure supervisord -n -c "$WORK/supervisord.conf" >> "$WORK/$name.txt"; fi
   done
   for col in 1 2 3 4; do RES[$name,$col]=$(cut -d' ' -f"$col" "$WORK/$name.txt" | median); done
