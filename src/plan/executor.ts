@@ -85,17 +85,25 @@ function preflight(actions: readonly Action[], users: UserLookup, fs: FsOps): Ma
   issues.push(...checked.issues);
   if (issues.length === 0) {
     const seen = observe(actions, users, fs);
-    actions.forEach((a, i) => {
+    const earlier = new Set<string>(); // paths earlier actions create: a later chown of them is fine
+    for (const a of actions) {
       const st = seen.paths.get(observedPathOf(a)) ?? { type: "missing" as const };
       const v = compareAction(a, st, ownerOf(a, checked.owners));
-      const madeEarlier = actions.slice(0, i).some((b) => b.path === a.path || a.path.startsWith(b.path + "/"));
+      const madeEarlier = ancestorsAndSelf(a.path).some((p) => earlier.has(p));
+      earlier.add(a.path);
       if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: a.source ?? a.path, message: v.problem ?? "conflict" });
       const blocker = st.type === "missing" && a.kind !== "run-command-as-user" ? nonDirAncestor(a.path, fs) : undefined;
       if (blocker) issues.push({ path: a.source ?? a.path, message: `cannot create ${a.path}: ${blocker} exists and is not a directory` });
-    });
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return checked.owners;
+}
+
+function ancestorsAndSelf(path: string): string[] {
+  const out = [path];
+  for (let p = parentOf(path); p !== "/"; p = parentOf(p)) out.push(p);
+  return out;
 }
 
 /** The nearest existing ancestor of a missing path, when it is not a directory (so mkdir would fail). */

@@ -179,6 +179,15 @@ describe("preflight: a bad plan writes nothing (ConfigError, exit 78)", () => {
     expect((err as ConfigError).exitCode).toBe(78);
     expect(readdirSync(dir)).toEqual(["taken"]);
   });
+  test("chown/chmod of a path nothing creates is refused; of one an earlier action creates, accepted", () => {
+    expect(() => applyPlan([write(p("x"), "1"), { kind: "chmod", path: p("nowhere", "y"), reason: "t", mode: 0o600 }], { users })).toThrow(/does not exist/);
+    expect(readdirSync(dir)).toEqual([]);
+    const r = applyPlan([{ kind: "ensure-dir", path: p("new"), reason: "t", mode: 0o755 }, { kind: "chown", path: p("new"), reason: "t", owner: "svc", recursive: false }, { kind: "chmod", path: p("new"), reason: "t", mode: 0o700 }], { users });
+    expect(r.changed).toEqual([p("new"), p("new"), p("new")]);
+    expect(statSync(p("new")).uid).toBe(1234);
+    expect(modeOf(p("new"))).toBe(0o700);
+  });
+
   test("a file where a parent directory should be", () => {
     writeFileSync(p("etc"), "a file, not a dir");
     let err: unknown;
