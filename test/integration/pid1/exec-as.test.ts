@@ -50,10 +50,10 @@ describe("foyer exec-as USER -- CMD", () => {
   it("starts CMD in a new session", async () => {
     const r = await execAs("alice", SHOW);
     const m = /pid=(\d+) sid=(\d+) parent_sid=(\d+)/.exec(r.stdout);
-    expect(m).not.toBeNull();
+    expect(m, r.stdout + r.stderr).not.toBeNull();
     const [, pid, sid, parentSid] = m!;
-    expect(sid).toBe(pid);
-    expect(sid).not.toBe(parentSid);
+    expect(sid, r.stdout + r.stderr).toBe(pid);
+    expect(sid, r.stdout + r.stderr).not.toBe(parentSid);
   });
 
   it("USER:GROUP sets the primary group and keeps the user's group-database groups", async () => {
