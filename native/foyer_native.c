@@ -3,6 +3,7 @@
 //   waitpid(pid, flags)          -> [pid|-1, rawStatus, errno]  (reap one orphan, never -1 "any")
 //   setSubreaper()               -> 0 | errno                   (prctl PR_SET_CHILD_SUBREAPER)
 //   unblockSignals(numbers)      -> 0 | errno                   (this thread's mask; see below)
+//   ignoreSignals(numbers)       -> 0 | errno                   (SIG_IGN, e.g. SIGTTOU)
 //   getpw(name | uid)            -> {name, uid, gid, home, shell} | null  (through NSS: files, sss, ldap)
 //   getgr(name | gid)            -> {name, gid} | null
 //   getgrouplist(user, gid)      -> number[]                    (all groups of user, gid included)
@@ -134,6 +135,25 @@ static napi_value UnblockSignals(napi_env env, napi_callback_info info) {
     if (sig > 0 && sig < NSIG) sigaddset(&set, sig);
   }
   return make_int(env, pthread_sigmask(SIG_UNBLOCK, &set, NULL));
+}
+
+// SIG_IGN for the given signals (SIGTTOU/SIGTTIN: foyer in a background group must not be stopped
+// for writing a log line to the terminal it handed to its main program). Children reset to SIG_DFL.
+static napi_value IgnoreSignals(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t n = 0;
+  NAPI(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI(napi_get_array_length(env, argv[0], &n));
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    int32_t sig = 0;
+    napi_get_element(env, argv[0], i, &v);
+    napi_get_value_int32(env, v, &sig);
+    if (sig > 0 && sig < NSIG && sigaction(sig, &ign, NULL) == -1) return make_int(env, errno);
+  }
+  return make_int(env, 0);
 }
 
 static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
@@ -446,6 +466,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"waitpid", 0, Waitpid, 0, 0, 0, napi_default, 0},
       {"setSubreaper", 0, SetSubreaper, 0, 0, 0, napi_default, 0},
       {"unblockSignals", 0, UnblockSignals, 0, 0, 0, napi_default, 0},
+      {"ignoreSignals", 0, IgnoreSignals, 0, 0, 0, napi_default, 0},
       {"getpw", 0, Getpw, 0, 0, 0, napi_default, 0},
       {"getgr", 0, Getgr, 0, 0, 0, napi_default, 0},
       {"getgrouplist", 0, Getgrouplist, 0, 0, 0, napi_default, 0},

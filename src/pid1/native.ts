@@ -41,6 +41,7 @@ export interface NativeAddon {
   waitpid(pid: number, flags: number): [pid: number, status: number, errno: number];
   setSubreaper(): number;
   unblockSignals(signals: number[]): number;
+  ignoreSignals(signals: number[]): number;
   getpw(nameOrUid: string | number): PasswdEntry | null;
   getgr(nameOrGid: string | number): GroupEntry | null;
   getgrouplist(user: string, gid: number): number[];

@@ -54,6 +54,9 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
     if (err === 0) reaping = true;
     else unavailable.push(`orphan reaping (prctl subreaper failed: errno ${err})`);
   }
+  // After handing the terminal to a foreground program, foyer is a background group: a log line
+  // written with `stty tostop` would stop it (SIGTTOU) and with it signal forwarding and reaping.
+  native?.ignoreSignals(["SIGTTOU", "SIGTTIN"].map((s) => signalNumber(s) ?? 0));
   if (uid !== 0 && native) unavailable.push(`user switching (foyer runs as uid ${uid}, not root)`);
   if (unavailable.length) logger.warn(`running with reduced features; unavailable: ${unavailable.join(", ")}`);
 

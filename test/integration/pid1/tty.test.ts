@@ -43,4 +43,11 @@ describe("a terminal on stdin", () => {
     expect(m![4]).toBe("-1");
     expect(r.code).toBe(5);
   });
+
+  it("foyer, now a background group, is not stopped by SIGTTOU when it logs (stty tostop)", async () => {
+    // After CMD exits foyer logs the leftovers it stopped; without SIG_IGN for SIGTTOU it would hang.
+    const r = await underPty(`stty tostop; timeout 20 ${FOYER} run -- sh -c 'sleep 30 & exit 6'`);
+    expect(r.out).toContain("stopped leftover processes terminated=1");
+    expect(r.code).toBe(6);
+  });
 });
