@@ -44,8 +44,9 @@ describe("a terminal on stdin", () => {
     expect(r.code).toBe(5);
   });
 
-  it("foyer, now a background group, is not stopped by SIGTTOU when it logs (stty tostop)", async () => {
-    // After CMD exits foyer logs the leftovers it stopped; without SIG_IGN for SIGTTOU it would hang.
+  it("foyer, now a background group, can still log to the terminal under `stty tostop`", async () => {
+    // After CMD exits foyer logs the leftovers it stopped. Without SIG_IGN for SIGTTOU that write
+    // stops foyer (or, in an orphaned group as here, fails with EIO and the line is lost).
     const r = await underPty(`stty tostop; timeout 20 ${FOYER} run -- sh -c 'sleep 30 & exit 6'`);
     expect(r.out).toContain("stopped leftover processes terminated=1");
     expect(r.code).toBe(6);
