@@ -4,7 +4,7 @@
 // trampoline (foyer itself in `exec-as __exec` mode), which drops privileges and execs natively.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { getSystemErrorMessage } from "node:util";
-import { EXIT_NOT_EXECUTABLE, execFailureExitCode, exitCodeFor, spawnFailure } from "./exit-status.js";
+import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, execFailureExitCode, exitCodeFor, spawnFailure } from "./exit-status.js";
 import type { NativeAddon } from "./native.js";
 import { killGroupOrPid } from "./signals.js";
 import { TRAMPOLINE_ARGV, TRAMPOLINE_FD, type TrampolineReport, type TrampolineRequest } from "./trampoline.js";
@@ -36,6 +36,7 @@ export class ProcessSpawner implements Spawner {
   constructor(private readonly opts: SpawnerOptions) {}
 
   spawn(req: SpawnRequest): SpawnedProcess {
+    if (!req.argv[0]) return failedProcess(spawnFailure(EXIT_NOT_FOUND, "cannot execute an empty command"));
     const plan = this.planUser(req);
     if ("error" in plan) return failedProcess(spawnFailure(EXIT_NOT_EXECUTABLE, plan.error));
     const needsTrampoline =

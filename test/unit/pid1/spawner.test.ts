@@ -57,4 +57,10 @@ describe("ProcessSpawner (direct spawn)", () => {
     expect(p.pid).toBe(0);
     expect(await p.exited).toMatchObject({ exitCode: 126, spawnError: "cannot run as user 'nobody': the native addon is not loaded" });
   });
+
+  it("reports an empty command as 127 without spawning anything", async () => {
+    const p = spawner().spawn({ argv: [], env, stdio: "pipe", group: "session" });
+    expect(p.pid).toBe(0);
+    expect(await p.exited).toMatchObject({ exitCode: 127, spawnError: "cannot execute an empty command" });
+  });
 });
