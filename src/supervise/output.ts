@@ -7,10 +7,17 @@ import { isUtf8 } from "node:buffer";
 import { LineSplitter } from "./lines.js";
 import type { Redactor } from "../log/index.js";
 
+/** A place lines go: process.stdout/stderr, or a test's collector. */
+export interface Sink {
+  /** false = buffer full: the mux pauses the program's pipe until "drain" (backpressure, not memory) */
+  write(data: Buffer, done?: (err?: Error | null) => void): unknown;
+  once?(event: "drain", listener: () => void): unknown;
+}
+
 /** Where formatted lines go (foyer's own stdout and stderr). */
 export interface OutputSinks {
-  stdout: { write(data: Buffer): unknown };
-  stderr: { write(data: Buffer): unknown };
+  stdout: Sink;
+  stderr: Sink;
 }
 
 /** One kept line, for the status page. */
@@ -36,6 +43,7 @@ const KEPT_TEXT_MAX = 2000;
 /** Prefixes, formats and writes program output; remembers the last lines of each program. */
 export class OutputMux {
   private readonly kept = new Map<string, KeptLine[]>();
+  private readonly open = new Set<Promise<void>>();
   private width = 0;
 
   constructor(private readonly options: OutputOptions) {}
@@ -48,8 +56,16 @@ export class OutputMux {
   /** Forward one stream of a program; resolves when the stream ended and its last line was written. */
   attach(program: string, stream: "stdout" | "stderr", readable: Readable): Promise<void> {
     const splitter = new LineSplitter();
-    return new Promise((resolve) => {
-      readable.on("data", (chunk: Buffer) => this.write(program, stream, splitter.push(chunk)));
+    const ended = new Promise<void>((resolve) => {
+      readable.on("data", (chunk: Buffer) => {
+        if (this.write(program, stream, splitter.push(chunk))) return;
+        // foyer's own stdout is full (a slow log collector): stop reading the program's pipe, so the
+        // program waits instead of foyer buffering without bound
+        const sink = this.sink(stream);
+        if (!sink.once) return;
+        readable.pause();
+        sink.once("drain", () => readable.resume());
+      });
       const finish = (): void => {
         this.write(program, stream, splitter.flush());
         resolve();
@@ -57,16 +73,30 @@ export class OutputMux {
       readable.once("end", finish);
       readable.once("error", finish);
     });
+    this.open.add(ended);
+    void ended.then(() => this.open.delete(ended));
+    return ended;
   }
 
-  /** Write complete lines of one program as a single write. */
-  write(program: string, stream: "stdout" | "stderr", lines: Buffer[]): void {
-    if (lines.length === 0) return;
+  /** Write complete lines of one program as a single write; false when the sink asks to wait. */
+  write(program: string, stream: "stdout" | "stderr", lines: Buffer[]): boolean {
+    if (lines.length === 0) return true;
     const now = this.options.now();
     const parts = lines.map((line) => this.format(program, stream, line, now));
-    const sink = stream === "stdout" ? this.options.sinks.stdout : this.options.sinks.stderr;
-    sink.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    const ok = this.sink(stream).write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     this.keep(program, stream, lines, now);
+    return ok !== false;
+  }
+
+  /** Resolves once every program pipe has ended and everything written has left foyer (call before exiting). */
+  async flush(): Promise<void> {
+    await Promise.all(this.open);
+    const drained = (sink: Sink): Promise<void> => new Promise((resolve) => sink.write(Buffer.alloc(0), () => resolve()));
+    await Promise.all([drained(this.options.sinks.stdout), drained(this.options.sinks.stderr)]);
+  }
+
+  private sink(stream: "stdout" | "stderr"): Sink {
+    return stream === "stdout" ? this.options.sinks.stdout : this.options.sinks.stderr;
   }
 
   /** The last kept lines of a program, oldest first. */

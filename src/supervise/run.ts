@@ -86,6 +86,8 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   } finally {
     unsubscribe();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    // the caller exits the process next: program lines still queued for a slow stdout must not be lost
+    await Promise.race([output.flush(), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 }
 

@@ -82,4 +82,32 @@ describe("OutputMux", () => {
     expect(m.lastLines("app").map((l) => l.text)).toEqual(["2", "pw=<secret:db>", "4"]);
     expect(out()).not.toContain("hunter2");
   });
+
+  it("pauses a program's pipe while foyer's stdout is full, loses nothing, and flushes before exit", async () => {
+    const { EventEmitter } = await import("node:events");
+    const got: string[] = [];
+    let full = false;
+    const sink = Object.assign(new EventEmitter(), {
+      write(d: Buffer, done?: () => void) {
+        got.push(d.toString());
+        if (done) setImmediate(done);
+        return !full;
+      },
+    });
+    const m = new OutputMux({ format: "text", now: Date.now, sinks: { stdout: sink, stderr: sink } });
+    const src = new PassThrough();
+    const finished = m.attach("p", "stdout", src);
+    full = true;
+    src.write("a\n");
+    await new Promise((r) => setImmediate(r));
+    expect(src.isPaused()).toBe(true);
+    src.end("b\n");
+    await new Promise((r) => setImmediate(r));
+    expect(got.join("")).toBe("p | a\n");
+    full = false;
+    sink.emit("drain");
+    await finished;
+    expect(got.join("")).toBe("p | a\np | b\n");
+    await m.flush();
+  });
 });
