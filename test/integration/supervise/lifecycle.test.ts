@@ -196,4 +196,23 @@ describe("hooks and environment", () => {
     expect((await foyer.done).code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe("nobody /nonexistent 0027\n");
   });
+
+  it("init hooks can run as another user; their exports still reach the programs, the user switch's HOME does not", async () => {
+    const dir = scratch();
+    chmodSync(dir, 0o755);
+    const init = join(dir, "init.d");
+    mkdirSync(init);
+    writeFileSync(join(init, "10-who.sh"), 'export HOOK_USER="$(id -un)"\n');
+    chmodSync(init, 0o755);
+    chmodSync(join(init, "10-who.sh"), 0o644);
+    const out = join(dir, "env");
+    const foyer = await startFoyer(
+      { hooks: { init: { dir: init, user: "nobody" } }, programs: { dump: { command: ["sh", "-c", `env > ${out}`], oneshot: true } } },
+      { main: ["true"] },
+    );
+    expect((await foyer.done).code).toBe(0);
+    const env = readFileSync(out, "utf8");
+    expect(env).toContain("HOOK_USER=nobody\n");
+    expect(env).not.toContain("HOME=/nonexistent");
+  });
 });
