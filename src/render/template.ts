@@ -109,9 +109,11 @@ function renderStrict(hb: typeof Handlebars, source: string, root: Record<string
   }
   const seen = new Set<string>();
   for (let attempt = 0; attempt < 50; attempt++) {
+    const before = st.issues.length;
     try {
       return compiled(root);
     } catch (err) {
+      st.issues.length = before; // helpers' issues from this aborted pass come again on the next one
       const name = undefinedName(source, err);
       if (name === undefined || seen.has(name.path)) {
         pushIssue(st, `template error: ${oneLine(err)}`);

@@ -23,6 +23,16 @@ describe("templates", () => {
     expect(r.text).toBe("a=\nb=\nc=wb-0");
   });
 
+  test("issues before an undefined variable are reported once, not once per retry", () => {
+    const r = engine.render('{{env "NOPE"}} {{a}} {{secret "typo"}} {{b}}', at);
+    expect(r.issues.map((i) => i.message)).toEqual([
+      'undefined variable "a" (line 1, column 18)',
+      'undefined variable "b" (line 1, column 42)',
+      expect.stringContaining('environment variable "NOPE" is not set'),
+      'secret "typo" is not declared under `secrets:`',
+    ]);
+  });
+
   test("a missing env var is an issue unless default/if handle it", () => {
     expect(engine.render('{{env "NOPE"}}', at).issues).toEqual([{ path: at, message: expect.stringContaining('environment variable "NOPE" is not set') }]);
     expect(engine.render('{{#if (env "NOPE")}}yes{{else}}no{{/if}}{{#unless (env "NOPE")}}!{{/unless}}', at)).toMatchObject({ text: "no!", issues: [] });
