@@ -14,6 +14,7 @@ export BENCH_DB_PASSWORD=bench-secret-value
 [ -x "$FOYER" ] || { echo "build dist/foyer first (make)" >&2; exit 1; }
 
 # sanity: the spec really renders 20 files
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$OUT"
 "$FOYER" init --spec "$SPEC" --log-level warn
 files=$(find "$OUT" -type f | wc -l)
@@ -30,6 +31,7 @@ cases=$(cat <<JSON
 ]
 JSON
 )
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (numbers are only meaningful on an idle machine)"
 out=$("$NODE" bench/init/measure.mjs "$cases")
 echo "$out" | grep -v '^RESULT '
 echo "$out" | sed -n 's/^RESULT //p' | "$NODE" -e '
@@ -40,4 +42,5 @@ echo "$out" | sed -n 's/^RESULT //p' | "$NODE" -e '
   console.log(`  of which SEA binary start (foyer --version - node -e 0): ${(ver - node).toFixed(1)} ms`);
   console.log(`  peak RSS: foyer init ${r[k[3]].rss?.toFixed(1) ?? "n/a"} MB vs node -e 0 ${r[k[1]].rss?.toFixed(1) ?? "n/a"} MB`);
 '
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$OUT"
