@@ -95,6 +95,10 @@ describe("restarts and critical programs", () => {
     const end = msgs.indexOf("shutting down: critical program app exited with code 7");
     expect(fatal).toBeGreaterThanOrEqual(0);
     expect(end).toBeGreaterThan(fatal);
+    // with log.format json, program output is one JSON object per line too
+    const lines = foyer.stdout().trim().split("\n").map((l) => JSON.parse(l) as { program: string; stream: string; line: string; time: string });
+    expect(lines.filter((l) => l.program === "flaky" && l.stream === "stdout" && /^crash: pid \d+ exiting 2$/.test(l.line))).toHaveLength(4);
+    expect(lines.every((l) => !Number.isNaN(Date.parse(l.time)))).toBe(true);
   });
 
   it("the main program from -- CMD is critical: foyer exits with its code; other signals are forwarded to it", async () => {
