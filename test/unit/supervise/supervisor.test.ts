@@ -53,7 +53,7 @@ describe("start order", () => {
 
 describe("restarts", () => {
   it("restarts a crashing program with growing delays, then FATAL; a non-critical FATAL does not end the container", async () => {
-    const { sup, spawner, logger } = setup({ crashy: { backoff: { initial: "40ms", max: "1s", retries: 3 } }, steady: {} }, (p) =>
+    const { sup, spawner, logger } = setup({ crashy: { backoff: { initial: "80ms", max: "1s", retries: 3 } }, steady: {} }, (p) =>
       p === "crashy" ? { exitAfter: 5, code: 2 } : {},
     );
     sup.startAll();
@@ -62,10 +62,10 @@ describe("restarts", () => {
     const starts = spawner.spawns("crashy").map((e) => e.t);
     expect(starts).toHaveLength(4);
     const gaps = starts.slice(1).map((t, i) => t - starts[i]! - 5);
-    // 40, 80, 160 ms of backoff (plus scheduling noise)
-    expect(gaps[0]).toBeGreaterThanOrEqual(38);
-    expect(gaps[1]).toBeGreaterThanOrEqual(78);
-    expect(gaps[2]).toBeGreaterThanOrEqual(158);
+    // 80, 160, 320 ms of backoff (plus scheduling noise)
+    expect(gaps[0]).toBeGreaterThanOrEqual(78);
+    expect(gaps[1]).toBeGreaterThanOrEqual(158);
+    expect(gaps[2]).toBeGreaterThanOrEqual(318);
     expect(gaps[1]! > gaps[0]! && gaps[2]! > gaps[1]!).toBe(true);
     expect(log(logger)).toContain("crashy exited with code 2; giving up (FATAL) after 4 failed start(s)");
     expect(crashy.restarts).toBe(3);
