@@ -45,8 +45,9 @@ describe("load", () => {
       `[supervise] ${n} crash-restart cycles in ${seconds.toFixed(1)}s (${Math.round(n / seconds)}/s); RSS KiB by cycle: ${samples.map((s) => `${s.restarts}:${s.rssKiB}`).join(" ")}; ` +
         `live heap after full GCs (MB): ${live.join(" ")}`,
     );
-    // flat: over the last 1,000 cycles RSS grows < 4 MiB (a 10 KiB-per-cycle leak would add ~10 MiB)
-    expect(last.rssKiB - warm.rssKiB).toBeLessThan(4 * 1024);
+    // flat: over the last 1,000 cycles RSS grows < 8 MiB (allocator noise is a few MiB; a 10 KiB-per-cycle
+    // leak would add ~10 MiB), and the live heap after full GCs does not grow at all
+    expect(last.rssKiB - warm.rssKiB).toBeLessThan(8 * 1024);
     expect(live.length).toBeGreaterThanOrEqual(3);
     expect(live.at(-1)!).toBeLessThan(live[Math.floor(live.length / 2)]! + 1);
   }, 180_000);
