@@ -39,8 +39,14 @@ describe("foyer run -- CMD: exit codes (as PID 1)", () => {
   });
 
   it("passes stdout, cwd and the environment through", async () => {
-    const r = await runFoyer(["run", "--", "sh", "-c", 'echo "$PWD $FOYER_TEST_VAR"'], { env: { ...process.env, FOYER_TEST_VAR: "v1" } });
-    expect(r.stdout.trim()).toBe(`${process.cwd()} v1`);
+    const cwd = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "foyer-cwd-")));
+    const env = { PATH: "/usr/bin:/bin", FOYER_TEST_VAR: "v1" };
+    const r = await runFoyer(["run", "--", "sh", "-c", 'echo "$(readlink /proc/self/cwd) $FOYER_TEST_VAR"; env | sort'], { env, cwd });
+    const [first, ...envLines] = r.stdout.trim().split("\n");
+    expect(first).toBe(`${cwd} v1`);
+    // nothing added by foyer except what sh itself sets (PWD, SHLVL, _)
+    expect(envLines.filter((l) => !/^(PWD|SHLVL|_|OLDPWD)=/.test(l))).toEqual(["FOYER_TEST_VAR=v1", "PATH=/usr/bin:/bin"]);
+    fs.rmSync(cwd, { recursive: true });
   });
 
   it("exits 128+9 when CMD is killed by SIGKILL", async () => {

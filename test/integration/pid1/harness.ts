@@ -22,12 +22,12 @@ export interface Running {
 /** Start `foyer ARGS` (in a new PID namespace unless `pidns: false`). */
 export function startFoyer(
   args: string[],
-  opts: { pidns?: boolean; env?: NodeJS.ProcessEnv; wrap?: string[]; binary?: string } = {},
+  opts: { pidns?: boolean; env?: NodeJS.ProcessEnv; wrap?: string[]; binary?: string; cwd?: string } = {},
 ): Running {
   const pidns = opts.pidns ?? true;
   const argv = [...(opts.wrap ?? []), opts.binary ?? FOYER, ...args];
   const [file, ...rest] = pidns ? ["unshare", "--pid", "--fork", "--mount-proc", ...argv] : (argv as [string, ...string[]]);
-  const proc = spawn(file!, rest, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
+  const proc = spawn(file!, rest, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env, cwd: opts.cwd });
   let out = "";
   let err = "";
   proc.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
