@@ -64,8 +64,7 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   const unsubscribe = opts.signals.subscribe((signal) => sup.onSignal(signal));
   const servers: Array<Server | HttpServer> = [];
   try {
-    // loaded only when configured: node:http costs ~3 MB of RSS
-    if (spec.health) servers.push(await (await import("./health.js")).startHealthServer(spec.health.listen, report));
+    if (spec.health) servers.push(await startHealth(spec.health.listen, report));
     if (spec.control.enabled) {
       await startControlServer(spec.control.socket, controlHandler(sup, report)).then(
         (s) => servers.push(s),
@@ -88,6 +87,15 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     // the caller exits the process next: program lines still queued for a slow stdout must not be lost
     await Promise.race([output.flush(), new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+}
+
+// loaded only when configured (node:http costs ~3 MB of RSS); a taken port is a configuration problem
+async function startHealth(listen: { host: string; port: number }, report: () => StatusReport): Promise<HttpServer> {
+  try {
+    return await (await import("./health.js")).startHealthServer(listen, report);
+  } catch (err) {
+    throw configError("health.listen", `cannot listen on ${listen.host}:${listen.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { createServer } from "node:net";
+import { runSupervisor, type SignalSource } from "../../../src/supervise/index.js";
+import { SpecSchema } from "../../../src/spec/schema.js";
+import { memoryLogger } from "../../../src/log/index.js";
+import { ConfigError } from "../../../src/errors.js";
+import { FakeSpawner } from "./fake-spawner.js";
+
+function signals(): SignalSource & { send(sig: string): void; listeners: number } {
+  const set = new Set<(s: string) => void>();
+  return {
+    subscribe(l) {
+      set.add(l);
+      return () => set.delete(l);
+    },
+    send: (sig) => set.forEach((l) => l(sig)),
+    get listeners() {
+      return set.size;
+    },
+  };
+}
+
+function opts(spec: object, spawner = new FakeSpawner(() => ({})), sig = signals()) {
+  const sink = { write: (_d: Buffer, done?: () => void) => (done?.(), true) };
+  return {
+    spec: SpecSchema.parse({ control: { enabled: false }, ...spec }),
+    spawner,
+    logger: memoryLogger("debug"),
+    baseEnv: { PATH: "/bin", DB_PASSWORD: "pw" },
+    secrets: { values: new Map([["db", "pw"]]), sourceEnvVars: new Set(["DB_PASSWORD"]) },
+    signals: sig,
+    sinks: { stdout: sink, stderr: sink },
+  };
+}
+
+describe("runSupervisor", () => {
+  it("runs until TERM, gives each program its env, unsubscribes from signals, exits 0", async () => {
+    const spawner = new FakeSpawner(() => ({}));
+    const sig = signals();
+    const done = runSupervisor(opts({ env: { FROM_SPEC: "1" }, programs: { a: { command: ["a"], secrets: { PGPASSWORD: "db" } }, b: { command: "echo hi", shell: true } } }, spawner, sig));
+    while (spawner.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    sig.send("SIGTERM");
+    expect(await done).toBe(0);
+    expect(sig.listeners).toBe(0);
+    const [a, b] = spawner.requests;
+    expect(a!.env).toEqual({ PATH: "/bin", FROM_SPEC: "1", FOYER_PROGRAM: "a", PGPASSWORD: "pw" });
+    expect(b!.argv).toEqual(["/bin/sh", "-c", "echo hi"]);
+    expect(b!.env).not.toHaveProperty("DB_PASSWORD");
+  });
+
+  it("the main program ends the container with its code", async () => {
+    const spawner = new FakeSpawner((p) => (p === "main" ? { exitAfter: 10, code: 7 } : {}));
+    expect(await runSupervisor({ ...opts({ programs: { side: { command: ["s"] } } }, spawner), main: { argv: ["app"] } })).toBe(7);
+    expect(spawner.requests.map((r) => [r.env.FOYER_PROGRAM, r.stdio, r.group])).toEqual([
+      ["side", "pipe", "session"],
+      ["main", "inherit", "foreground"],
+    ]);
+  });
+
+  it("configuration problems are ConfigErrors (78) before anything starts", async () => {
+    const spawner = new FakeSpawner(() => ({}));
+    await expect(runSupervisor({ ...opts({ programs: { main: { command: ["x"] } } }, spawner), main: { argv: ["y"] } })).rejects.toThrow(/'main' is the name of the program given after --/);
+    await expect(runSupervisor(opts({ programs: { a: { command: ["x"], secrets: { X: "nope" } } } }, spawner))).rejects.toBeInstanceOf(ConfigError);
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
+    const port = (taken.address() as { port: number }).port;
+    const err = await runSupervisor(opts({ health: { listen: `127.0.0.1:${port}` }, programs: { a: { command: ["x"] } } }, spawner)).catch((e: unknown) => e);
+    taken.close();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    expect(spawner.requests).toHaveLength(0);
+  });
+});
