@@ -213,7 +213,8 @@ export class ProgramRunner {
     });
     if (d.oneshot) return;
     if (d.ready) void this.probe(gen, d.ready, proc.pid);
-    else this.dispatch({ type: "ready" });
+    // no probe: ready once spawned; no pid means the spawn failed and its exit (127/126) is on the way
+    else if (proc.pid > 0) this.dispatch({ type: "ready" });
   }
 
   private async probe(gen: number, ready: Ready, pid: number): Promise<void> {

@@ -101,6 +101,14 @@ describe("restarts and critical programs", () => {
     expect(lines.every((l) => !Number.isNaN(Date.parse(l.time)))).toBe(true);
   });
 
+  it("a program that cannot be executed is a failed start with exit code 127, never 'ready'", async () => {
+    const foyer = await startFoyer({ programs: { side: { command: ["sleep", "60"] } } }, { main: ["/nonexistent/cmd"] });
+    const { code } = await foyer.done;
+    expect(code).toBe(127);
+    expect(foyer.stderr()).toMatch(/critical program main could not start: .*nonexistent.* \(exit 127\) \(FATAL\)/);
+    expect(foyer.stderr()).not.toContain("main is ready");
+  });
+
   it("the main program from -- CMD is critical: foyer exits with its code; other signals are forwarded to it", async () => {
     const dir = scratch();
     const got = join(dir, "got");
