@@ -6,7 +6,6 @@ const DEFAULT_SOCKET = "/run/foyer/control.sock";
 
 export const ctlCommand: Command = {
   name: "ctl",
-  summary: "status | start P | stop P | restart P of a running foyer",
   help: `usage: foyer ctl [--socket PATH] [--json] status
        foyer ctl [--socket PATH] start|stop|restart PROGRAM
 

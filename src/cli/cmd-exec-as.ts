@@ -6,7 +6,6 @@ import { parseCommandArgs, splitAtDoubleDash, UsageError, type Command } from ".
 
 export const execAsCommand: Command = {
   name: "exec-as",
-  summary: "run CMD as USER (uid, gid, supplementary groups, HOME) in a new session",
   help: `usage: foyer exec-as USER[:GROUP] -- CMD ARGS...
 
 Runs CMD as USER like gosu, but complete: uid, primary gid (GROUP if given) and ALL supplementary

@@ -7,7 +7,6 @@ import { prepare, type Prepared } from "./prepare.js";
 
 export const initCommand: Command = {
   name: "init",
-  summary: "validate and apply the spec (files, dirs, owners), then exit",
   help: `usage: foyer init [--spec F]
 
 Validates everything first (exit 78 and nothing written on any problem), then applies the plan:

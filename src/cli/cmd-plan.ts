@@ -6,7 +6,6 @@ import { prepare } from "./prepare.js";
 
 export const planCommand: Command = {
   name: "plan",
-  summary: "print the actions init would take, and why; change nothing",
   help: `usage: foyer plan [--spec F] [--json]
 
 Prints each action foyer init would take (write-file, ensure-dir, symlink, chown, chmod, merge-json,

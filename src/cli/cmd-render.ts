@@ -6,7 +6,6 @@ import { prepare } from "./prepare.js";
 
 export const renderCommand: Command = {
   name: "render",
-  summary: "write only the rendered files under --out DIR (review, CI, Helm/SPCS)",
   help: `usage: foyer render [--spec F] --out DIR [--redact]
 
 Writes every file the plan would write, under DIR at its absolute path (DIR/etc/rstudio/rserver.conf),

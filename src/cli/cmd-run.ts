@@ -1,14 +1,23 @@
-// `foyer run`: the full start. Today only the no-spec path exists: `foyer run -- CMD` = `tini -g -- CMD`.
+// `foyer run`: the full start. With a spec: load → validate → apply → supervise (run-spec.ts, loaded
+// only then). Without one: `foyer run -- CMD` = `tini -g -- CMD`, which must start fast as PID 1.
 import { Redactor, stderrLogger, LOG_LEVELS, type LogFormat, type LogLevel, type Logger } from "../log/index.js";
 import { runBurstSelfTest, runMain } from "../pid1/index.js";
+import { findSpecPath } from "../spec/locate.js";
 import { parseCommandArgs, splitAtDoubleDash, UsageError, type Command } from "./command.js";
 
 const DEFAULT_GRACE = "10s";
 
 export const runCommand: Command = {
   name: "run",
-  summary: "prepare the container and supervise it as PID 1 (or: run -- CMD, like tini -g)",
   help: `usage: foyer run [--grace 10s] [--spec F] [-- CMD ARGS...]
+
+With a spec (--spec F, $FOYER_SPEC, or /etc/foyer/foyer.yaml): validate everything (exit 78 and
+nothing written on any problem), apply the plan like 'foyer init', run the init hooks, start the
+spec's programs in dependency order (a program starts once the programs it comes after are ready),
+restart them per policy, serve health/control if configured; on SIGTERM/INT/QUIT or when a critical
+program ends, stop them in reverse order, each with its own grace, run the finish hooks, and exit
+with the critical program's code. CMD after -- joins as the program "main" (critical, never
+restarted; other signals are forwarded to it).
 
 With -- CMD and no spec, foyer is a tini-compatible init for CMD (tini -g): stdio, cwd and the
 environment (NODE_OPTIONS included) pass through; signals go to CMD's process group; orphans are
@@ -17,18 +26,21 @@ exits with CMD's code, 128+n if signal n killed it, 127 if not found, 126 if not
 
 options:
   --grace D         time between SIGTERM and SIGKILL for leftovers (default ${DEFAULT_GRACE})
-  --spec F          the spec (not wired yet in this build)
+  --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml if present)
   --log-level L     debug|info|warn|error (default info)
   --log-format F    text|json (default text)`,
   async run(argv) {
     const { before, after } = splitAtDoubleDash(argv);
     if (before[0] === "__selftest-burst") return exitNow(await selfTestBurst(before.slice(1)));
     const { values } = parseCommandArgs("run", before, { grace: { type: "string" }, spec: { type: "string" } });
-    const logger = cliLogger(values["log-level"], values["log-format"]);
-    if (values.spec !== undefined || after === undefined || after.length === 0) {
-      throw new UsageError("foyer run: expected '-- CMD ARGS...' (running a spec's programs is not available yet)");
+    const grace = graceMs(values.grace ?? DEFAULT_GRACE);
+    if (after !== undefined && after.length === 0) throw new UsageError("foyer run: nothing after '--' (expected -- CMD ARGS...)");
+    if (findSpecPath(values.spec, process.env) !== undefined) {
+      const { runWithSpec } = await import("./run-spec.js");
+      return exitNow(await runWithSpec(values, after, grace, inheritedEnv()));
     }
-    return exitNow(await runWithoutSpec(after, graceMs(values.grace ?? DEFAULT_GRACE), logger));
+    if (after === undefined) throw new UsageError("foyer run: no spec found (--spec, $FOYER_SPEC, /etc/foyer/foyer.yaml) and no '-- CMD'");
+    return exitNow(await runWithoutSpec(after, grace, cliLogger(values["log-level"], values["log-format"])));
   },
 };
 

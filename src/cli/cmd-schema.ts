@@ -5,7 +5,6 @@ import { parseCommandArgs, type Command } from "./command.js";
 
 export const schemaCommand: Command = {
   name: "schema",
-  summary: "print the JSON Schema of the spec (for editors)",
   help: `usage: foyer schema
 
 Prints the JSON Schema (draft 2020-12) of foyer's spec on stdout. Point yaml-language-server at it:

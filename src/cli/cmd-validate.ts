@@ -5,7 +5,6 @@ import { prepare } from "./prepare.js";
 
 export const validateCommand: Command = {
   name: "validate",
-  summary: "check the spec, env, secrets and rendered files; exit 0 or 78",
   help: `usage: foyer validate [--spec F]
 
 Loads the spec (merged over its profile, with FOYER__ env overrides), resolves its secrets, renders

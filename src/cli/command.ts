@@ -9,15 +9,15 @@ export const GLOBAL_OPTIONS = {
   "log-level": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
 
+/** A subcommand's implementation (its one-line summary lives in commands.ts, to keep --help cheap). */
 export interface Command {
   name: string;
-  summary: string;
   /** full --help text (usage line first) */
   help: string;
   run(argv: string[]): Promise<number>;
 }
 
-/** Parse a command's arguments; an unknown flag is a usage error naming the flag (exit 78... no: 2). */
+/** Parse a command's arguments; an unknown flag is a usage error naming the flag (exit 2). */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig["options"]>>(
   command: string,
   argv: string[],

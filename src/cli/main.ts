@@ -25,11 +25,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`foyer ${FOYER_VERSION} (node ${process.version})\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`foyer: unknown command '${name}'\n\n${USAGE}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest[0] !== "--" && (rest.includes("--help") || rest.includes("-h")) && !rest.slice(0, rest.indexOf("--help")).includes("--")) {
     process.stdout.write(command.help.endsWith("\n") ? command.help : command.help + "\n");
     return 0;

@@ -21,6 +21,7 @@ export async function runWithSpec(flags: CommonFlags, main: string[] | undefined
       ...(main ? { main: { argv: main } } : {}),
       spawner: runtime.spawner,
       logger,
+      logFormat: logger.options.format,
       baseEnv: env,
       secrets: loaded.secrets,
       signals: {

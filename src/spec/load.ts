@@ -10,9 +10,8 @@ import { PROFILES } from "./profiles.js";
 import type { Spec } from "./schema.js";
 import { resolveSecrets, type ReadText, type ResolvedSecrets } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
+import { findSpecPath } from "./locate.js";
 import { validateSpec } from "./validate.js";
-
-export const DEFAULT_SPEC_PATH = "/etc/foyer/foyer.yaml";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
 export interface LoadedSpec {
@@ -30,13 +29,6 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   read?: ReadText;
   exists?: (path: string) => boolean;
-}
-
-/** --spec, else $FOYER_SPEC, else /etc/foyer/foyer.yaml if present, else none. */
-export function findSpecPath(flag: string | undefined, env: Record<string, string | undefined>, exists: (p: string) => boolean): string | undefined {
-  if (flag) return flag;
-  if (env.FOYER_SPEC) return env.FOYER_SPEC;
-  return exists(DEFAULT_SPEC_PATH) ? DEFAULT_SPEC_PATH : undefined;
 }
 
 function readSpecSource(path: string | undefined, read: ReadText): ParsedSource {

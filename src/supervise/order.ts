@@ -16,7 +16,7 @@ export function startLevels(programs: Record<string, OrderNode>): string[][] {
     p.after.forEach((dep, i) => {
       const path = `programs.${name}.after[${i}]`;
       if (dep === name) issues.push({ path, message: `program '${name}' cannot start after itself` });
-      else if (!(dep in programs)) issues.push({ path, message: `program '${name}' starts after '${dep}', which is not a program${hint(dep, names)}` });
+      else if (!(dep in programs)) issues.push({ path, message: `program '${name}' starts after '${dep}', which is not a program${hint(dep, names.filter((n) => n !== name))}` });
       else if (p.autostart && !programs[dep]!.autostart)
         issues.push({ path, message: `program '${name}' starts after '${dep}', which has autostart: false and would never start` });
     });
