@@ -14,7 +14,6 @@ export BENCH_DB_PASSWORD=bench-secret-value
 [ -x "$FOYER" ] || { echo "build dist/foyer first (make)" >&2; exit 1; }
 
 # sanity: the spec really renders 20 files
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$OUT"
 "$FOYER" init --spec "$SPEC" --log-level warn
 files=$(find "$OUT" -type f | wc -l)
