@@ -1,16 +1,21 @@
 // Atomic replacement of a file or symlink: write a temp file in the same directory, set its owner
 // and mode, fsync it, rename it over the target, fsync the directory. A crash at any point leaves
 // either the old file or the complete new one, never a partial file or one missing its mode/owner.
-import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import type { FsOps } from "./fsops.js";
 import type { OwnerIds } from "./owners.js";
 
 const TEMP_RE = /^\.(.+)\.foyer-(\d+)-[0-9a-f]+\.tmp$/;
 
-/** A fresh temp name beside `path` (dot-prefixed, so product globs like *.conf skip it). */
+let tempCounter = 0;
+
+/**
+ * A fresh temp name beside `path` (dot-prefixed, so product globs like *.conf skip it). Unique by
+ * pid, counter and clock; O_EXCL guards the rest. (node:crypto would cost ~6 ms to load at start.)
+ */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.foyer-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const unique = (++tempCounter).toString(16) + (process.hrtime.bigint() & 0xffffffn).toString(16).padStart(6, "0");
+  return join(dirname(path), `.${basename(path)}.foyer-${process.pid}-${unique}.tmp`);
 }
 
 /** Replace `path` with `content`, owned and moded before it becomes visible. */
