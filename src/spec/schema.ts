@@ -30,8 +30,8 @@ export const FileSchema = z
     message: "give exactly one of template, templateFile, content",
   });
 
-/** A config file's body: verbatim text, or structured data rendered in the section's format. */
-const ConfigFileBody = z.union([z.string(), z.record(z.string(), z.unknown())]);
+/** A config file's body: verbatim text, or structured data (a map, or a list of records for DCF) rendered in the section's format. */
+const ConfigFileBody = z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 const ConfigFiles = z.record(z.string().regex(/^[A-Za-z0-9_.@-]+$/, "a file name, no directories"), ConfigFileBody);
 
 /** Product config files, in the same shape as the Posit Helm charts' `config:` values. */
