@@ -1,5 +1,5 @@
 // `foyer schema`: the spec's JSON Schema, for editors (yaml-language-server).
-import { z } from "zod";
+import * as z from "zod";
 import { SpecSchema } from "../spec/schema.js";
 import { parseCommandArgs, type Command } from "./command.js";
 

@@ -1,6 +1,6 @@
 // Plans are data: an Action is one idempotent step the executor can take, with the reason it is in
 // the plan. `foyer plan --json` prints exactly an array of these (content redacted).
-import { z } from "zod";
+import * as z from "zod";
 
 const Path = z.string().min(1).meta({ description: "absolute path the action acts on" });
 const Reason = z.string().min(1).meta({ description: "why the action is in the plan (the spec place it comes from)" });

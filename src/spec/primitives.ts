@@ -1,5 +1,5 @@
 // Small reusable schema pieces: durations, modes, paths, user names.
-import { z } from "zod";
+import * as z from "zod";
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

@@ -1,6 +1,6 @@
 // The spec: the single source of truth for foyer's configuration types and for `foyer schema`.
 // Every object is strict, so a misspelt key is an error (with a did-you-mean) instead of being ignored.
-import { z } from "zod";
+import * as z from "zod";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, UserSpec } from "./primitives.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");

@@ -1,5 +1,5 @@
 // Spec data → typed Spec, or every problem at once, each with its path, position and a did-you-mean.
-import { z } from "zod";
+import * as z from "zod";
 import type { ConfigIssue } from "../errors.js";
 import { SpecSchema, type Spec } from "./schema.js";
 import { didYouMean } from "./suggest.js";

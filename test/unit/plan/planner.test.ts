@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { ActionSchema, planInit, planJson, templateFilePaths, type Action, type WriteFileAction } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema, type SpecInput } from "../../../src/spec/schema.js";
