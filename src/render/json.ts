@@ -1,17 +1,9 @@
 // JSON deep merge for merge-json actions (JupyterLab settings, overrides.json): objects merge key by
 // key, everything else (arrays, scalars) is replaced, and `null` in the patch removes a key.
-import { isMap } from "./values.js";
+import { deepMerge } from "../spec/index.js";
 
-/** `patch` merged onto `base`; neither input is modified; base's key order is kept. */
-export function mergeJson(base: unknown, patch: unknown): unknown {
-  if (!isMap(base) || !isMap(patch)) return patch === undefined ? base : patch;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = key in base ? mergeJson(base[key], value) : value;
-  }
-  return out;
-}
+/** `patch` merged onto `base` (the spec's own merge rule: maps by key, the rest replaced, null deletes). */
+export const mergeJson: (base: unknown, patch: unknown) => unknown = deepMerge;
 
 /** The canonical text foyer writes for JSON: two-space indent and a final newline. */
 export function formatJson(value: unknown): string {
