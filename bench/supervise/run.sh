@@ -2,9 +2,8 @@
 # foyer vs supervisord running the same 3 programs (python3 http.server on 3 ports):
 # peak and steady RSS of the supervisor process, time from start until all 3 ports accept
 # connections, and time from SIGTERM until the supervisor has exited. Printed, not asserted.
-# foyer runs as the supervisor test entry on the pinned Node (node entry.cjs spec.json: the same
-# composition as `foyer run --spec`); FOYER_BIN=dist/foyer runs `$FOYER_BIN run --spec` instead
-# once that is wired. Needs: supervisor, python3 (Debian).
+# foyer is the built binary (`dist/foyer run --spec`; FOYER_BIN overrides it); FOYER_BIN=entry runs
+# the supervisor test entry on the pinned Node instead. Needs: supervisor, python3 (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -13,6 +12,9 @@ RUNS=${RUNS:-3}
 WORK=$(mktemp -d /tmp/foyer-bench-sup.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 PORTS=(18101 18102 18103)
+FOYER_BIN=${FOYER_BIN:-$ROOT/dist/foyer}
+[ "$FOYER_BIN" = entry ] && FOYER_BIN=""
+[ -z "$FOYER_BIN" ] || [ -x "$FOYER_BIN" ] || make -C "$ROOT"
 
 "$ROOT/node_modules/.bin/esbuild" test/fixtures/supervise/entry.ts --bundle --platform=node --target=node24 --format=cjs \
   --outfile="$WORK/entry.cjs" --loader:.yaml=text --define:FOYER_VERSION='"bench"' --log-level=warning
