@@ -45,9 +45,12 @@ describe("load", () => {
       `[supervise] ${n} crash-restart cycles in ${seconds.toFixed(1)}s (${Math.round(n / seconds)}/s); RSS KiB by cycle: ${samples.map((s) => `${s.restarts}:${s.rssKiB}`).join(" ")}; ` +
         `live heap after full GCs (MB): ${live.join(" ")}`,
     );
-    // flat: over the last 1,000 cycles RSS grows < 8 MiB (allocator noise is a few MiB; a 10 KiB-per-cycle
-    // leak would add ~10 MiB), and the live heap after full GCs does not grow at all
-    expect(last.rssKiB - warm.rssKiB).toBeLessThan(8 * 1024);
+    // flat: over the last 1,000 cycles RSS grows < 8 MiB (a 10 KiB-per-cycle leak would add ~10 MiB),
+    // and the live heap after full GCs does not grow at all. RSS is the lowest of the last three
+    // samples: V8 growing its young generation adds a transient ~5 MiB step that a leak would not undo.
+    const settled = Math.min(...samples.slice(-3).map((s) => s.rssKiB));
+    expect(last.restarts).toBeGreaterThanOrEqual(2900);
+    expect(settled - warm.rssKiB).toBeLessThan(8 * 1024);
     expect(live.length).toBeGreaterThanOrEqual(3);
     expect(live.at(-1)!).toBeLessThan(live[Math.floor(live.length / 2)]! + 1);
   }, 180_000);
