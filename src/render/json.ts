@@ -1,6 +1,7 @@
 // JSON deep merge for merge-json actions (JupyterLab settings, overrides.json): objects merge key by
 // key, everything else (arrays, scalars) is replaced, and `null` in the patch removes a key.
-import { deepMerge } from "../spec/index.js";
+// the pure merge module itself, not spec/index (which would pull spec loading into a pure renderer)
+import { deepMerge } from "../spec/merge.js";
 
 /** `patch` merged onto `base` (the spec's own merge rule: maps by key, the rest replaced, null deletes). */
 export const mergeJson: (base: unknown, patch: unknown) => unknown = deepMerge;

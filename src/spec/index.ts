@@ -8,4 +8,3 @@ export type { ResolvedSecrets, ReadText } from "./secrets.js";
 export { PROFILES } from "./profiles.js";
 export { parseDuration } from "./primitives.js";
 export { formatPath } from "./validate.js";
-export { deepMerge } from "./merge.js";

@@ -38,7 +38,6 @@ describe("load", () => {
     expect((await foyer.done).code).toBe(0);
     const at = (k: number) => samples.find((s) => s.restarts >= k)!;
     const warm = at(2000);
-    const last = samples.at(-1)!;
     // live heap after each full GC (V8's --trace-gc "Mark-Compact a (b) -> c (d) MB")
     const live = [...foyer.stdout().matchAll(/Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/g)].map((m) => Number(m[1]));
     console.log(
@@ -49,7 +48,6 @@ describe("load", () => {
     // and the live heap after full GCs does not grow at all. RSS is the lowest of the last three
     // samples: V8 growing its young generation adds a transient ~5 MiB step that a leak would not undo.
     const settled = Math.min(...samples.slice(-3).map((s) => s.rssKiB));
-    expect(last.restarts).toBeGreaterThanOrEqual(2900);
     expect(settled - warm.rssKiB).toBeLessThan(8 * 1024);
     expect(live.length).toBeGreaterThanOrEqual(3);
     expect(live.at(-1)!).toBeLessThan(live[Math.floor(live.length / 2)]! + 1);
