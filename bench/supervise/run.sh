@@ -44,7 +44,8 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 
-# one run: prints "ready_ms stop_ms peak_kib steady_kib"
+# one run: prints "ready_ms stop_ms peak_kib steady_kib private_kib" (private = RssAnon: the
+# process's own memory, without the pages of its executable that the page cache shares)
 measure() {
   local t0 pid t_ready t_term steady peak
   t0=$(now_ms)
@@ -55,10 +56,11 @@ measure() {
   sleep 3
   steady=$(kib "$pid" VmRSS)
   peak=$(kib "$pid" VmHWM)
+  private=$(kib "$pid" RssAnon)
   t_term=$(now_ms)
   kill -TERM "$pid"
   wait "$pid" || true
-  echo "$((t_ready - t0)) $(( $(now_ms) - t_term )) $peak $steady"
+  echo "$((t_ready - t0)) $(( $(now_ms) - t_term )) $peak $steady $private"
   for p in "${PORTS[@]}"; do while port_open "$p"; do sleep 0.05; done; done
 }
 
@@ -72,8 +74,8 @@ for name in foyer supervisord; do
     elif [ "$name" = foyer ]; then measure "$NODE" --disable-sigusr1 "$WORK/entry.cjs" "$WORK/spec.json" >> "$WORK/$name.txt"
     else measure supervisord -n -c "$WORK/supervisord.conf" >> "$WORK/$name.txt"; fi
   done
-  for col in 1 2 3 4; do RES[$name,$col]=$(cut -d' ' -f"$col" "$WORK/$name.txt" | median); done
-  echo "$name runs (ready_ms stop_ms peak_KiB steady_KiB):"; sed 's/^/  /' "$WORK/$name.txt"
+  for col in 1 2 3 4 5; do RES[$name,$col]=$(cut -d' ' -f"$col" "$WORK/$name.txt" | median); done
+  echo "$name runs (ready_ms stop_ms peak_KiB steady_KiB private_KiB):"; sed 's/^/  /' "$WORK/$name.txt"
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -82,3 +84,4 @@ printf '%-26s %12s %12s %8s\n' "start → all ready (ms)" "${RES[foyer,1]}" "${R
 printf '%-26s %12s %12s %8s\n' "TERM → exit (ms)" "${RES[foyer,2]}" "${RES[supervisord,2]}" "$(ratio "${RES[foyer,2]}" "${RES[supervisord,2]}")"
 printf '%-26s %12s %12s %8s\n' "peak RSS (KiB)" "${RES[foyer,3]}" "${RES[supervisord,3]}" "$(ratio "${RES[foyer,3]}" "${RES[supervisord,3]}")"
 printf '%-26s %12s %12s %8s\n' "steady RSS (KiB)" "${RES[foyer,4]}" "${RES[supervisord,4]}" "$(ratio "${RES[foyer,4]}" "${RES[supervisord,4]}")"
+printf '%-26s %12s %12s %8s\n' "steady private (KiB)" "${RES[foyer,5]}" "${RES[supervisord,5]}" "$(ratio "${RES[foyer,5]}" "${RES[supervisord,5]}")"
