@@ -1,8 +1,8 @@
 // `foyer run --spec` end to end through the binary: init first, then the spec's programs with the
 // `-- CMD` main program; the container's exit code is the main program's; secrets stay out of
 // programs that did not ask for them.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,5 +55,37 @@ programs:
     const r = spawnSync(FOYER, ["run", "--spec", join(dir, "spec.yaml")], { encoding: "utf8" });
     expect(r.status).toBe(78);
     expect(r.stderr).toMatch(/'b', which is not a program[\s\S]*at programs\.a\.after\[0\]/);
+  });
+});
+
+describe("foyer run --spec shutdown signals", () => {
+  it.each(["SIGTERM", "SIGINT", "SIGQUIT"] as const)("%s stops the programs in reverse order and exits 0", async (signal) => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-sig-"));
+    writeFileSync(
+      join(dir, "spec.yaml"),
+      `control: { enabled: false }
+programs:
+  first:
+    command: [sh, -c, "trap 'echo first got TERM; exit 0' TERM; touch ${dir}/first; while :; do sleep 0.1; done"]
+    ready: { file: ${dir}/first }
+  second:
+    after: [first]
+    command: [sh, -c, "trap 'echo second got TERM; exit 0' TERM; touch ${dir}/second; while :; do sleep 0.1; done"]
+    ready: { file: ${dir}/second }
+`,
+    );
+    const child = spawn(FOYER, ["run", "--spec", join(dir, "spec.yaml")], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(dir, "second")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200)); // let foyer see "second" as ready
+    child.kill(signal);
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code, out).toBe(0);
+    expect(out).toMatch(new RegExp(`shutting down: received ${signal}`));
+    expect(out.indexOf("second got TERM")).toBeGreaterThan(-1);
+    expect(out.indexOf("second got TERM")).toBeLessThan(out.indexOf("first got TERM"));
   });
 });
