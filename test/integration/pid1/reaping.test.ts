@@ -2,19 +2,9 @@
 // of any child foyer spawned itself (the burst runs inside the binary: `run __selftest-burst`).
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireBinary, runFoyer } from "./harness.js";
+import type { BurstReport } from "../../../src/pid1/index.js";
 
 beforeAll(requireBinary);
-
-interface BurstReport {
-  orphans: number;
-  orphansReaped: number;
-  children: number;
-  exitEvents: number;
-  wrongExitCodes: number;
-  zombiesLeft: number;
-  msReleaseToAllReaped: number | null;
-  mainExitCode: number;
-}
 
 async function burst(pidns: boolean): Promise<{ report: BurstReport; code: number | null }> {
   const r = await runFoyer(["run", "__selftest-burst", "1000", "200"], { pidns });
