@@ -1,7 +1,8 @@
 // `foyer exec-as USER[:GROUP] -- CMD`: gosu-like. Also hosts the hidden trampoline mode
 // (`exec-as __exec`) through which the Spawner starts every user-switched program.
 import { runMain, runTrampoline, TRAMPOLINE_ARGV } from "../pid1/index.js";
-import { cliLogger, graceMs, inheritedEnv } from "./cmd-run.js";
+import { graceMs, inheritedEnv } from "./cmd-run.js";
+import { cliLogger } from "./log-flags.js";
 import { parseCommandArgs, splitAtDoubleDash, UsageError, type Command } from "./command.js";
 
 export const execAsCommand: Command = {

@@ -1,8 +1,10 @@
 // `foyer run`: the full start. With a spec: load → validate → apply → supervise (run-spec.ts, loaded
 // only then). Without one: `foyer run -- CMD` = `tini -g -- CMD`, which must start fast as PID 1.
-import { Redactor, stderrLogger, LOG_LEVELS, type LogFormat, type LogLevel, type Logger } from "../log/index.js";
+import type { Logger } from "../log/index.js";
 import { runBurstSelfTest, runMain } from "../pid1/index.js";
 import { findSpecPath } from "../spec/locate.js";
+import { parseDuration } from "../spec/duration.js";
+import { cliLogger } from "./log-flags.js";
 import { parseCommandArgs, splitAtDoubleDash, UsageError, type Command } from "./command.js";
 
 const DEFAULT_GRACE = "10s";
@@ -54,25 +56,11 @@ export function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-const GRACE_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * --grace: "10s", "500ms", "2m", or plain seconds. (Same syntax as the spec's durations, parsed
- * here so that `foyer run -- CMD` does not load zod: it costs ~40 ms of start-up as PID 1.)
- */
+/** --grace: "10s", "500ms", "2m", or plain seconds (the spec's duration syntax). */
 export function graceMs(text: string): number {
-  const m = GRACE_RE.exec(text.trim());
-  if (!m) throw new UsageError(`foyer run: --grace expects a duration like 10s or 500ms, got '${text}'`);
-  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? "s"]!);
-}
-
-/** The logger every pid1 command uses (stderr, text unless --log-format json). */
-export function cliLogger(level: string | undefined, format: string | undefined): Logger {
-  const lvl = (level ?? "info") as LogLevel;
-  if (!LOG_LEVELS.includes(lvl)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got '${level}'`);
-  if (format !== undefined && format !== "text" && format !== "json") throw new UsageError(`--log-format must be text or json, got '${format}'`);
-  return stderrLogger(lvl, (format ?? "text") as LogFormat, new Redactor());
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`foyer run: --grace expects a duration like 10s or 500ms, got '${text}'`);
+  return ms;
 }
 
 // Test support (documented in docs/pid1.md): `foyer run __selftest-burst ORPHANS CHILDREN`.

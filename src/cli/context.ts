@@ -1,8 +1,8 @@
 // Shared by the commands: the --spec/--log-* options, loading the spec, and making the logger.
 import { readFileSync } from "node:fs";
-import { LOG_LEVELS, Redactor, stderrLogger, type LogFormat, type LogLevel, type Logger } from "../log/index.js";
+import { Redactor, stderrLogger, type Logger } from "../log/index.js";
 import { loadSpec, type LoadedSpec } from "../spec/index.js";
-import { UsageError } from "./command.js";
+import { pickFormat, pickLevel } from "./log-flags.js";
 
 /** Options shared by every command that reads a spec. */
 export const SPEC_OPTIONS = { spec: { type: "string", short: "s" } } as const;
@@ -12,18 +12,6 @@ export interface CommonFlags {
   spec?: string | undefined;
   "log-format"?: string | undefined;
   "log-level"?: string | undefined;
-}
-
-function pickLevel(flag: string | undefined, fallback: LogLevel): LogLevel {
-  if (flag === undefined) return fallback;
-  if (!(LOG_LEVELS as readonly string[]).includes(flag)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${flag}"`);
-  return flag as LogLevel;
-}
-
-function pickFormat(flag: string | undefined, fallback: LogFormat): LogFormat {
-  if (flag === undefined) return fallback;
-  if (flag !== "text" && flag !== "json") throw new UsageError(`--log-format must be text or json, got "${flag}"`);
-  return flag;
 }
 
 /** A logger from the flags (first), then the spec's log section, then FOYER_LOG_* env vars. */

@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
 /** Print an error the way users should see it: a message, never a bare stack trace. */
 function report(err: unknown): number {
   if (err instanceof FoyerError) {
-    process.stderr.write(`foyer: ${err.message}\n`);
+    // usage errors already name their command ("foyer run: ..."); don't say "foyer:" twice
+    process.stderr.write(err.message.startsWith("foyer ") ? `${err.message}\n` : `foyer: ${err.message}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);

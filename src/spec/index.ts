@@ -6,5 +6,5 @@ export { findSpecPath, DEFAULT_SPEC_PATH } from "./locate.js";
 export type { LoadedSpec, LoadOptions } from "./load.js";
 export type { ResolvedSecrets, ReadText } from "./secrets.js";
 export { PROFILES } from "./profiles.js";
-export { parseDuration } from "./primitives.js";
+export { parseDuration } from "./duration.js";
 export { formatPath } from "./validate.js";
