@@ -26,10 +26,12 @@ function stripFinalNewline(text: string): string {
   return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
-function readSecretFile(name: string, path: string, read: ReadText, issues: ConfigIssue[], what: string): string | undefined {
+function readSecretFile(name: string, path: string, read: ReadText, issues: ConfigIssue[], what: string, optional = false): string | undefined {
   try {
     return stripFinalNewline(read(path));
   } catch (err) {
+    // an optional secret may be absent, but one that exists and cannot be read is still an error
+    if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     issues.push({ path: `secrets.${name}`, message: `secret "${name}": ${what} ${path} ${describeReadError(err)}` });
     return undefined;
   }
@@ -46,23 +48,10 @@ function resolveOne(name: string, source: SecretSource, env: Record<string, stri
     if (!source.optional) issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${source.env} is not set (nor ${source.env}_FILE)` });
     return undefined;
   }
-  if ("file" in source) {
-    const missingOk = source.optional && !fileExists(source.file, read);
-    return missingOk ? undefined : readSecretFile(name, source.file, read, issues, "file");
-  }
+  if ("file" in source) return readSecretFile(name, source.file, read, issues, "file", source.optional);
   // Kubernetes mounts keys as symlinks through ..data; reading the path follows them.
   const path = `${source.k8s.replace(/\/$/, "")}/${source.key ?? name}`;
-  const missingOk = source.optional && !fileExists(path, read);
-  return missingOk ? undefined : readSecretFile(name, path, read, issues, "key file");
-}
-
-function fileExists(path: string, read: ReadText): boolean {
-  try {
-    read(path);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== "ENOENT";
-  }
+  return readSecretFile(name, path, read, issues, "key file", source.optional);
 }
 
 /** Resolve every declared secret; missing required ones and unreadable files become issues. */
