@@ -4,7 +4,7 @@ import type { ExitStatus, SpawnedProcess, Spawner } from "../pid1/types.js";
 import { settlesWithin, type Clock, type TimerHandle } from "../time/clock.js";
 import type { Logger } from "../log/index.js";
 import type { Ready } from "../spec/schema.js";
-import { ACTIVE_STATES, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
+import { ACTIVE_STATES, ALLOWED_FROM, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
 import { probeAttempt, waitReady } from "./probes.js";
 import type { OutputMux } from "./output.js";
 import { seconds, sigName } from "./format.js";
@@ -102,7 +102,7 @@ export class ProgramRunner {
 
   /** Stop it (stop signal, grace, then KILL); resolves once it is no longer active. */
   stop(): Promise<void> {
-    if (this.state.name === "STARTING" || this.state.name === "RUNNING" || this.state.name === "BACKOFF" || this.state.name === "ABORTING") this.dispatch({ type: "stop" });
+    if (ALLOWED_FROM.stop.includes(this.state.name)) this.dispatch({ type: "stop" });
     return this.until(() => !this.active);
   }
 
