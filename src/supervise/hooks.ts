@@ -1,7 +1,9 @@
 // Hook directories with docker-stacks semantics: files run in name order; `*.sh` files are
-// sourced by /bin/sh so their exports reach later hooks and the programs; other executables are
-// run; anything else is skipped with a log line. A failing hook aborts (with its output in the
-// error) or is logged and skipped, per `onFailure`.
+// sourced by bash (as docker-stacks' start.sh, itself bash, does; /bin/sh only where there is no
+// bash) so their exports reach later hooks and the programs; other executables are run; anything
+// else is skipped with a log line. A failing hook aborts (with its output in the error) or is
+// logged and skipped, per `onFailure`.
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Spawner } from "../pid1/types.js";
@@ -11,7 +13,8 @@ import { FoyerError } from "../errors.js";
 import { LineSplitter } from "./lines.js";
 import type { OutputMux } from "./output.js";
 import { envAfterSourcing, parseEnvZ } from "./env.js";
-import { seconds } from "./program.js";
+import { seconds } from "./format.js";
+import { settlesWithin, type Clock } from "../time/clock.js";
 
 /** A hook failed and the policy is abort: the message carries the hook's output (redacted). */
 export class HookError extends FoyerError {}
@@ -24,11 +27,22 @@ export interface HookRunOptions {
   spawner: Spawner;
   logger: Logger;
   output: OutputMux;
+  clock: Clock;
   /** aborted when foyer is asked to stop: the running hook gets SIGTERM and no further hook runs */
   signal?: AbortSignal;
 }
 
 const OUTPUT_TAIL = 4000;
+/** How long a finished hook's pipes may take to deliver its last lines (a background child may hold them open). */
+const PIPE_DRAIN_MS = 300;
+
+// docker-stacks hooks are bash (`[[ ]]`, arrays, `source`): a POSIX sh (dash) fails on them
+const BASH_PATHS = ["/bin/bash", "/usr/bin/bash"];
+
+/** The shell that sources `*.sh` hooks: bash when the image has it, else /bin/sh. */
+export function hookShell(exists: (path: string) => boolean = existsSync): string {
+  return BASH_PATHS.find(exists) ?? "/bin/sh";
+}
 
 /** Run every hook in the directory; returns the env after them (sourced exports included). */
 export async function runHookDir(opts: HookRunOptions): Promise<Record<string, string>> {
@@ -39,6 +53,7 @@ export async function runHookDir(opts: HookRunOptions): Promise<Record<string, s
     return opts.env;
   }
   let env = opts.env;
+  const shell = hookShell();
   for (const name of entries) {
     const path = join(hook.dir, name);
     const info = await stat(path).catch(() => undefined);
@@ -49,7 +64,7 @@ export async function runHookDir(opts: HookRunOptions): Promise<Record<string, s
       continue;
     }
     logger.info(`${phase} hook ${name}: ${sourced ? "sourcing" : "running"}`, { hook: path });
-    const result = await runOne(path, name, sourced, env, opts);
+    const result = await runOne(path, name, sourced ? shell : undefined, env, opts);
     if (opts.signal?.aborted) {
       logger.warn(`${phase} hook ${name} interrupted: foyer is stopping; later hooks and the programs do not run`, { hook: path });
       break;
@@ -84,12 +99,14 @@ interface HookResult {
   env?: Record<string, string>;
 }
 
-async function runOne(path: string, name: string, sourced: boolean, env: Record<string, string>, opts: HookRunOptions): Promise<HookResult> {
+/** Run one hook: sourced by `shell` when given (its exports are captured), else executed. */
+async function runOne(path: string, name: string, shell: string | undefined, env: Record<string, string>, opts: HookRunOptions): Promise<HookResult> {
+  const sourced = shell !== undefined;
   // unguessable enough for a marker (not a secret); avoids loading node:crypto into PID 1
   const marker = `__FOYER_ENV_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}__`;
   // `.` runs the file in this shell, so its exports survive; `env -0` then prints them after a
   // marker line that the hook's own output cannot contain by accident
-  const argv = sourced ? ["/bin/sh", "-c", `. "$1" || exit $?; printf '\\n%s\\n' "$2"; exec env -0`, "sh", path, marker] : [path];
+  const argv = sourced ? [shell, "-c", `. "$1" || exit $?; printf '\\n%s\\n' "$2"; exec env -0`, "sh", path, marker] : [path];
   const proc = opts.spawner.spawn({ argv, env, user: opts.hook.user, stdio: "pipe", group: "session" });
   const label = `${opts.phase}:${name}`;
   const captured: Buffer[] = [];
@@ -101,7 +118,7 @@ async function runOne(path: string, name: string, sourced: boolean, env: Record<
   });
   const stdoutDone = collect(proc.stdout, captured, marker, (lines) => opts.output.write(label, "stdout", lines));
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const timer = opts.clock.setTimeout(() => {
     timedOut = true;
     proc.killGroup("SIGKILL");
   }, opts.hook.timeout);
@@ -109,8 +126,8 @@ async function runOne(path: string, name: string, sourced: boolean, env: Record<
   opts.signal?.addEventListener("abort", interrupt, { once: true });
   const status = await proc.exited;
   opts.signal?.removeEventListener("abort", interrupt);
-  clearTimeout(timer);
-  await Promise.race([Promise.all([stderrDone, stdoutDone]), new Promise((r) => setTimeout(r, 300))]);
+  opts.clock.clearTimeout(timer);
+  await settlesWithin(opts.clock, PIPE_DRAIN_MS, Promise.all([stderrDone, stdoutDone]));
   const stdout = Buffer.concat(captured).toString("utf8");
   const at = sourced ? stdout.lastIndexOf(`\n${marker}\n`) : -1;
   const shown = at >= 0 ? stdout.slice(0, at) : stdout;

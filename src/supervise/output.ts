@@ -1,7 +1,8 @@
 // Program output → foyer's stdout/stderr, one whole line per record, prefixed with the program's
 // name (`rserver | line`) or as one JSON object per line. Every write holds only whole lines, so
 // lines of different programs never mix mid-line. The last lines of each program are kept for
-// the status page.
+// the status page. A sink that breaks (foyer's stdout piped into `head`, a log collector gone:
+// EPIPE) never takes foyer down: its lines are dropped from then on and supervision goes on.
 import type { Readable } from "node:stream";
 import { isUtf8 } from "node:buffer";
 import { LineSplitter } from "./lines.js";
@@ -12,6 +13,8 @@ export interface Sink {
   /** false = buffer full: the mux pauses the program's pipe until "drain" (backpressure, not memory) */
   write(data: Buffer, done?: (err?: Error | null) => void): unknown;
   once?(event: "drain", listener: () => void): unknown;
+  /** a stream reports a broken pipe as an "error" event: unheard, Node would crash foyer with it */
+  on?(event: "error", listener: (err: Error) => void): unknown;
 }
 
 /** Where formatted lines go (foyer's own stdout and stderr). */
@@ -36,7 +39,11 @@ export interface OutputOptions {
   redactor?: Redactor;
   /** lines kept per program */
   keep?: number;
+  /** told once per stream when its sink breaks (its output is dropped from then on) */
+  onSinkError?: (stream: "stdout" | "stderr", err: Error) => void;
 }
+
+type StreamName = "stdout" | "stderr";
 
 const KEPT_TEXT_MAX = 2000;
 
@@ -44,9 +51,14 @@ const KEPT_TEXT_MAX = 2000;
 export class OutputMux {
   private readonly kept = new Map<string, KeptLine[]>();
   private readonly open = new Set<Promise<void>>();
+  private readonly broken = new Set<StreamName>();
+  /** program pipes paused until the sink drains (resumed at once if the sink breaks instead) */
+  private readonly paused = new Set<Readable>();
   private width = 0;
 
-  constructor(private readonly options: OutputOptions) {}
+  constructor(private readonly options: OutputOptions) {
+    for (const stream of ["stdout", "stderr"] as const) this.sink(stream).on?.("error", (err) => this.broke(stream, err));
+  }
 
   /** Align prefixes to the longest name (like docker compose). */
   registerName(name: string): void {
@@ -62,9 +74,10 @@ export class OutputMux {
         // foyer's own stdout is full (a slow log collector): stop reading the program's pipe, so the
         // program waits instead of foyer buffering without bound
         const sink = this.sink(stream);
-        if (!sink.once) return;
+        if (!sink.once || this.broken.has(stream)) return;
         readable.pause();
-        sink.once("drain", () => readable.resume());
+        this.paused.add(readable);
+        sink.once("drain", () => this.paused.delete(readable) && readable.resume());
       });
       const finish = (): void => {
         this.write(program, stream, splitter.flush());
@@ -82,20 +95,47 @@ export class OutputMux {
   write(program: string, stream: "stdout" | "stderr", lines: Buffer[]): boolean {
     if (lines.length === 0) return true;
     const now = this.options.now();
-    const parts = lines.map((line) => this.format(program, stream, line, now));
-    const ok = this.sink(stream).write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     this.keep(program, stream, lines, now);
-    return ok !== false;
+    if (this.broken.has(stream)) return true;
+    const parts = lines.map((line) => this.format(program, stream, line, now));
+    try {
+      const ok = this.sink(stream).write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), (err) => err && this.broke(stream, err));
+      return ok !== false || this.broken.has(stream);
+    } catch (err) {
+      this.broke(stream, err as Error);
+      return true;
+    }
+  }
+
+  // The sink is gone: drop its output from now on, and let paused program pipes flow again (nothing
+  // will drain them), so programs never block on a write and still stop in order.
+  private broke(stream: StreamName, err: Error): void {
+    if (this.broken.has(stream)) return;
+    this.broken.add(stream);
+    this.options.onSinkError?.(stream, err);
+    if (this.sink("stdout") === this.sink("stderr")) this.broken.add(stream === "stdout" ? "stderr" : "stdout");
+    for (const readable of this.paused) readable.resume();
+    this.paused.clear();
   }
 
   /** Resolves once every program pipe has ended and everything written has left foyer (call before exiting). */
   async flush(): Promise<void> {
     await Promise.all(this.open);
-    const drained = (sink: Sink): Promise<void> => new Promise((resolve) => sink.write(Buffer.alloc(0), () => resolve()));
-    await Promise.all([drained(this.options.sinks.stdout), drained(this.options.sinks.stderr)]);
+    const drained = (stream: StreamName): Promise<void> =>
+      this.broken.has(stream) ? Promise.resolve() : new Promise((resolve) => this.write0(stream, resolve));
+    await Promise.all([drained("stdout"), drained("stderr")]);
   }
 
-  private sink(stream: "stdout" | "stderr"): Sink {
+  // an empty write whose callback runs once everything queued before it has left (or failed)
+  private write0(stream: StreamName, done: () => void): void {
+    try {
+      this.sink(stream).write(Buffer.alloc(0), () => done());
+    } catch {
+      done();
+    }
+  }
+
+  private sink(stream: StreamName): Sink {
     return stream === "stdout" ? this.options.sinks.stdout : this.options.sinks.stderr;
   }
 

@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import { access } from "node:fs/promises";
 import type { Ready } from "../spec/schema.js";
 import type { Spawner } from "../pid1/types.js";
+import type { Clock } from "../time/clock.js";
 
 /** A browser user-agent for products that answer health checks differently to non-browsers. */
 export const BROWSER_USER_AGENT =
@@ -15,6 +16,7 @@ export interface ProbeContext {
   env: Record<string, string>;
   user?: string;
   cwd?: string;
+  clock: Clock;
 }
 
 /** One probe attempt: resolves true when ready; never rejects. */
@@ -22,8 +24,8 @@ export type ProbeAttempt = (attemptTimeoutMs: number) => Promise<boolean>;
 
 /** Build the single-attempt function of a probe. */
 export function probeAttempt(ready: Ready, ctx: ProbeContext): ProbeAttempt {
-  if (ready.tcp) return (t) => tcpProbe(ready.tcp!.host, ready.tcp!.port, t);
-  if (ready.http) return (t) => httpProbe(ready, t);
+  if (ready.tcp) return (t) => tcpProbe(ready.tcp!.host, ready.tcp!.port, t, ctx.clock);
+  if (ready.http) return (t) => httpProbe(ready, t, ctx.clock);
   if (ready.exec) return (t) => execProbe(ready.exec!, ctx, t);
   return () => access(ready.file!).then(() => true, () => false);
 }
@@ -32,7 +34,8 @@ export function probeAttempt(ready: Ready, ctx: ProbeContext): ProbeAttempt {
 export type WaitResult = "ready" | "timeout" | "aborted";
 
 /** Poll `attempt` every interval until it passes, the timeout expires, or `signal` aborts. */
-export async function waitReady(attempt: ProbeAttempt, ready: Pick<Ready, "timeout" | "interval">, signal: AbortSignal, now: () => number): Promise<WaitResult> {
+export async function waitReady(attempt: ProbeAttempt, ready: Pick<Ready, "timeout" | "interval">, signal: AbortSignal, clock: Clock): Promise<WaitResult> {
+  const now = (): number => clock.now();
   const deadline = now() + ready.timeout;
   for (;;) {
     if (signal.aborted) return "aborted";
@@ -42,19 +45,20 @@ export async function waitReady(attempt: ProbeAttempt, ready: Pick<Ready, "timeo
     if (signal.aborted) return "aborted";
     if (ok) return "ready";
     if (deadline - now() <= 0) return "timeout";
-    await sleep(Math.min(ready.interval, Math.max(0, deadline - now())), signal);
+    await clock.sleep(Math.min(ready.interval, Math.max(0, deadline - now())), signal);
   }
 }
 
 /** True when a TCP connection to host:port succeeds. */
-export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<boolean> {
+export function tcpProbe(host: string, port: number, timeoutMs: number, clock: Clock): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean): void => {
+      clock.clearTimeout(timer);
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
+    const timer = clock.setTimeout(() => done(false), timeoutMs);
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
   });
@@ -67,7 +71,7 @@ export function statusRange(status: string): [number, number] {
 }
 
 /** True when the URL answers with a status inside the expected range. */
-export function httpProbe(ready: Ready, timeoutMs: number): Promise<boolean> {
+export function httpProbe(ready: Ready, timeoutMs: number, clock: Clock): Promise<boolean> {
   const url = new URL(ready.http!);
   const [lo, hi] = statusRange(ready.status);
   const headers: Record<string, string> = { ...ready.headers };
@@ -76,13 +80,17 @@ export function httpProbe(ready: Ready, timeoutMs: number): Promise<boolean> {
   // loaded on first use: node:https brings OpenSSL's TLS state (~9 MB RSS) that most specs never need
   const load = url.protocol === "https:" ? import("node:https") : import("node:http");
   return load.then(({ request }) => new Promise((resolve) => {
-    const req = request(url, { method: ready.method, headers, timeout: timeoutMs, rejectUnauthorized: !ready.insecure }, (res) => {
+    const timer = clock.setTimeout(() => req.destroy(new Error("timeout")), timeoutMs);
+    const done = (ok: boolean): void => {
+      clock.clearTimeout(timer);
+      resolve(ok);
+    };
+    const req = request(url, { method: ready.method, headers, rejectUnauthorized: !ready.insecure }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
-      resolve(code >= lo && code <= hi);
+      done(code >= lo && code <= hi);
     });
-    req.once("timeout", () => req.destroy(new Error("timeout")));
-    req.once("error", () => resolve(false));
+    req.once("error", () => done(false));
     req.end();
   }));
 }
@@ -92,21 +100,9 @@ export function execProbe(argv: string[], ctx: ProbeContext, timeoutMs: number):
   const proc = ctx.spawner.spawn({ argv, env: ctx.env, user: ctx.user, cwd: ctx.cwd, stdio: "pipe", group: "session" });
   proc.stdout?.resume();
   proc.stderr?.resume();
-  const timer = setTimeout(() => proc.killGroup("SIGKILL"), timeoutMs);
+  const timer = ctx.clock.setTimeout(() => proc.killGroup("SIGKILL"), timeoutMs);
   return proc.exited.then((status) => {
-    clearTimeout(timer);
+    ctx.clock.clearTimeout(timer);
     return status.code === 0;
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
   });
 }

@@ -1,14 +1,18 @@
 // One supervised program: feeds events to the state machine (states.ts) and carries out its
 // effects — spawn, probe, stop signal and grace, KILL of the process group, backoff timers.
 import type { ExitStatus, SpawnedProcess, Spawner } from "../pid1/types.js";
+import { settlesWithin, type Clock, type TimerHandle } from "../time/clock.js";
 import type { Logger } from "../log/index.js";
 import type { Ready } from "../spec/schema.js";
-import { ACTIVE_STATES, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
+import { ACTIVE_STATES, ALLOWED_FROM, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
 import { probeAttempt, waitReady } from "./probes.js";
 import type { OutputMux } from "./output.js";
 import { seconds, sigName } from "./format.js";
 
 export { seconds, sigName };
+
+/** How long an exited program's pipes may take to deliver its last lines (a daemonised grandchild may hold them open). */
+const PIPE_DRAIN_MS = 300;
 
 /** Everything the runner needs to know about one program. */
 export interface ProgramDef {
@@ -34,7 +38,7 @@ export interface RunnerDeps {
   spawner: Spawner;
   output: OutputMux;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
   /** the program's environment, computed at each spawn (hook exports may have changed it) */
   env: () => Record<string, string>;
   /** called after every state change */
@@ -52,7 +56,8 @@ export interface ProgramSnapshot {
   ready: boolean;
   startedAt: number | null;
   readyAt: number | null;
-  lastExit: { code: number | null; signal: string | null; exitCode: number; at: number; spawnError?: string } | null;
+  /** `reason`: why foyer stopped that run on its own (e.g. "not ready after 60s") */
+  lastExit: { code: number | null; signal: string | null; exitCode: number; at: number; spawnError?: string; reason?: string } | null;
 }
 
 /** Drives one program through its states. */
@@ -65,8 +70,10 @@ export class ProgramRunner {
   private generation = 0;
   private startedAt: number | null = null;
   private readyAt: number | null = null;
-  private graceTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private graceTimer: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
+  /** why foyer is stopping the current run on its own (set when it was not ready in time) */
+  private abortReason: string | undefined;
   private probeAbort: AbortController | undefined;
   private readonly policy: MachinePolicy;
 
@@ -95,7 +102,7 @@ export class ProgramRunner {
 
   /** Stop it (stop signal, grace, then KILL); resolves once it is no longer active. */
   stop(): Promise<void> {
-    if (this.state.name === "STARTING" || this.state.name === "RUNNING" || this.state.name === "BACKOFF") this.dispatch({ type: "stop" });
+    if (ALLOWED_FROM.stop.includes(this.state.name)) this.dispatch({ type: "stop" });
     return this.until(() => !this.active);
   }
 
@@ -158,24 +165,23 @@ export class ProgramRunner {
         return this.spawn();
       case "signal-stop":
         this.proc?.killGroup(sigName(this.def.stop.signal));
-        this.graceTimer = setTimeout(() => this.dispatch({ type: "stop-timeout" }), this.def.stop.grace);
+        this.graceTimer = this.deps.clock.setTimeout(() => this.dispatch({ type: "stop-timeout" }), this.def.stop.grace);
         return;
       case "kill":
-        if (this.state.name === "STOPPING")
-          this.deps.logger.warn(`${this.name} did not stop within ${seconds(this.def.stop.grace)} of SIG${this.def.stop.signal}; sending SIGKILL to its process group`, { program: this.name });
+        this.deps.logger.warn(`${this.name} did not stop within ${seconds(this.def.stop.grace)} of SIG${this.def.stop.signal}; sending SIGKILL to its process group`, { program: this.name });
         this.proc?.killGroup("SIGKILL");
         return;
       case "schedule-retry": {
         const delay = backoffDelay(this.state.failures, this.def.backoff.initial, this.def.backoff.max);
         this.deps.logger.warn(`${this.name} ${this.describeExit()}; retry ${this.state.failures}/${this.def.backoff.retries} in ${seconds(delay)}`, { program: this.name });
-        this.retryTimer = setTimeout(() => this.dispatch({ type: "retry" }), delay);
+        this.retryTimer = this.deps.clock.setTimeout(() => this.dispatch({ type: "retry" }), delay);
         return;
       }
       case "cancel-retry":
-        clearTimeout(this.retryTimer);
+        this.deps.clock.clearTimeout(this.retryTimer);
         return;
       case "announce-ready":
-        this.readyAt = this.deps.now();
+        this.readyAt = this.deps.clock.now();
         if (!this.def.oneshot) this.deps.logger.info(`${this.name} is ready`, { program: this.name, pid: this.proc?.pid });
         return;
       case "announce-end":
@@ -199,53 +205,67 @@ export class ProgramRunner {
     const d = this.def;
     const proc = this.deps.spawner.spawn({ argv: d.argv, env: this.deps.env(), cwd: d.cwd, user: d.user, umask: d.umask, stdio: d.stdio, group: d.group });
     this.proc = proc;
-    this.startedAt = this.deps.now();
+    this.startedAt = this.deps.clock.now();
     this.readyAt = null;
-    this.deps.logger.info(`started ${d.name}`, { program: d.name, pid: proc.pid });
+    this.abortReason = undefined;
+    // no pid: the spawn failed and its exit (127/126, with the reason) is on the way and gets logged
+    // as a failed start; it never "started"
+    const spawned = proc.pid > 0;
+    if (spawned) this.deps.logger.info(`started ${d.name}`, { program: d.name, pid: proc.pid });
     const streams: Promise<void>[] = [];
     if (proc.stdout) streams.push(this.deps.output.attach(d.name, "stdout", proc.stdout));
     if (proc.stderr) streams.push(this.deps.output.attach(d.name, "stderr", proc.stderr));
     void proc.exited.then(async (status) => {
       // let the pipes drain so the program's last lines come before foyer's "exited" line
       // (bounded: a daemonised grandchild may hold them open)
-      await Promise.race([Promise.all(streams), new Promise((r) => setTimeout(r, 300))]);
+      await settlesWithin(this.deps.clock, PIPE_DRAIN_MS, Promise.all(streams));
       this.exited(gen, status);
     });
-    if (d.oneshot) return;
+    if (d.oneshot || !spawned) return;
     if (d.ready) void this.probe(gen, d.ready, proc.pid);
-    // no probe: ready once spawned; no pid means the spawn failed and its exit (127/126) is on the way
-    else if (proc.pid > 0) this.dispatch({ type: "ready" });
+    // no probe: ready once spawned
+    else this.dispatch({ type: "ready" });
   }
 
   private async probe(gen: number, ready: Ready, pid: number): Promise<void> {
     const abort = (this.probeAbort = new AbortController());
-    const ctx = { spawner: this.deps.spawner, env: this.deps.env(), user: this.def.user, cwd: this.def.cwd };
-    const result = await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.now);
+    const ctx = { spawner: this.deps.spawner, env: this.deps.env(), user: this.def.user, cwd: this.def.cwd, clock: this.deps.clock };
+    const result = await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.clock);
     if (gen !== this.generation || this.state.name !== "STARTING") return;
     if (result === "ready") this.dispatch({ type: "ready" });
     else if (result === "timeout") {
-      this.deps.logger.error(`${this.name} (pid ${pid}) was not ready within ${seconds(ready.timeout)}; killing it`, { program: this.name });
+      const { signal, grace } = this.def.stop;
+      this.abortReason = `not ready after ${seconds(ready.timeout)}`;
+      this.deps.logger.error(`${this.name} (pid ${pid}) ${this.abortReason}; stopping it (SIG${signal.replace(/^SIG/, "")}, SIGKILL after ${seconds(grace)})`, { program: this.name });
       this.dispatch({ type: "start-timeout" });
     }
   }
 
   private exited(gen: number, status: ExitStatus): void {
     if (gen !== this.generation) return;
-    clearTimeout(this.graceTimer);
+    this.deps.clock.clearTimeout(this.graceTimer);
     this.probeAbort?.abort();
     this.proc = undefined;
-    const now = this.deps.now();
-    this.lastExit = { code: status.code, signal: status.signal, exitCode: status.exitCode, at: now, ...(status.spawnError ? { spawnError: status.spawnError } : {}) };
+    const now = this.deps.clock.now();
+    this.lastExit = {
+      code: status.code,
+      signal: status.signal,
+      exitCode: status.exitCode,
+      at: now,
+      ...(status.spawnError ? { spawnError: status.spawnError } : {}),
+      ...(this.abortReason ? { reason: this.abortReason } : {}),
+    };
     const stable = this.readyAt !== null && now - this.readyAt >= Math.max(this.def.backoff.max, 1000);
     this.dispatch({ type: "exit", ok: status.code === 0, stable });
   }
 
-  /** "exited with code 3" / "was killed by SIGKILL" / "could not start: ..." */
+  /** "exited with code 3" / "was killed by SIGKILL (exit 137)" / "could not start: ..." / "was not ready after 60s; ..." */
   describeExit(): string {
     const e = this.lastExit;
     if (!e) return "never ran";
     if (e.spawnError) return `could not start: ${e.spawnError} (exit ${e.exitCode})`;
-    if (e.signal) return `was killed by ${e.signal.startsWith("SIG") ? e.signal : "SIG" + e.signal} (exit ${e.exitCode})`;
-    return `exited with code ${e.code}`;
+    const how = e.signal ? `was killed by ${sigName(e.signal)} (exit ${e.exitCode})` : `exited with code ${e.code}`;
+    // a run foyer stopped on its own says why first: an OOM-looking "killed by SIGKILL" alone would mislead
+    return e.reason ? `was ${e.reason}; when stopped it ${how}` : how;
   }
 }

@@ -13,6 +13,7 @@ import { Supervisor } from "./supervisor.js";
 import { runHookDir } from "./hooks.js";
 import { isReady, type StatusReport } from "./status.js";
 import { startControlServer, type ControlHandler } from "./control.js";
+import { realClock, settlesWithin, type Clock } from "../time/clock.js";
 
 /** Delivers the signals foyer receives (the pid1 signal router); returns an unsubscribe function. */
 export interface SignalSource {
@@ -34,8 +35,12 @@ export interface RunSupervisorOptions {
   logFormat?: "text" | "json";
   /** default: foyer's stdout/stderr */
   sinks?: OutputSinks;
-  now?: () => number;
+  /** default: the real clock */
+  clock?: Clock;
 }
+
+/** How long queued program output may take to leave foyer before it exits anyway. */
+const FLUSH_WAIT_MS = 5000;
 
 /** The name the `-- CMD` program gets. */
 export const MAIN_PROGRAM = "main";
@@ -43,7 +48,8 @@ export const MAIN_PROGRAM = "main";
 /** Supervise the spec's programs (and the main program) until the container should end; returns its exit code. */
 export async function runSupervisor(opts: RunSupervisorOptions): Promise<number> {
   const { spec, logger, secrets } = opts;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? realClock();
+  const now = (): number => clock.now();
   const programs = Object.entries(spec.programs).map(([name, p]) => programDef(name, p));
   if (opts.main) {
     if (spec.programs[MAIN_PROGRAM]) throw configError(`programs.${MAIN_PROGRAM}`, `'${MAIN_PROGRAM}' is the name of the program given after --; rename this program`);
@@ -51,12 +57,20 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   }
   checkProgramSecrets(spec.programs, secrets);
   const sinks = opts.sinks ?? { stdout: process.stdout, stderr: process.stderr };
-  const output = new OutputMux({ format: opts.logFormat ?? spec.log.format, sinks, now, redactor: logger.options.redactor });
+  const output = new OutputMux({
+    format: opts.logFormat ?? spec.log.format,
+    sinks,
+    now,
+    redactor: logger.options.redactor,
+    // foyer's stdout piped into `head`, or a log collector gone: keep supervising without it
+    onSinkError: (stream, err) =>
+      logger.warn(`foyer's ${stream} is closed (${(err as NodeJS.ErrnoException).code ?? err.message}); program output to it is dropped from now on`),
+  });
   let shared = sharedEnv(opts.baseEnv, spec.env, secrets);
   const specFor = (name: string): Pick<Program, "env" | "unset" | "secrets"> => spec.programs[name] ?? { env: {}, unset: [], secrets: {} };
   const envFor = (name: string): Record<string, string> => programEnv({ shared, name, ...specFor(name) }, secrets);
   // throws ConfigError (unknown `after`, cycles) before anything starts
-  const sup = new Supervisor({ programs, deps: { spawner: opts.spawner, output, logger, now }, envFor, deadline: spec.shutdown.deadline, ...(opts.main ? { mainName: MAIN_PROGRAM } : {}) });
+  const sup = new Supervisor({ programs, deps: { spawner: opts.spawner, output, logger, clock }, envFor, deadline: spec.shutdown.deadline, ...(opts.main ? { mainName: MAIN_PROGRAM } : {}) });
   const report = (): StatusReport => {
     const list = sup.snapshot().map((p) => ({ ...p, lines: output.lastLines(p.name) }));
     return { phase: sup.phase, now: now(), startedAt: sup.startedAt, ready: isReady(list, sup.phase), programs: list };
@@ -74,19 +88,19 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
     // a TERM while init hooks run interrupts them, and no program starts
     const interrupted = new AbortController();
     void sup.stopRequested.then(() => interrupted.abort());
-    if (spec.hooks.init) shared = await runHookDir({ phase: "init", hook: spec.hooks.init, env: shared, spawner: opts.spawner, logger, output, signal: interrupted.signal });
+    if (spec.hooks.init) shared = await runHookDir({ phase: "init", hook: spec.hooks.init, env: shared, spawner: opts.spawner, logger, output, clock, signal: interrupted.signal });
     if (programs.length === 0) sup.requestShutdown("no programs to supervise", 0);
     else if (!interrupted.signal.aborted) sup.startAll();
     await sup.stopRequested;
     const code = await sup.shutdown();
-    if (spec.hooks.finish) await runFinishHooks(spec, shared, opts, output);
+    if (spec.hooks.finish) await runFinishHooks(spec, shared, opts, output, clock);
     logger.info(`exiting with code ${code}`);
     return code;
   } finally {
     unsubscribe();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     // the caller exits the process next: program lines still queued for a slow stdout must not be lost
-    await Promise.race([output.flush(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await settlesWithin(clock, FLUSH_WAIT_MS, output.flush());
   }
 }
 
@@ -99,9 +113,9 @@ async function startHealth(listen: { host: string; port: number }, report: () =>
   }
 }
 
-async function runFinishHooks(spec: Spec, env: Record<string, string>, opts: RunSupervisorOptions, output: OutputMux): Promise<void> {
+async function runFinishHooks(spec: Spec, env: Record<string, string>, opts: RunSupervisorOptions, output: OutputMux, clock: Clock): Promise<void> {
   try {
-    await runHookDir({ phase: "finish", hook: spec.hooks.finish!, env, spawner: opts.spawner, logger: opts.logger, output });
+    await runHookDir({ phase: "finish", hook: spec.hooks.finish!, env, spawner: opts.spawner, logger: opts.logger, output, clock });
   } catch (err) {
     // the programs are already stopped: a failing finish hook is reported, the exit code stays the programs'
     opts.logger.error((err as Error).message);

@@ -8,6 +8,7 @@ export const STATES = [
   "RUNNING", // ready: its probe passed (or it has none)
   "BACKOFF", // failed; waiting for the next retry
   "STOPPING", // stop signal sent, waiting for it to exit (KILL after the grace period)
+  "ABORTING", // not ready in time: stop signal sent (KILL after the grace period); its exit is a failed start
   "EXITED", // ended on its own and will not be restarted (restart policy said no)
   "FATAL", // failed more often than its retry limit allows; not restarted
   "SUCCEEDED", // a oneshot that exited 0
@@ -16,7 +17,7 @@ export const STATES = [
 export type StateName = (typeof STATES)[number];
 
 /** States with a live (or about-to-be-spawned) process or timer to stop. */
-export const ACTIVE_STATES: readonly StateName[] = ["STARTING", "RUNNING", "BACKOFF", "STOPPING"];
+export const ACTIVE_STATES: readonly StateName[] = ["STARTING", "RUNNING", "BACKOFF", "STOPPING", "ABORTING"];
 /** States from which `start` may begin a new run. */
 export const STARTABLE_STATES: readonly StateName[] = ["STOPPED", "EXITED", "FATAL", "SUCCEEDED", "FAILED"];
 /** States that count as "ready" for dependents. */
@@ -76,9 +77,9 @@ export const ALLOWED_FROM: Record<MachineEvent["type"], readonly StateName[]> = 
   ready: ["STARTING"],
   "start-timeout": ["STARTING"],
   retry: ["BACKOFF"],
-  stop: ["STARTING", "RUNNING", "BACKOFF"],
-  "stop-timeout": ["STOPPING"],
-  exit: ["STARTING", "RUNNING", "STOPPING"],
+  stop: ["STARTING", "RUNNING", "BACKOFF", "ABORTING"],
+  "stop-timeout": ["STOPPING", "ABORTING"],
+  exit: ["STARTING", "RUNNING", "STOPPING", "ABORTING"],
 };
 
 const to = (name: StateName, failures: number, ...effects: Effect[]): Transition => ({ state: { name, failures }, effects });
@@ -99,16 +100,20 @@ export function transition(program: string, state: MachineState, event: MachineE
       // STARTING -> RUNNING because the readiness probe passed (or there is none)
       return to("RUNNING", f, "announce-ready");
     case "start-timeout":
-      // STARTING -> STARTING because it did not become ready in time: kill it; its exit then counts as a failed start
-      return to("STARTING", f, "kill");
+      // STARTING -> ABORTING because it did not become ready in time: stop it like any stop (its stop
+      // signal, KILL only after its grace), but its exit then counts as a failed start
+      return to("ABORTING", f, "signal-stop");
     case "stop":
       // BACKOFF -> STOPPED because there is no process, only a retry timer to cancel
       if (state.name === "BACKOFF") return to("STOPPED", f, "cancel-retry", "announce-end");
+      // ABORTING -> STOPPING because it is already being stopped (signal sent, grace running); now
+      // its exit is the one we asked for, not a failed start to retry
+      if (state.name === "ABORTING") return to("STOPPING", f);
       // STARTING/RUNNING -> STOPPING because we asked it to stop; it gets its grace period
       return to("STOPPING", f, "signal-stop");
     case "stop-timeout":
-      // STOPPING -> STOPPING because the grace period ran out: KILL the group and keep waiting for the exit
-      return to("STOPPING", f, "kill");
+      // STOPPING/ABORTING -> same because the grace period ran out: KILL the group and keep waiting for the exit
+      return to(state.name, f, "kill");
     case "exit":
       return onExit(state, event, policy);
   }
@@ -117,6 +122,8 @@ export function transition(program: string, state: MachineState, event: MachineE
 function onExit(state: MachineState, event: { ok: boolean; stable: boolean }, policy: MachinePolicy): Transition {
   // STOPPING -> STOPPED because the exit was the one we asked for
   if (state.name === "STOPPING") return to("STOPPED", state.failures, "announce-end");
+  // ABORTING -> BACKOFF/FATAL because it was stopped for not becoming ready: a failed start, whatever the code
+  if (state.name === "ABORTING") return retryOr(policy.oneshot ? "FAILED" : "FATAL", state.failures + 1, policy);
   if (policy.oneshot) {
     // STARTING -> SUCCEEDED because a oneshot finished its job
     if (event.ok) return to("SUCCEEDED", 0, "announce-ready", "announce-end");

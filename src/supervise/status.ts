@@ -42,7 +42,8 @@ export function renderMetrics(report: StatusReport): string {
 /** The status page: a table of programs and their last lines; inline CSS, no scripts, no external assets. */
 export function renderHtml(report: StatusReport): string {
   const rows = report.programs.map((p) => {
-    const exit = p.lastExit ? (p.lastExit.spawnError ? `could not start` : p.lastExit.signal ? `${p.lastExit.signal}` : `code ${p.lastExit.code}`) : "–";
+    const how = p.lastExit ? (p.lastExit.spawnError ? `could not start` : p.lastExit.signal ? `${p.lastExit.signal}` : `code ${p.lastExit.code}`) : "–";
+    const exit = p.lastExit?.reason ? `${p.lastExit.reason} (${how})` : how;
     const lines = (p.lines ?? []).slice(-15).map((l) => `<span class="${l.stream}">${esc(l.text)}</span>`).join("\n");
     return `<tr><td class="name">${esc(p.name)}${p.critical ? ' <span class="tag">critical</span>' : ""}${p.oneshot ? ' <span class="tag">oneshot</span>' : ""}</td>
 <td><span class="state s-${p.state}">${p.state}</span></td><td>${p.pid ?? "–"}</td>
@@ -66,7 +67,7 @@ h1{font-size:1.4rem;margin:0 0 .3rem}table{border-collapse:collapse;width:100%;b
 th,td{padding:.45rem .7rem;text-align:left;border-bottom:1px solid #e3e7eb}th{background:#f0f3f6;font-weight:600}
 td.name{font-weight:600}.tag{font-size:.72rem;font-weight:500;color:#555;border:1px solid #ccd;border-radius:3px;padding:0 .25rem}
 .state{display:inline-block;border-radius:3px;padding:.05rem .45rem;font-size:.85rem;font-weight:600;color:#fff;background:#6b7785}
-.s-RUNNING,.s-SUCCEEDED{background:#1f7a3a}.s-STARTING,.s-BACKOFF,.s-STOPPING{background:#a86500}.s-FATAL,.s-FAILED{background:#b3261e}
+.s-RUNNING,.s-SUCCEEDED{background:#1f7a3a}.s-STARTING,.s-BACKOFF,.s-STOPPING,.s-ABORTING{background:#a86500}.s-FATAL,.s-FAILED{background:#b3261e}
 tr.log td{padding-top:0;border-bottom:2px solid #d5dbe1}pre{margin:0;max-height:14rem;overflow:auto;font-size:.8rem;background:#f6f8fa;padding:.4rem;white-space:pre-wrap;word-break:break-all}
 .stderr{color:#a1260d}.none{color:#888}footer{margin-top:1rem;color:#667;font-size:.85rem}`;
 

@@ -38,7 +38,7 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {
     this.logger = options.deps.logger;
-    this.startedAt = options.deps.now();
+    this.startedAt = options.deps.clock.now();
     const nodes = Object.fromEntries(options.programs.map((p) => [p.name, p]));
     this.levels = startLevels(nodes);
     for (const def of options.programs) {
@@ -54,7 +54,7 @@ export class Supervisor {
     void Promise.all(autostart.map((p) => this.startWhenReady(p))).then(() => {
       if (this.phase === "starting") {
         this.phase = "running";
-        this.logger.info(`all programs started (${seconds(this.options.deps.now() - this.startedAt)})`);
+        this.logger.info(`all programs started (${seconds(this.options.deps.clock.now() - this.startedAt)})`);
       }
     });
   }
@@ -93,17 +93,18 @@ export class Supervisor {
   async shutdown(): Promise<number> {
     if (this.phase === "stopping" || this.phase === "stopped") return this.finalCode();
     this.phase = "stopping";
-    const t0 = this.options.deps.now();
-    const deadline = setTimeout(() => {
+    const { clock } = this.options.deps;
+    const t0 = clock.now();
+    const deadline = clock.setTimeout(() => {
       this.logger.error(`shutdown deadline (${seconds(this.options.deadline)}) reached; killing every remaining program`);
       for (const r of this.runners.values()) r.killNow();
     }, this.options.deadline);
     for (const level of [...this.levels].reverse()) {
       await Promise.all(level.map((name) => this.runners.get(name)!.stop()));
     }
-    clearTimeout(deadline);
+    clock.clearTimeout(deadline);
     this.phase = "stopped";
-    this.logger.info(`all programs stopped (${seconds(this.options.deps.now() - t0)})`);
+    this.logger.info(`all programs stopped (${seconds(clock.now() - t0)})`);
     return this.finalCode();
   }
 

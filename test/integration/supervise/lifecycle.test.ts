@@ -107,6 +107,8 @@ describe("restarts and critical programs", () => {
     expect(code).toBe(127);
     expect(foyer.stderr()).toMatch(/critical program main could not start: .*nonexistent.* \(exit 127\) \(FATAL\)/);
     expect(foyer.stderr()).not.toContain("main is ready");
+    // never "started … pid=0": a spawn that failed is a failure, not a start
+    expect(foyer.stderr()).not.toMatch(/started main/);
   });
 
   it("the main program from -- CMD is critical: foyer exits with its code; other signals are forwarded to it", async () => {
@@ -137,8 +139,12 @@ describe("hooks and environment", () => {
     writeFileSync(join(init, "40-notes.txt"), "not executable\n");
     const out = join(dir, "env");
     const dump = (name: string) => ["sh", "-c", `env > ${out}.${name}`];
+    // the secret comes the docker way: DB_PASSWORD_FILE names a file holding it
+    const secretFile = join(dir, "db-password");
+    writeFileSync(secretFile, "hunter2");
     const foyer = await startFoyer(
       {
+        secrets: { db: { env: "DB_PASSWORD" } },
         hooks: { init },
         env: { FROM_SPEC: "spec" },
         programs: {
@@ -146,7 +152,7 @@ describe("hooks and environment", () => {
           plain: { command: dump("plain"), oneshot: true, unset: ["FROM_SPEC"] },
         },
       },
-      { main: ["true"], env: { DB_PASSWORD: "hunter2", DB_PASSWORD_FILE: "/run/secrets/db", TEST_SECRETS: JSON.stringify({ values: { db: "hunter2" }, sourceEnvVars: ["DB_PASSWORD"] }) } },
+      { main: ["true"], env: { DB_PASSWORD_FILE: secretFile } },
     );
     expect((await foyer.done).code).toBe(0);
     const asks = readFileSync(`${out}.asks`, "utf8");
@@ -167,12 +173,11 @@ describe("hooks and environment", () => {
     const dir = scratch();
     const init = join(dir, "init.d");
     mkdirSync(init);
-    writeFileSync(join(init, "10-check.sh"), 'echo "checking licence $LIC"\necho "licence server unreachable" >&2\nreturn 4\n');
+    const licence = join(dir, "licence");
+    writeFileSync(licence, "LIC-SECRET-123");
+    writeFileSync(join(init, "10-check.sh"), `echo "checking licence $(cat ${licence})"\necho "licence server unreachable" >&2\nreturn 4\n`);
     const marker = join(dir, "started");
-    const foyer = await startFoyer(
-      { hooks: { init }, programs: { app: { command: ["touch", marker] } } },
-      { env: { LIC: "LIC-SECRET-123", TEST_SECRETS: JSON.stringify({ values: { license: "LIC-SECRET-123" }, sourceEnvVars: [] }) } },
-    );
+    const foyer = await startFoyer({ secrets: { license: { file: licence } }, hooks: { init }, programs: { app: { command: ["touch", marker] } } });
     const { code } = await foyer.done;
     expect(code).toBe(4);
     const err = foyer.stderr();

@@ -110,4 +110,58 @@ describe("OutputMux", () => {
     expect(got.join("")).toBe("p | a\np | b\n");
     await m.flush();
   });
+
+  it("a sink that breaks (EPIPE) is dropped, not fatal: paused pipes flow again, lines are still kept, told once", async () => {
+    const { EventEmitter } = await import("node:events");
+    const got: string[] = [];
+    let broken = false;
+    const epipe = Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+    const stdout = Object.assign(new EventEmitter(), {
+      write(d: Buffer, done?: (err?: Error | null) => void) {
+        if (broken) {
+          setImmediate(() => done?.(epipe));
+          return false;
+        }
+        got.push(d.toString());
+        if (done) setImmediate(done);
+        return false; // always "full": the mux pauses the program's pipe
+      },
+    });
+    const errs: string[] = [];
+    const told: string[] = [];
+    const stderr = { write: (d: Buffer, done?: () => void) => (errs.push(d.toString()), done?.(), true) };
+    const m = new OutputMux({ format: "text", now: Date.now, sinks: { stdout, stderr }, onSinkError: (stream, err) => told.push(`${stream}: ${(err as NodeJS.ErrnoException).code}`) });
+    const src = new PassThrough();
+    const finished = m.attach("p", "stdout", src);
+    src.write("first\n");
+    await new Promise((r) => setImmediate(r));
+    expect(src.isPaused()).toBe(true);
+    // the reader goes away: the stream reports EPIPE as an "error" event (unheard, it would crash foyer)
+    broken = true;
+    stdout.emit("error", epipe);
+    expect(src.isPaused()).toBe(false);
+    for (let i = 0; i < 1000; i++) src.write(`line ${i}\n`);
+    src.end("last\n");
+    await finished;
+    expect(got.join("")).toBe("p | first\n");
+    expect(m.lastLines("p").at(-1)!.text).toBe("last");
+    expect(m.write("p", "stderr", [b("stderr still works")])).toBe(true);
+    expect(errs.join("")).toBe("p | stderr still works\n");
+    stdout.emit("error", epipe);
+    expect(told).toEqual(["stdout: EPIPE"]);
+    await m.flush();
+  });
+
+  it("an error reported only through a write's callback breaks the sink too", async () => {
+    const told: string[] = [];
+    let writes = 0;
+    const failing = { write: (_d: Buffer, done?: (err?: Error | null) => void) => (writes++, done?.(new Error("EPIPE")), true) };
+    const ok = { write: (_d: Buffer, done?: () => void) => (done?.(), true) };
+    const m = new OutputMux({ format: "text", now: Date.now, sinks: { stdout: failing, stderr: ok }, onSinkError: (stream) => told.push(stream) });
+    m.write("p", "stdout", [b("one")]);
+    m.write("p", "stdout", [b("two")]);
+    expect(writes).toBe(1);
+    expect(told).toEqual(["stdout"]);
+    await m.flush();
+  });
 });

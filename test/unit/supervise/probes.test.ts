@@ -9,10 +9,13 @@ import { join } from "node:path";
 import { BROWSER_USER_AGENT, probeAttempt, statusRange, tcpProbe, waitReady } from "../../../src/supervise/probes.js";
 import { ReadySchema } from "../../../src/spec/schema.js";
 import { testSpawner } from "../../fixtures/supervise/test-spawner.js";
+import { realClock } from "../../../src/time/clock.js";
+import { ManualClock } from "../../../src/time/manual-clock.js";
 
 const listen = (s: TcpServer | Server): Promise<number> =>
   new Promise((r) => s.listen(0, "127.0.0.1", () => r((s.address() as { port: number }).port)));
-const ctx = { spawner: testSpawner(), env: { PATH: "/usr/bin:/bin" } };
+// real sockets and processes answer at once; only the timeouts need a clock that tests drive
+const ctx = { spawner: testSpawner(), env: { PATH: "/usr/bin:/bin" }, clock: realClock() };
 
 let seen: IncomingMessage[] = [];
 const http = createHttp((req, res) => {
@@ -36,9 +39,9 @@ describe("tcp probe", () => {
   it("passes when something listens and fails when nothing does", async () => {
     const srv = createTcp((c) => c.end());
     const port = await listen(srv);
-    expect(await tcpProbe("127.0.0.1", port, 1000)).toBe(true);
+    expect(await tcpProbe("127.0.0.1", port, 1000, ctx.clock)).toBe(true);
     await new Promise((r) => srv.close(r));
-    expect(await tcpProbe("127.0.0.1", port, 1000)).toBe(false);
+    expect(await tcpProbe("127.0.0.1", port, 1000, ctx.clock)).toBe(false);
   });
 });
 
@@ -61,6 +64,21 @@ describe("http probe", () => {
     expect(seen[1]!.headers["x-probe"]).toBe("1");
   });
 
+  it("gives up on a server that never answers when the attempt's time is up, not before", async () => {
+    const silent = createHttp(() => undefined);
+    const port = await listen(silent);
+    const clock = new ManualClock();
+    let result: boolean | undefined;
+    const attempt = probeAttempt(ReadySchema.parse({ http: `http://127.0.0.1:${port}/` }), { ...ctx, clock })(300).then((ok) => (result = ok));
+    await clock.advance(299);
+    expect(result).toBeUndefined();
+    await clock.advance(1);
+    await attempt;
+    expect(result).toBe(false);
+    silent.closeAllConnections();
+    silent.close();
+  });
+
   it("fails on a refused connection", async () => {
     expect(await probe({ http: "http://127.0.0.1:1/" })).toBe(false);
   });
@@ -80,10 +98,16 @@ describe("exec and file probes", () => {
     expect(await probeAttempt(ReadySchema.parse({ exec: ["true"] }), ctx)(2000)).toBe(true);
     expect(await probeAttempt(ReadySchema.parse({ exec: ["sh", "-c", "exit 3"] }), ctx)(2000)).toBe(false);
   });
-  it("exec fails when the command outlives the attempt", async () => {
-    const t0 = Date.now();
-    expect(await probeAttempt(ReadySchema.parse({ exec: ["sleep", "10"] }), ctx)(200)).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(2000);
+  it("exec fails when the command outlives the attempt (killed when its time is up, not before)", async () => {
+    const clock = new ManualClock();
+    let result: boolean | undefined;
+    const attempt = probeAttempt(ReadySchema.parse({ exec: ["sleep", "10"] }), { ...ctx, clock })(200).then((ok) => (result = ok));
+    expect(clock.pending()).toEqual([200]);
+    await clock.advance(199);
+    expect(result).toBeUndefined();
+    await clock.advance(1);
+    await attempt;
+    expect(result).toBe(false);
   });
   it("file passes once the file exists", async () => {
     const f = join(dir, "ready");
@@ -95,22 +119,28 @@ describe("exec and file probes", () => {
 });
 
 describe("waitReady", () => {
-  it("polls until the probe passes", async () => {
-    let n = 0;
-    const r = await waitReady(async () => ++n >= 3, { timeout: 5000, interval: 10 }, new AbortController().signal, Date.now);
+  it("polls every interval until the probe passes", async () => {
+    const clock = new ManualClock();
+    const t0 = clock.now();
+    const at: number[] = [];
+    const r = await clock.drive(waitReady(async () => at.push(clock.now() - t0) >= 3, { timeout: 5000, interval: 10 }, new AbortController().signal, clock));
     expect(r).toBe("ready");
-    expect(n).toBe(3);
+    expect(at).toEqual([0, 10, 20]);
   });
   it("times out after the start timeout", async () => {
-    const t0 = Date.now();
-    expect(await waitReady(async () => false, { timeout: 200, interval: 20 }, new AbortController().signal, Date.now)).toBe("timeout");
-    const took = Date.now() - t0;
-    expect(took).toBeGreaterThanOrEqual(190);
-    expect(took).toBeLessThan(1000);
+    const clock = new ManualClock();
+    const t0 = clock.now();
+    let attempts = 0;
+    expect(await clock.drive(waitReady(async () => (attempts++, false), { timeout: 200, interval: 20 }, new AbortController().signal, clock))).toBe("timeout");
+    expect(clock.now() - t0).toBe(200);
+    expect(attempts).toBe(10);
   });
   it("stops when aborted", async () => {
+    const clock = new ManualClock();
+    const t0 = clock.now();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
-    expect(await waitReady(async () => false, { timeout: 5000, interval: 1000 }, ac.signal, Date.now)).toBe("aborted");
+    clock.setTimeout(() => ac.abort(), 50);
+    expect(await clock.drive(waitReady(async () => false, { timeout: 5000, interval: 1000 }, ac.signal, clock))).toBe("aborted");
+    expect(clock.now() - t0).toBe(50);
   });
 });

@@ -5,6 +5,7 @@ import { SpecSchema } from "../../../src/spec/schema.js";
 import { memoryLogger } from "../../../src/log/index.js";
 import { ConfigError } from "../../../src/errors.js";
 import { FakeSpawner } from "./fake-spawner.js";
+import { ManualClock } from "../../../src/time/manual-clock.js";
 
 function signals(): SignalSource & { send(sig: string): void; listeners: number } {
   const set = new Set<(s: string) => void>();
@@ -20,7 +21,7 @@ function signals(): SignalSource & { send(sig: string): void; listeners: number 
   };
 }
 
-function opts(spec: object, spawner = new FakeSpawner(() => ({})), sig = signals()) {
+function opts(spec: object, clock: ManualClock, spawner = new FakeSpawner(clock, () => ({})), sig = signals()) {
   const sink = { write: (_d: Buffer, done?: () => void) => (done?.(), true) };
   return {
     spec: SpecSchema.parse({ control: { enabled: false }, ...spec }),
@@ -30,17 +31,19 @@ function opts(spec: object, spawner = new FakeSpawner(() => ({})), sig = signals
     secrets: { values: new Map([["db", "pw"]]), sourceEnvVars: new Set(["DB_PASSWORD"]) },
     signals: sig,
     sinks: { stdout: sink, stderr: sink },
+    clock,
   };
 }
 
 describe("runSupervisor", () => {
   it("runs until TERM, gives each program its env, unsubscribes from signals, exits 0", async () => {
-    const spawner = new FakeSpawner(() => ({}));
+    const clock = new ManualClock();
+    const spawner = new FakeSpawner(clock, () => ({}));
     const sig = signals();
-    const done = runSupervisor(opts({ env: { FROM_SPEC: "1" }, programs: { a: { command: ["a"], secrets: { PGPASSWORD: "db" } }, b: { command: "echo hi", shell: true } } }, spawner, sig));
-    while (spawner.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const done = runSupervisor(opts({ env: { FROM_SPEC: "1" }, programs: { a: { command: ["a"], secrets: { PGPASSWORD: "db" } }, b: { command: "echo hi", shell: true } } }, clock, spawner, sig));
+    await clock.runUntil(() => spawner.requests.length >= 2);
     sig.send("SIGTERM");
-    expect(await done).toBe(0);
+    expect(await clock.drive(done)).toBe(0);
     expect(sig.listeners).toBe(0);
     const [a, b] = spawner.requests;
     expect(a!.env).toEqual({ PATH: "/bin", FROM_SPEC: "1", FOYER_PROGRAM: "a", PGPASSWORD: "pw" });
@@ -49,8 +52,9 @@ describe("runSupervisor", () => {
   });
 
   it("the main program ends the container with its code", async () => {
-    const spawner = new FakeSpawner((p) => (p === "main" ? { exitAfter: 10, code: 7 } : {}));
-    expect(await runSupervisor({ ...opts({ programs: { side: { command: ["s"] } } }, spawner), main: { argv: ["app"] } })).toBe(7);
+    const clock = new ManualClock();
+    const spawner = new FakeSpawner(clock, (p) => (p === "main" ? { exitAfter: 10, code: 7 } : {}));
+    expect(await clock.drive(runSupervisor({ ...opts({ programs: { side: { command: ["s"] } } }, clock, spawner), main: { argv: ["app"] } }))).toBe(7);
     expect(spawner.requests.map((r) => [r.env.FOYER_PROGRAM, r.stdio, r.group])).toEqual([
       ["side", "pipe", "session"],
       ["main", "inherit", "foreground"],
@@ -58,13 +62,14 @@ describe("runSupervisor", () => {
   });
 
   it("configuration problems are ConfigErrors (78) before anything starts", async () => {
-    const spawner = new FakeSpawner(() => ({}));
-    await expect(runSupervisor({ ...opts({ programs: { main: { command: ["x"] } } }, spawner), main: { argv: ["y"] } })).rejects.toThrow(/'main' is the name of the program given after --/);
-    await expect(runSupervisor(opts({ programs: { a: { command: ["x"], secrets: { X: "nope" } } } }, spawner))).rejects.toBeInstanceOf(ConfigError);
+    const clock = new ManualClock();
+    const spawner = new FakeSpawner(clock, () => ({}));
+    await expect(runSupervisor({ ...opts({ programs: { main: { command: ["x"] } } }, clock, spawner), main: { argv: ["y"] } })).rejects.toThrow(/'main' is the name of the program given after --/);
+    await expect(runSupervisor(opts({ programs: { a: { command: ["x"], secrets: { X: "nope" } } } }, clock, spawner))).rejects.toBeInstanceOf(ConfigError);
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
     const port = (taken.address() as { port: number }).port;
-    const err = await runSupervisor(opts({ health: { listen: `127.0.0.1:${port}` }, programs: { a: { command: ["x"] } } }, spawner)).catch((e: unknown) => e);
+    const err = await runSupervisor(opts({ health: { listen: `127.0.0.1:${port}` }, programs: { a: { command: ["x"] } } }, clock, spawner)).catch((e: unknown) => e);
     taken.close();
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);

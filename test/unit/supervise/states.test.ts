@@ -18,8 +18,21 @@ describe("program state machine", () => {
     expect(transition("p", at("STARTING", 1), { type: "ready" }, longrun)).toEqual({ state: at("RUNNING", 1), effects: ["announce-ready"] });
   });
 
-  it("STARTING stays STARTING on start timeout but kills the process", () => {
-    expect(transition("p", at("STARTING"), { type: "start-timeout" }, longrun)).toEqual({ state: at("STARTING"), effects: ["kill"] });
+  it("STARTING -> ABORTING on start timeout: the stop signal and grace, never an immediate KILL", () => {
+    expect(transition("p", at("STARTING", 1), { type: "start-timeout" }, longrun)).toEqual({ state: at("ABORTING", 1), effects: ["signal-stop"] });
+  });
+
+  it("ABORTING: KILL after the grace; its exit is a failed start (BACKOFF, then FATAL; FAILED for a oneshot)", () => {
+    expect(transition("p", at("ABORTING"), { type: "stop-timeout" }, longrun)).toEqual({ state: at("ABORTING"), effects: ["kill"] });
+    expect(transition("p", at("ABORTING", 0), { type: "exit", ok: true, stable: false }, longrun)).toEqual({ state: at("BACKOFF", 1), effects: ["schedule-retry"] });
+    expect(transition("p", at("ABORTING", 2), { type: "exit", ok: false, stable: false }, longrun)).toEqual({ state: at("FATAL", 3), effects: ["announce-end"] });
+    expect(transition("p", at("ABORTING", 0), { type: "exit", ok: false, stable: false }, { ...longrun, restart: "never" }).state).toEqual(at("FATAL", 1));
+    expect(transition("p", at("ABORTING", 1), { type: "exit", ok: true, stable: false }, oneshot).state).toEqual(at("FAILED", 2));
+  });
+
+  it("ABORTING -> STOPPING on stop (signal already sent, grace running): its exit is then a stop, not a retry", () => {
+    expect(transition("p", at("ABORTING", 1), { type: "stop" }, longrun)).toEqual({ state: at("STOPPING", 1), effects: [] });
+    expect(transition("p", at("STOPPING", 1), { type: "exit", ok: false, stable: false }, longrun).state).toEqual(at("STOPPED", 1));
   });
 
   it("STARTING/RUNNING -> STOPPING on stop; BACKOFF -> STOPPED cancels the retry", () => {

@@ -44,6 +44,10 @@ describe("status page", () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).toContain("1m 0s");
   });
+  it("says why foyer stopped a program that was not ready in time", () => {
+    const html = renderHtml(report([prog("slow", { state: "FATAL", ready: false, lastExit: { code: null, signal: "SIGTERM", exitCode: 143, at: 0, reason: "not ready after 60s" } })]));
+    expect(html).toContain("not ready after 60s (SIGTERM)");
+  });
   it("formats durations", () => {
     expect([5_000, 65_000, 3_700_000, 90_000_000].map(duration)).toEqual(["5s", "1m 5s", "1h 1m", "1d 1h"]);
   });
