@@ -45,7 +45,7 @@ export function renderHtml(report: StatusReport): string {
     const how = p.lastExit ? (p.lastExit.spawnError ? `could not start` : p.lastExit.signal ? `${p.lastExit.signal}` : `code ${p.lastExit.code}`) : "–";
     const exit = p.lastExit?.reason ? `${p.lastExit.reason} (${how})` : how;
     const lines = (p.lines ?? []).slice(-15).map((l) => `<span class="${l.stream}">${esc(l.text)}</span>`).join("\n");
-    return `<tr><td class="name">${esc(p.name)}${p.critical ? ' <span class="tag">critical</span>' : ""}${p.oneshot ? ' <span class="tag">oneshot</span>' : ""}</td>
+    return `<tr><td class="name">${esc(p.name)}${p.critical ? ' <span class="tag">critical</span>' : ""}${p.oneshot ? ' <span class="tag">oneshot</span>' : ""}${p.down ? ` <span class="tag">down ${p.down.state}${p.down.lastExit ? `, ${p.down.lastExit.spawnError ? "could not start" : p.down.lastExit.signal ?? `code ${p.down.lastExit.code}`}` : ""}</span>` : ""}</td>
 <td><span class="state s-${p.state}">${p.state}</span></td><td>${p.pid ?? "–"}</td>
 <td>${p.startedAt === null ? "–" : duration(report.now - p.startedAt)}</td><td>${p.restarts}</td><td>${esc(exit)}</td></tr>
 <tr class="log"><td colspan="6"><pre>${lines || '<span class="none">no output yet</span>'}</pre></td></tr>`;
