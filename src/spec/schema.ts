@@ -48,7 +48,7 @@ export const ConfigSchema = z.strictObject({
   secretMode: FileMode.optional(),
 });
 
-/** A readiness probe: exactly one of tcp, http, exec, file. */
+/** A readiness probe: exactly one of tcp, http, exec, file, uptime. */
 export const ReadySchema = z
   .strictObject({
     tcp: ListenAddress.optional(),
@@ -63,11 +63,12 @@ export const ReadySchema = z
     insecure: z.boolean().default(false).meta({ description: "https: accept self-signed certificates" }),
     exec: z.array(z.string()).min(1).optional(),
     file: AbsolutePath.optional(),
+    uptime: Duration.optional().meta({ description: "ready once it has stayed up this long (supervisord's startsecs); exiting before is a failed start" }),
     timeout: Duration.default(60_000).meta({ description: "how long the program may take to become ready" }),
     interval: Duration.default(250),
   })
-  .refine((r) => [r.tcp, r.http, r.exec, r.file].filter((x) => x !== undefined).length === 1, {
-    message: "give exactly one probe: tcp, http, exec or file",
+  .refine((r) => [r.tcp, r.http, r.exec, r.file, r.uptime].filter((x) => x !== undefined).length === 1, {
+    message: "give exactly one probe: tcp, http, exec, file or uptime",
   });
 
 /**

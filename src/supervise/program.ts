@@ -5,7 +5,7 @@ import { settlesWithin, type Clock, type TimerHandle } from "../time/clock.js";
 import type { Logger } from "../log/index.js";
 import type { Ready } from "../spec/schema.js";
 import { ACTIVE_STATES, ALLOWED_FROM, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
-import { probeAttempt, waitReady } from "./probes.js";
+import { probeAttempt, stayedUp, waitReady } from "./probes.js";
 import type { OutputMux } from "./output.js";
 import { describeExit, seconds, sigName, type RunExit } from "./format.js";
 import type { DownDef, DownSnapshot } from "./down.js";
@@ -240,7 +240,7 @@ export class ProgramRunner {
   private async probe(gen: number, ready: Ready, pid: number): Promise<void> {
     const abort = (this.probeAbort = new AbortController());
     const ctx = { spawner: this.deps.spawner, env: this.deps.env(), user: this.def.user, cwd: this.def.cwd, clock: this.deps.clock };
-    const result = await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.clock);
+    const result = ready.uptime !== undefined ? await stayedUp(ready.uptime, abort.signal, this.deps.clock) : await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.clock);
     if (gen !== this.generation || this.state.name !== "STARTING") return;
     if (result === "ready") this.dispatch({ type: "ready" });
     else if (result === "timeout") {
