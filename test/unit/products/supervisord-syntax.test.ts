@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { keyValuePairs, shlexSplit } from "../../../src/products/supervisord/shlex.js";
 import { expand } from "../../../src/products/supervisord/expand.js";
+import { parseIni, type IniError, type IniSection } from "../../../src/products/supervisord/ini.js";
 
 describe("splitting and expanding as supervisord does", () => {
   it("command: shlex.split", () => {
@@ -27,5 +28,22 @@ describe("splitting and expanding as supervisord does", () => {
     expect(expand("100%", {})).toEqual({ error: "a lone % (write %% for a percent sign)" });
     expect(expand("%(ENV_X)s", {})).toEqual({ error: "%(ENV_X)s names nothing supervisord knows (environment variable X is not set)" });
     expect(expand("%(here)s/x", { here: "/startup/custom" })).toBe("/startup/custom/x");
+  });
+});
+
+describe("reading the file as Python's RawConfigParser does", () => {
+  it("continuation lines (also after an empty first line), blank lines inside a value, comments, `:` as delimiter", () => {
+    const sections = new Map<string, IniSection>();
+    const errors: IniError[] = [];
+    const text = ["[program:a]", "environment=", '    A="1",', "", "    ; a comment line is not part of it", '    B="2"', "", "Command : run  # trailing comment", "x=1;2 ;comment", "[program:b]"].join("\n");
+    parseIni("/f.conf", text, sections, errors);
+    expect(errors).toEqual([]);
+    const a = sections.get("program:a")!;
+    expect(Object.fromEntries([...a.entries].map(([k, e]) => [k, [e.value, e.line]]))).toEqual({
+      environment: ['\nA="1",\n\nB="2"', 2],
+      command: ["run", 8],
+      x: ["1;2", 9],
+    });
+    expect(sections.get("program:b")).toMatchObject({ line: 10, file: "/f.conf" });
   });
 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { Supervisor } from "../../../src/supervise/supervisor.js";
 import { programDef } from "../../../src/supervise/run.js";
 import { OutputMux } from "../../../src/supervise/output.js";
-import { renderHtml } from "../../../src/supervise/status.js";
+import { renderHtml, renderMetrics } from "../../../src/supervise/status.js";
+import { SHUTDOWN_SIGNALS } from "../../../src/supervise/supervisor.js";
 import { ProgramSchema, type Program } from "../../../src/spec/schema.js";
 import { memoryLogger } from "../../../src/log/index.js";
 import { ManualClock } from "../../../src/time/manual-clock.js";
@@ -68,6 +69,18 @@ describe("a oneshot's down runs at shutdown in reverse dependency order", () => 
     expect(out.join("")).toMatch(/^licence:down \| licence released$/m);
     expect(log(logger)).toContain("licence:down succeeded");
   });
+
+  for (const signal of SHUTDOWN_SIGNALS)
+    it(`runs on SIG${signal} too`, async () => {
+      const { sup, spawner, clock } = setup(licensed(), (p) => (p === "licence" || p === "licence:down" ? { exitAfter: 10 } : {}));
+      sup.startAll();
+      await clock.drive(sup.runners.get("proxy")!.settled());
+      sup.onSignal(`SIG${signal}`);
+      await clock.drive(sup.stopRequested);
+      await clock.drive(sup.shutdown());
+      expect(spawner.spawns("licence:down")).toHaveLength(1);
+      expect(down(sup, "licence").state).toBe("SUCCEEDED");
+    });
 
   it("a chain of oneshots: the later one's down runs (and ends) before the earlier one's starts", async () => {
     const { sup, spawner, clock } = setup(
@@ -255,8 +268,12 @@ describe("status", () => {
     expect(during.down!.pid).toBeGreaterThan(0);
     expect(sup.snapshot().find((p) => p.name === "server")!.down).toBeUndefined();
     await clock.drive(done);
-    const html = renderHtml({ phase: "stopped", now: clock.now(), startedAt: sup.startedAt, ready: false, programs: sup.snapshot() });
-    expect(html).toContain('<span class="tag">down SUCCEEDED, code 0</span>');
+    const report = { phase: "stopped" as const, now: clock.now(), startedAt: sup.startedAt, ready: false, programs: sup.snapshot() };
+    expect(renderHtml(report)).toContain('<span class="tag">down SUCCEEDED, code 0</span>');
+    const metrics = renderMetrics(report);
+    expect(metrics).toContain('foyer_program_down_state{program="licence",state="SUCCEEDED"} 1');
+    expect(metrics).toContain('foyer_program_down_state{program="licence",state="RUNNING"} 0');
+    expect(metrics).not.toContain('foyer_program_down_state{program="server"');
   });
 });
 
