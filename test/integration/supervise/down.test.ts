@@ -135,4 +135,18 @@ describe("a oneshot's down through foyer run --spec", () => {
     expect(code).toBe(0);
     expect(foyer.stderr()).toContain("licence:down exited with code 3; giving up (its stop.grace (2.5s) leaves no time for another attempt); foyer's exit code is unchanged");
   });
+
+  it("no down when the oneshot failed: nothing to undo", async () => {
+    const dir = scratch();
+    const log = join(dir, "events.log");
+    const spec = licensedSpec(dir, log, port(), 0, 0);
+    spec.programs.licence.command = [join(BIN, "crash"), "3"];
+    (spec.programs.licence as Record<string, unknown>).restart = "never";
+    const foyer = startFoyer(spec, { env: { TEST_LICENSE_KEY: KEY } });
+    const { code } = await foyer.done;
+    expect(code).toBe(3);
+    expect(events(log)).toEqual([]);
+    expect(foyer.stderr()).toContain("licence:down not run: oneshot licence did not succeed (exited with code 3)");
+    expect(foyer.stderr()).not.toContain("started licence:down");
+  });
 });
