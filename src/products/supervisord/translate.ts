@@ -64,10 +64,14 @@ export function translateSupervisord(files: SupervisordFile[], options: Translat
   const notes: Note[] = errors.map((e) => ({ file: e.file, line: e.line, section: "", message: `not read: ${e.message}` }));
   const translated: Array<{ name: string; priority: number; program: ProgramInput }> = [];
   for (const section of sections.values()) {
-    if (section.name.startsWith("program:")) {
-      const t = translateProgram(section, options, notes);
-      if (t) translated.push(t);
-    } else notes.push(sectionNote(section));
+    if (!section.name.startsWith("program:")) {
+      notes.push(sectionNote(section));
+      continue;
+    }
+    const t = translateProgram(section, options, notes);
+    const taken = t && translated.find((other) => other.name === t.name);
+    if (taken) notes.push({ file: section.file, line: section.line, section: section.name, message: `program not translated: its foyer name '${t.name}' is taken by another program` });
+    else if (t) translated.push(t);
   }
   translated.sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   orderByPriority(translated);
@@ -192,7 +196,7 @@ function checked(name: string, priority: number, program: ProgramInput, section:
   const result = ProgramSchema.safeParse(program);
   if (result.success) return { name, priority, program };
   for (const issue of result.error.issues) {
-    const key = ({ cwd: "directory", env: "environment", stop: "stopsignal", backoff: "startretries" } as Record<string, string>)[String(issue.path[0])] ?? String(issue.path[0] ?? "");
+    const key = ({ cwd: "directory", env: "environment", stop: "stopsignal", backoff: "startretries", ready: "startsecs" } as Record<string, string>)[String(issue.path[0])] ?? String(issue.path[0] ?? "");
     note(`program not translated: ${key || "program"}: ${issue.message}`, section.entries.get(key), key || undefined);
   }
   return undefined;
