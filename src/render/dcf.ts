@@ -76,7 +76,7 @@ function recordLines(rec: Record<string, unknown>, at: string, issues: IssueList
       }
       continue;
     }
-    const text = valueText(value, here, issues, Array.isArray(value) ? '(write several values as one text, e.g. "a,b", if the product reads them so)' : "");
+    const text = valueText(value, here, issues, Array.isArray(value) ? 'write several values as one text, e.g. "a,b", if the product reads them so' : "");
     if (text !== undefined) lines.push(...fieldLines(key, text, here, issues));
   }
   return lines;

@@ -45,7 +45,7 @@ function sectionLines(name: string, body: Record<string, unknown>, at: string, i
       issues.add(here, `invalid gcfg key ${JSON.stringify(key)} (letters, digits and '-', starting with a letter)`);
       continue;
     }
-    const hint = isMap(value) ? `(a subsection is a section of its own: write it as '${name.split(" ")[0]} "${key}"' beside [${name}])` : "";
+    const hint = isMap(value) ? `a subsection is a section of its own: write it as '${name.split(" ")[0]} "${key}"' beside [${name}]` : "";
     const items = Array.isArray(value) ? value : [value];
     items.forEach((item, i) => {
       const where = Array.isArray(value) ? placeOf(here, i) : here;

@@ -94,7 +94,7 @@ function sectionLines(name: string, body: Record<string, unknown>, at: string, i
   if (!name || /[\]\n\r]/.test(name)) issues.add(at, `invalid section name ${JSON.stringify(name)}`);
   const lines = [`[${name}]`];
   for (const [k, v] of Object.entries(body)) {
-    const hint = Array.isArray(v) ? 'inside a section an option has one value: write several as one text, e.g. "a,b", if the product reads them so' : "sections cannot nest";
+    const hint = Array.isArray(v) ? 'write several values as one text, e.g. "a,b", if the product reads them so' : "sections cannot nest";
     const line = keyValue(k, v, placeOf(at, k), issues, hint);
     if (line !== undefined) lines.push(line);
   }

@@ -62,12 +62,12 @@ export function renderProfiles(body: unknown, place: string, overridesDir = "/et
 /** `key=value`, a list of values comma-joined (`collapse-array`); undefined with an issue otherwise. */
 function profileLine(key: string, value: unknown, at: string, issues: IssueList): string | undefined {
   if (!Array.isArray(value)) {
-    const text = valueText(value, at, issues, "(an option in a profile section has one value, or a list of values)");
+    const text = valueText(value, at, issues, "an option has one value or a list of values");
     return text === undefined ? undefined : iniLine(key, text, at, issues);
   }
   const texts: string[] = [];
   value.forEach((item, i) => {
-    const text = valueText(item, placeOf(at, i), issues, "(a list holds single values, comma-joined)");
+    const text = valueText(item, placeOf(at, i), issues, "a list holds single values, which are comma-joined");
     if (text !== undefined) texts.push(text);
   });
   return texts.length === value.length ? iniLine(key, texts.join(","), at, issues) : undefined;

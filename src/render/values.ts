@@ -34,13 +34,13 @@ export function valueText(v: unknown, at: string, issues: IssueList, hint = ""):
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return numberText(v, at, issues);
-  const tail = hint ? ` ${hint}` : "";
+  const tail = hint ? `; ${hint}` : "";
   if (v === null || v === undefined) {
-    issues.add(at, `has no value (the chart would write "<nil>"): write "" for an empty value, or remove the key${tail}`);
+    issues.add(at, `no value (the chart would write "<nil>"): write "" for an empty value, or remove the key${tail}`);
   } else if (Array.isArray(v)) {
-    issues.add(at, `is a list, but here a single value is expected (the chart would write "[a b]")${tail}`);
+    issues.add(at, `a list where one value goes (the chart would write "[a b]")${tail}`);
   } else {
-    issues.add(at, `is a map, but here a single value is expected (the chart would write "map[...]")${tail}`);
+    issues.add(at, `a map where one value goes (the chart would write "map[...]")${tail}`);
   }
   return undefined;
 }
