@@ -14,8 +14,8 @@
 // - a list item with two or more keys and no map among them is a header-less record
 //   (/etc/rstudio/r-versions): its `key=value` lines then a blank line (`$isRecord`). The blank
 //   line is what separates records, so it is kept exactly; a one-key item is an entry (no blank
-//   line after it), so mixing one-key items with records is an issue: the chart would glue the
-//   item onto the next record.
+//   line after it), so a one-key item written before a record is an issue: the chart would glue
+//   it onto that record.
 // - the final blank line of a file is dropped (the ConfigMap's `|` block keeps one newline).
 // Garbage the chart prints is an issue here instead: a map or a list as an option inside a
 // section (`key=map[...]`, `key=[a b]`), null (`key=<nil>`), a list mixing sections and values.
@@ -58,14 +58,13 @@ function iniItems(body: unknown, place: string, issues: IssueList): Item[] {
     if (keys.length > 1 && !keys.some((k) => isMap(item[k]))) items.push({ kind: "record", fields: item, at });
     else for (const [name, value] of Object.entries(item)) items.push({ kind: "entry", name, value, at: placeOf(at, name) });
   });
-  const hasRecords = items.some((i) => i.kind === "record");
-  if (hasRecords) {
-    for (const item of items) {
-      if (item.kind === "entry" && !isMap(item.value) && !(Array.isArray(item.value) && item.value.every(isMap))) {
-        issues.add(item.at, "a one-key item among records would run into the next record (only items with two or more keys end with the blank line that separates records): give it its other fields, or write the file as text");
-      }
+  // sections are written after the top lines, so only bare lines before the last record can glue
+  const lastRecord = items.map((i) => i.kind).lastIndexOf("record");
+  items.slice(0, Math.max(0, lastRecord)).forEach((item) => {
+    if (item.kind === "entry" && !isMap(item.value) && !(Array.isArray(item.value) && item.value.every(isMap))) {
+      issues.add(item.at, "a one-key item before a record runs into it (only items with two or more keys end with the blank line that separates records): give it its other fields, or write the file as text");
     }
-  }
+  });
   return items;
 }
 

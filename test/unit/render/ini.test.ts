@@ -56,9 +56,10 @@ describe("renderIni (rstudio-library.config.ini rules, user order kept)", () => 
     expect(r).toEqual({ text: "Path=/opt/R/4.4.1\nLabel=Latest\n\nPath=/opt/R/4.0.2\nLabel=Old\nModule=r/4.0\n", issues: [] });
   });
 
-  test("a one-key item among records would join the next record: an issue", () => {
+  test("a one-key item before a record would join it: an issue; after the last record it is a plain line", () => {
     const r = renderIni([{ Path: "/opt/R/4.4.1" }, { Path: "/opt/R/4.0.2", Label: "Old" }], "config.session.r-versions");
     expect(paths(r)).toEqual(["config.session.r-versions[0].Path"]);
+    expect(renderIni([{ Path: "/opt/R/4.0.2", Label: "Old" }, { x: 1 }], at)).toEqual({ text: "Path=/opt/R/4.0.2\nLabel=Old\n\nx=1\n", issues: [] });
   });
 
   test("the list form keeps the written order of entries and sections (the chart's ordered form)", () => {
