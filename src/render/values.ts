@@ -16,11 +16,6 @@ export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** True for values that can be one config value: strings, numbers, booleans (not null). */
-export function isScalar(v: unknown): v is string | number | boolean {
-  return ["string", "number", "boolean"].includes(typeof v);
-}
-
 /**
  * The text of one value, or undefined after recording an issue at `at`.
  * - strings as written; booleans `true`/`false` (the chart's `toString`; it never writes 1/0);
