@@ -2,6 +2,7 @@
 // to the ordered Actions `foyer init` would take, plus every issue found. It never touches the disk,
 // the environment or the clock; the CLI gathers those inputs first (see gatherTemplateFiles).
 import type { ConfigIssue } from "../errors.js";
+import { Redactor } from "../log/index.js";
 import { createTemplateEngine } from "../render/index.js";
 import type { Spec } from "../spec/schema.js";
 import type { Action } from "./action.js";
@@ -41,6 +42,7 @@ export function planInit(input: PlanInput): PlanResult {
     env: { ...input.env, ...spec.env },
     secrets: input.secrets,
     declaredSecrets: new Set(Object.keys(spec.secrets)),
+    secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
   });
   const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
   const holdsSecret = secretScanner(input.secrets);
@@ -50,17 +52,27 @@ export function planInit(input: PlanInput): PlanResult {
   return { actions, issues: [...config.issues, ...files.issues, ...validatePlan(actions)] };
 }
 
-/** Shorter secret values are not searched for: "x" or "admin" would match unrelated text. */
-export const MIN_SCANNED_SECRET_LENGTH = 8;
-
 /**
- * Whether a text holds a secret value by a route other than {{secret}} ({{env "X"}} of a secret's
- * own variable, {{env.X}}, verbatim content): such a file is secret too (mode 0600 by default,
- * redacted when printed). Only values of MIN_SCANNED_SECRET_LENGTH or more are searched for.
+ * Whether a text holds a secret value by a route the template engine cannot see (verbatim content,
+ * a value copied through another variable): such a file is secret too (mode 0600 by default,
+ * redacted when printed). The Redactor's search is used, so a value is found in every form foyer
+ * encodes it (JSON, gcfg, DCF); values are at least MIN_SECRET_LENGTH long (shorter are refused).
  */
 function secretScanner(secrets: ReadonlyMap<string, string>): (text: string) => boolean {
-  const values = [...secrets.values()].map((v) => v.trim()).filter((v) => v.length >= MIN_SCANNED_SECRET_LENGTH);
-  return (text) => values.some((v) => text.includes(v));
+  const redactor = new Redactor();
+  for (const [name, value] of secrets) redactor.add(name, value);
+  return (text) => redactor.leaks(text);
+}
+
+/** Each secret's source env var and its _FILE twin → the secret: a template reading them uses the secret. */
+function secretSourceEnvVars(sources: Spec["secrets"], resolved: ReadonlyMap<string, string>): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const [name, source] of Object.entries(sources)) {
+    if (!("env" in source) || !resolved.has(name)) continue;
+    vars.set(source.env, name);
+    vars.set(`${source.env}_FILE`, name);
+  }
+  return vars;
 }
 
 /** The template files the planner will need, so the CLI can read them before planning. */

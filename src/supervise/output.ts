@@ -104,15 +104,22 @@ export class OutputMux {
     return this.kept.get(program) ?? [];
   }
 
+  /**
+   * Each line is masked as bytes, before any encoding (JSON, base64) and whether or not it is valid
+   * UTF-8: a line with one stray byte, or printed as base64, must not carry a secret out. A
+   * multi-line secret arrives one line at a time; the Redactor masks each of its lines.
+   */
+  private masked(line: Buffer): Buffer {
+    return this.options.redactor ? this.options.redactor.redactBytes(line) : line;
+  }
+
   private format(program: string, stream: "stdout" | "stderr", line: Buffer, now: number): Buffer {
-    const redactor = this.options.redactor;
+    const body = this.masked(line);
     if (this.options.format === "json") {
-      const utf8 = isUtf8(line);
-      const text = utf8 ? { line: redactor ? redactor.redact(line.toString("utf8")) : line.toString("utf8") } : { lineBase64: line.toString("base64") };
+      const text = isUtf8(body) ? { line: body.toString("utf8") } : { lineBase64: body.toString("base64") };
       return Buffer.from(JSON.stringify({ time: new Date(now).toISOString(), program, stream, ...text }) + "\n");
     }
     const prefix = Buffer.from(`${program.padEnd(this.width)} | `);
-    const body = redactor && isUtf8(line) ? Buffer.from(redactor.redact(line.toString("utf8"))) : line;
     return Buffer.concat([prefix, body, NL]);
   }
 
@@ -122,8 +129,8 @@ export class OutputMux {
     let list = this.kept.get(program);
     if (!list) this.kept.set(program, (list = []));
     for (const line of lines.slice(-max)) {
-      const raw = line.subarray(0, KEPT_TEXT_MAX).toString("utf8");
-      list.push({ time, stream, text: this.options.redactor ? this.options.redactor.redact(raw) : raw });
+      // masked before it is cut, or a secret across the cut would show its first part
+      list.push({ time, stream, text: this.masked(line).subarray(0, KEPT_TEXT_MAX).toString("utf8") });
     }
     if (list.length > max) list.splice(0, list.length - max);
   }
