@@ -40,13 +40,14 @@ export function planJson(actions: readonly Action[], redactor: Redactor): string
 }
 
 /**
- * Whether a file's old content may be shown: only a non-secret action over a world-readable file.
- * Anything else could print a secret's previous value (the Redactor only knows current values) or
- * the lines of a file the plan's reader may not read (/etc/shadow).
+ * Whether a file's old content may be shown: only a non-secret action over a file others can read
+ * (world-readable, in directories others can search). Anything else could print a secret's previous
+ * value (the Redactor only knows current values) or lines the plan's reader may not read (/etc/shadow).
  */
-export function oldContentShown(a: Action, before: FileState | undefined): before is FileState & { type: "file"; content: Buffer } {
+export function oldContentShown(a: Action, before: FileState | undefined, observed?: Observed): before is FileState & { type: "file"; content: Buffer } {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return false;
-  return !a.secret && before?.type === "file" && before.content !== undefined && (before.mode & 0o004) !== 0;
+  if (a.secret || observed?.unreachable?.has(a.path)) return false;
+  return before?.type === "file" && before.content !== undefined && (before.mode & 0o004) !== 0;
 }
 
 function pathOf(a: Action): string {
@@ -66,7 +67,7 @@ function summary(a: Action, v: Verdict | undefined, observed: Observed | undefin
     const before = observed?.paths.get(a.path);
     const text = v?.content ?? (a.kind === "write-file" ? a.content : undefined);
     if (v?.state === "update" && before?.type === "file" && v.changes.includes("content")) {
-      if (text !== undefined && oldContentShown(a, before)) {
+      if (text !== undefined && oldContentShown(a, before, observed)) {
         const d = lineDiff(before.content.toString("utf8"), text);
         parts.push(`+${d.added.length} -${d.removed.length} ${d.added.length + d.removed.length === 1 ? "line" : "lines"}`);
       } else parts.push("content changed");
@@ -108,9 +109,9 @@ function detail(a: Action, v: Verdict | undefined, observed: Observed | undefine
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
   if (v?.state === "unchanged" || v?.state === "conflict") return [];
   const before = observed?.paths.get(a.path);
-  if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before)) return [];
+  if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before, observed)) return [];
   const text = redactor.redact(v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch)));
-  if (v?.state === "update" && oldContentShown(a, before)) {
+  if (v?.state === "update" && oldContentShown(a, before, observed)) {
     const d = lineDiff(redactor.redact(before.content.toString("utf8")), text);
     const lines = [...d.removed.map((l) => `- ${l}`), ...d.added.map((l) => `+ ${l}`)];
     return clip(lines);

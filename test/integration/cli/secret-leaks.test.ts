@@ -114,6 +114,7 @@ describe("plan never shows the old contents of a file it may not show", () => {
 
   it("a file that is not world-readable (like /etc/shadow): none of its lines", () => {
     const dir = mkdtempSync(join(tmpdir(), "foyer-shadow-"));
+    chmodSync(dir, 0o755);
     const shadow = join(dir, "shadow");
     writeFileSync(shadow, "root:$6$Zq7salt$Zq7hash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n");
     chmodSync(shadow, 0o640);
@@ -127,6 +128,19 @@ describe("plan never shows the old contents of a file it may not show", () => {
     expect(r.out).not.toMatch(/\$6\$|Zq7salt|daemon/);
     // a world-readable, non-secret file still gets its diff
     expect(r.out).toContain('- {"token": "Zq7-world-readable-but-fine"}');
+  });
+
+  it("a world-readable file inside a directory others cannot enter (a 0700 home): none of its lines", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-home-"));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, "home"), { mode: 0o700 });
+    writeFileSync(join(dir, "home/.netrc"), "machine db login me password Zq7-old-password\n", { mode: 0o644 });
+    const specPath = join(dir, "spec.yaml");
+    writeFileSync(specPath, `files:\n  - path: ${dir}/home/.netrc\n    content: "machine db login me\\n"\n`);
+    const r = foyer(["plan", "--spec", specPath]);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/update: content changed/);
+    expect(r.out).not.toContain("Zq7");
   });
 });
 

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -113,6 +113,8 @@ describe("old content is shown only when anyone may read it", () => {
 
 describe("observe", () => {
   const dir = mkdtempSync(join(tmpdir(), "foyer-observe-"));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, "private"), { mode: 0o700 });
   const put = (name: string, content: string, mode: number) => {
     const p = join(dir, name);
     writeFileSync(p, content);
@@ -125,14 +127,20 @@ describe("observe", () => {
     const open = put("open.conf", "a=1\n", 0o644);
     const closed = put("closed.conf", "b=2\n", 0o640);
     const secret = put("secret.conf", "c=3\n", 0o644);
+    const inPrivate = put("private/open.conf", "d=4\n", 0o644);
     const actions: Action[] = [
       { kind: "write-file", path: open, reason: "t", content: "a=1\n", mode: 0o644, secret: false },
       { kind: "write-file", path: closed, reason: "t", content: "b=2\n", mode: 0o640, secret: false },
       { kind: "write-file", path: secret, reason: "t", content: "c=4\n", mode: 0o644, secret: true },
+      { kind: "write-file", path: inPrivate, reason: "t", content: "d=5\n", mode: 0o644, secret: false },
     ];
     const observed = observe(actions, users);
     const st = (p: string) => observed.paths.get(p) as { content?: Buffer; digest?: string };
     expect(st(open).content?.toString()).toBe("a=1\n");
+    // world-readable, but in a directory others cannot enter
+    expect(st(inPrivate).content).toBeUndefined();
+    expect(observed.unreachable?.has(inPrivate)).toBe(true);
+    expect(formatPlan([actions[3]!], redactor, observed)).toMatch(/update: content changed\n/);
     expect(st(closed).content).toBeUndefined();
     expect(st(closed).digest).toMatch(/^[0-9a-f]{64}$/);
     expect(st(secret).content).toBeUndefined();
