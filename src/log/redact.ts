@@ -53,6 +53,7 @@ export class Redactor {
   private readonly wholeLines = new Map<string, string>();
   private sorted: Array<[string, string]> | undefined;
   private sortedBytes: Array<[string, string]> | undefined;
+  private wholeLinesLatin1: Map<string, string> | undefined;
 
   /**
    * Register a secret value under its name. Empty values cannot be masked and are skipped; the
@@ -73,7 +74,7 @@ export class Redactor {
         else this.wholeLines.set(line, name);
       }
     }
-    this.sorted = this.sortedBytes = undefined;
+    this.sorted = this.sortedBytes = this.wholeLinesLatin1 = undefined;
   }
 
   private addToken(form: string, name: string): void {
@@ -107,8 +108,7 @@ export class Redactor {
   }
 
   private wholeLinesBytes(): Map<string, string> {
-    if (this.wholeLines.size === 0) return this.wholeLines;
-    return new Map([...this.wholeLines].map(([line, name]) => [Buffer.from(line, "utf8").toString("latin1"), name]));
+    return (this.wholeLinesLatin1 ??= new Map([...this.wholeLines].map(([line, name]) => [Buffer.from(line, "utf8").toString("latin1"), name])));
   }
 
   private mask(text: string, tokens: Array<[string, string]>, wholeLines: Map<string, string>): string {

@@ -109,3 +109,11 @@ describe("Kubernetes secret directories", () => {
     expect(dotdot.secrets.values.size).toBe(0);
   });
 });
+
+describe("the schema documents the rules", () => {
+  it("foyer schema's description of a secret source states the minimum length and the file rules", () => {
+    const description = SecretSourceSchema.meta()?.description ?? "";
+    expect(description).toContain("shorter than 8 characters is refused");
+    expect(description).toContain("at most 1 MiB");
+  });
+});
