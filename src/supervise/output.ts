@@ -82,9 +82,10 @@ export class OutputMux {
   write(program: string, stream: "stdout" | "stderr", lines: Buffer[]): boolean {
     if (lines.length === 0) return true;
     const now = this.options.now();
-    const parts = lines.map((line) => this.format(program, stream, line, now));
+    const masked = lines.map((line) => this.masked(line));
+    const parts = masked.map((line) => this.format(program, stream, line, now));
     const ok = this.sink(stream).write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-    this.keep(program, stream, lines, now);
+    this.keep(program, stream, masked, now);
     return ok !== false;
   }
 
@@ -113,8 +114,8 @@ export class OutputMux {
     return this.options.redactor ? this.options.redactor.redactBytes(line) : line;
   }
 
-  private format(program: string, stream: "stdout" | "stderr", line: Buffer, now: number): Buffer {
-    const body = this.masked(line);
+  /** One output record for an already masked line. */
+  private format(program: string, stream: "stdout" | "stderr", body: Buffer, now: number): Buffer {
     if (this.options.format === "json") {
       const text = isUtf8(body) ? { line: body.toString("utf8") } : { lineBase64: body.toString("base64") };
       return Buffer.from(JSON.stringify({ time: new Date(now).toISOString(), program, stream, ...text }) + "\n");
@@ -129,8 +130,8 @@ export class OutputMux {
     let list = this.kept.get(program);
     if (!list) this.kept.set(program, (list = []));
     for (const line of lines.slice(-max)) {
-      // masked before it is cut, or a secret across the cut would show its first part
-      list.push({ time, stream, text: this.masked(line).subarray(0, KEPT_TEXT_MAX).toString("utf8") });
+      // lines arrive masked: a secret across the cut cannot show its first part
+      list.push({ time, stream, text: line.subarray(0, KEPT_TEXT_MAX).toString("utf8") });
     }
     if (list.length > max) list.splice(0, list.length - max);
   }
