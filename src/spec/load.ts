@@ -79,7 +79,7 @@ export function loadSpec(options: LoadOptions): LoadedSpec {
   issues.push(...schemaIssues);
   if (!spec) throw new ConfigError(issues);
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
-  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read);
+  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path, "key"));
   issues.push(...secretIssues);
   if (issues.length) throw new ConfigError(issues);
   const redactor = new Redactor();

@@ -153,12 +153,14 @@ function tooShort(name: string, value: string): ConfigIssue | undefined {
 
 /**
  * Resolve every declared secret; missing required ones, unreadable files and too-short values become
- * issues. `read` replaces the file reader in tests (paths then resolve lexically).
+ * issues (placed by `locate`, when given). `read` replaces the file reader in tests (paths then
+ * resolve lexically).
  */
 export function resolveSecrets(
   sources: Record<string, SecretSource>,
   env: Record<string, string | undefined>,
   read?: ReadText,
+  locate?: (path: readonly PropertyKey[]) => string | undefined,
 ): { secrets: ResolvedSecrets; issues: ConfigIssue[] } {
   const io: SecretReads = read ? { read, realpath: (p) => resolve(p) } : { read: readSecretFileSafely, realpath: realpathSync };
   const issues: ConfigIssue[] = [];
@@ -171,5 +173,10 @@ export function resolveSecrets(
     if (short) issues.push(short);
     else values.set(name, value);
   }
-  return { secrets: { values, sourceEnvVars }, issues };
+  // each issue points at its secret's entry in the spec
+  const located = issues.map((issue) => {
+    const where = locate?.(["secrets", issue.path.slice("secrets.".length)]);
+    return where && !issue.where ? { ...issue, where } : issue;
+  });
+  return { secrets: { values, sourceEnvVars }, issues: located };
 }
