@@ -107,6 +107,32 @@ export class Redactor {
     return masked === latin1 ? bytes : Buffer.from(masked, "latin1");
   }
 
+  /**
+   * Where a piece of an over-long line may end so that no secret is cut in two: before the last
+   * (longest form - 1) bytes, which could begin a secret the next piece completes, and never inside
+   * a secret found in `bytes`. The bytes from there on belong to the next piece.
+   */
+  safeCut(bytes: Buffer): number {
+    const tokens = this.orderedBytes();
+    if (tokens.length === 0) return bytes.length;
+    const text = bytes.toString("latin1");
+    let at = Math.max(0, text.length - (tokens[0]![0].length - 1));
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const [form] of tokens) {
+        // an occurrence that starts before `at` and ends after it moves the cut to its start
+        for (let i = text.indexOf(form, Math.max(0, at - form.length + 1)); i >= 0 && i < at; i = text.indexOf(form, i + 1)) {
+          if (i + form.length > at) {
+            at = i;
+            moved = true;
+            break;
+          }
+        }
+      }
+    }
+    return at;
+  }
+
   private wholeLinesBytes(): Map<string, string> {
     return (this.wholeLinesLatin1 ??= new Map([...this.wholeLines].map(([line, name]) => [Buffer.from(line, "utf8").toString("latin1"), name])));
   }

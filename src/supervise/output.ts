@@ -56,9 +56,10 @@ export class OutputMux {
   /** Forward one stream of a program; resolves when the stream ended and its last line was written. */
   attach(program: string, stream: "stdout" | "stderr", readable: Readable): Promise<void> {
     const splitter = new LineSplitter();
+    const pieces = this.uncutSecrets(splitter);
     const ended = new Promise<void>((resolve) => {
       readable.on("data", (chunk: Buffer) => {
-        if (this.write(program, stream, splitter.push(chunk))) return;
+        if (this.write(program, stream, pieces(splitter.push(chunk)))) return;
         // foyer's own stdout is full (a slow log collector): stop reading the program's pipe, so the
         // program waits instead of foyer buffering without bound
         const sink = this.sink(stream);
@@ -67,7 +68,7 @@ export class OutputMux {
         sink.once("drain", () => readable.resume());
       });
       const finish = (): void => {
-        this.write(program, stream, splitter.flush());
+        this.write(program, stream, pieces(splitter.flush(), true));
         resolve();
       };
       readable.once("end", finish);
@@ -76,6 +77,33 @@ export class OutputMux {
     this.open.add(ended);
     void ended.then(() => this.open.delete(ended));
     return ended;
+  }
+
+  /**
+   * An over-long line reaches the mux in 64 KiB pieces; a secret across a cut would be masked in
+   * neither piece. Each cut piece therefore ends where the Redactor says no secret can be cut (its
+   * last bytes are carried over to the next piece), so pieces differ a little from 64 KiB.
+   */
+  private uncutSecrets(splitter: LineSplitter): (lines: Buffer[], end?: boolean) => Buffer[] {
+    const redactor = this.options.redactor;
+    let carry: Buffer | undefined;
+    return (lines, end = false) => {
+      if (!redactor) return lines;
+      const out: Buffer[] = [];
+      for (const line of lines) {
+        const data = carry ? Buffer.concat([carry, line]) : line;
+        carry = undefined;
+        if (!splitter.cut.has(line)) {
+          out.push(data);
+          continue;
+        }
+        const at = redactor.safeCut(data);
+        if (at > 0) out.push(data.subarray(0, at));
+        carry = Buffer.from(data.subarray(at));
+      }
+      if (end && carry) out.push(carry);
+      return out;
+    };
   }
 
   /** Write complete lines of one program as a single write; false when the sink asks to wait. */

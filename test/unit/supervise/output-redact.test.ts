@@ -4,6 +4,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../../src/log/index.js";
+import { MAX_LINE_BYTES } from "../../../src/supervise/lines.js";
 import { OutputMux } from "../../../src/supervise/output.js";
 import { renderHtml } from "../../../src/supervise/status.js";
 
@@ -67,5 +68,30 @@ describe("program output redaction", () => {
     expect(kept).not.toContain("Zq7");
     expect(kept).not.toContain("pa55");
     expect(kept).toBe("x".repeat(1995) + "<secr");
+  });
+});
+
+describe("over-long lines cut into 64 KiB pieces", () => {
+  for (const offset of [1, 5, 12]) {
+    it(`a secret across the cut (${offset} bytes before it) is masked, and every other byte arrives in order`, async () => {
+      const { m, out } = mux("text");
+      // the secret starts `offset` bytes before the 64 KiB bound of the splitter
+      const before = "a".repeat(MAX_LINE_BYTES - offset);
+      const after = "b".repeat(100_000);
+      await print(m, Buffer.from(before + PASSWORD + after + "\nnext line\n"));
+      const lines = out().toString().split("\n").filter(Boolean);
+      expect(lines.join("\n")).not.toContain("Zq7");
+      const body = lines.map((l) => l.replace(/^app \| /, ""));
+      expect(body.at(-1)).toBe("next line");
+      expect(body.slice(0, -1).join("")).toBe(before + "<secret:db>" + after);
+      expect(body.slice(0, -1).every((l) => Buffer.byteLength(l) <= MAX_LINE_BYTES + 64)).toBe(true);
+    });
+  }
+
+  it("a 1 MiB line with no secret passes byte for byte", async () => {
+    const { m, out } = mux("text");
+    const big = "x".repeat(1024 * 1024);
+    await print(m, Buffer.from(big + "\n"));
+    expect(out().toString().split("\n").filter(Boolean).map((l) => l.replace(/^app \| /, "")).join("")).toBe(big);
   });
 });
