@@ -45,23 +45,17 @@ export function planInit(input: PlanInput): PlanResult {
     secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
   });
   const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
-  const holdsSecret = secretScanner(input.secrets);
+  const redactor = new Redactor();
+  for (const [name, value] of input.secrets) redactor.add(name, value);
+  // a file holding a secret by a route the template engine cannot see (verbatim content) is secret
+  // too; the Redactor's search finds a value in every form foyer encodes it (JSON, gcfg, DCF)
+  const holdsSecret = (text: string): boolean => redactor.leaks(text);
   const config = planConfig(spec.config, configDir, engine, holdsSecret);
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const actions = [...config.actions, ...files.actions];
-  return { actions, issues: [...config.issues, ...files.issues, ...validatePlan(actions)] };
-}
-
-/**
- * Whether a text holds a secret value by a route the template engine cannot see (verbatim content,
- * a value copied through another variable): such a file is secret too (mode 0600 by default,
- * redacted when printed). The Redactor's search is used, so a value is found in every form foyer
- * encodes it (JSON, gcfg, DCF); values are at least MIN_SECRET_LENGTH long (shorter are refused).
- */
-function secretScanner(secrets: ReadonlyMap<string, string>): (text: string) => boolean {
-  const redactor = new Redactor();
-  for (const [name, value] of secrets) redactor.add(name, value);
-  return (text) => redactor.leaks(text);
+  // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
+  const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
+  return { actions, issues };
 }
 
 /** Each secret's source env var and its _FILE twin → the secret: a template reading them uses the secret. */

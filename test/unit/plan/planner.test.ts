@@ -90,6 +90,18 @@ describe("planInit", () => {
     ]);
   });
 
+  test("an issue quoting a rendered value does not quote a secret", () => {
+    const r = planInit({
+      spec: SpecSchema.parse({
+        secrets: { db: { env: "DB" } },
+        config: { profiles: { "launcher.kubernetes.profiles.conf": { "*": { "job-json-overrides": [{ target: "/spec/x", name: "{{secret 'db'}}", json: { a: 1 } }] } } } },
+      }),
+      secrets: new Map([["db", "pa55/word-Zq7"]]),
+      env: {},
+    });
+    expect(r.issues.map((i) => i.message)).toEqual([expect.stringContaining('override name "<secret:db>" must be usable as a file name')]);
+  });
+
   test("inline job-json-overrides become their own JSON files beside the profiles file", () => {
     const r = plan({ config: { dir: "/etc/rstudio", profiles: { "launcher.kubernetes.profiles.conf": { "*": { "job-json-overrides": [{ target: "/spec/x", name: "x", json: { a: 1 } }] } } } } });
     expect(r.issues).toEqual([]);
