@@ -15,8 +15,8 @@
  */
 export const MIN_SECRET_LENGTH = 8;
 
-/** Indentation of DCF continuation lines (src/render/dcf.ts writes a value's later lines after it). */
-const DCF_INDENT = "    ";
+/** Indentation of DCF continuation lines (src/render/dcf.ts INDENT: a value's later lines follow it). */
+const DCF_INDENT = "  ";
 
 /** The encodings foyer applies to a value it writes or prints; each is context-free (character by character). */
 const ENCODINGS: ReadonlyArray<(v: string) => string> = [
@@ -24,8 +24,8 @@ const ENCODINGS: ReadonlyArray<(v: string) => string> = [
   (v) => JSON.stringify(v).slice(1, -1),
   // gcfg quoted value (src/render/gcfg.ts quote())
   (v) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t"),
-  // DCF: a newline continues the field on an indented line
-  (v) => v.replace(/\n/g, "\n" + DCF_INDENT),
+  // DCF: line ends normalised to \n, a final newline dropped, each newline continues on an indented line
+  (v) => v.replace(/\r\n?/g, "\n").replace(/\n$/, "").replace(/\n/g, "\n" + DCF_INDENT),
 ];
 
 /** Every form of `value` foyer can produce: itself, each encoding, and each encoding of those (JSON of a JSON file). */

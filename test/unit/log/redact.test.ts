@@ -41,12 +41,15 @@ describe("Redactor: every encoded form, every nasty value", () => {
         trimmed: `x=${value.trim()}\n`,
         json,
         jsonOfJson: JSON.stringify({ content: json }),
-        gcfg: renderGcfg({ Database: { Password: value, URL: `postgres://u:${value}@db/x` } }, "t").text,
-        gcfgValue: `Password = ${gcfgValue(value)}`,
-        gcfgInJson: JSON.stringify(renderGcfg({ Database: { Password: value } }, "t").text),
         dcf: renderDcf({ Key: value, Other: "x" }, "t").text,
         dcfInJson: JSON.stringify(renderDcf([{ Key: value }], "t").text),
       };
+      // gcfg has no escape for a carriage return: the renderer reports such a value instead
+      if (!value.includes("\r")) {
+        outputs.gcfg = renderGcfg({ Database: { Password: value, URL: `postgres://u:${value}@db/x` } }, "t").text;
+        outputs.gcfgValue = `Password = ${gcfgValue(value)}`;
+        outputs.gcfgInJson = JSON.stringify(renderGcfg({ Database: { Password: value } }, "t").text);
+      }
       if (!/[\r\n]/.test(value)) {
         outputs.ini = renderIni({ password: value, section: { key: value } }, "t").text;
         outputs.profiles = renderProfiles({ "*": { "default-cpus": value } }, "t").text;
@@ -122,7 +125,7 @@ describe("plan output of a spec using nasty secrets in every format", () => {
       dir: "/etc/rstudio",
       secret: { "database.conf": { password: "{{secret 'quote'}}" } },
       session: { "creds.json": Object.fromEntries(Object.keys(NASTY).map((n) => [n, `{{secret '${n}'}}`])) },
-      gcfg: { "rstudio-connect.gcfg": { Database: Object.fromEntries(Object.keys(NASTY).map((n) => [n, `{{secret '${n}'}}`])) } },
+      gcfg: { "rstudio-connect.gcfg": { Database: Object.fromEntries(Object.keys(NASTY).filter((n) => n !== "crlf").map((n) => [n, `{{secret '${n}'}}`])) } },
       serverDcf: { "launcher-env": Object.fromEntries(Object.keys(NASTY).filter((n) => n !== "crlf").map((n) => [n, `{{secret '${n}'}}`])) },
     },
     files: [{ path: "/etc/app/key.pem", template: "{{secret 'pem'}}\n" }],

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { memoryLogger, Redactor } from "../../../src/log/index.js";
 import { HookSchema } from "../../../src/spec/schema.js";
 import { HookError, runHookDir } from "../../../src/supervise/hooks.js";
+import { realClock } from "../../../src/time/clock.js";
 import { OutputMux } from "../../../src/supervise/output.js";
 import { testSpawner } from "../../fixtures/supervise/test-spawner.js";
 
@@ -23,7 +24,7 @@ describe("a failing hook's output in the error", () => {
     const sink = { write: () => true };
     const output = new OutputMux({ format: "text", now: Date.now, redactor, sinks: { stdout: sink, stderr: sink } });
     const logger = memoryLogger("debug", redactor);
-    const err = await runHookDir({ phase: "init", hook: HookSchema.parse({ dir }), env: { PATH: "/usr/bin:/bin" }, spawner: testSpawner(), logger, output }).catch((e: unknown) => e);
+    const err = await runHookDir({ phase: "init", hook: HookSchema.parse({ dir }), env: { PATH: "/usr/bin:/bin" }, spawner: testSpawner(), logger, output, clock: realClock() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HookError);
     const message = (err as HookError).message;
     expect(message).toContain("licence server unreachable");
