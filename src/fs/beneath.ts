@@ -140,6 +140,7 @@ export class Dir {
     try {
       const st = this.fs.fstatSync(fd);
       if (st.isSymbolicLink() || (st.mode & 0o7777) === mode) return false;
+      refuseUnprotectedHardlink(this, name, st);
       this.call(() => this.fs.chmodSync(`${PROC_FD}/${fd}`, mode));
       return true;
     } finally {
@@ -322,6 +323,7 @@ export function chownTree(dir: Dir, name: string, uid: number, gid: number, recu
   if (!st) throw new Error(`${dir.show(name)} does not exist`);
   let changed = false;
   if (st.uid !== uid || (gid !== -1 && st.gid !== gid)) {
+    refuseUnprotectedHardlink(dir, name, st);
     dir.lchown(name, uid, gid);
     changed = true;
   }
@@ -333,4 +335,22 @@ export function chownTree(dir: Dir, name: string, uid: number, gid: number, recu
     sub.close();
   }
   return changed;
+}
+
+/**
+ * With fs.protected_hardlinks off, anyone can hard-link a root file (/etc/shadow) into a directory
+ * they own, and a chown there would reach it; as systemd-tmpfiles does, foyer then refuses to
+ * change the owner or mode of a non-directory with several links.
+ */
+function refuseUnprotectedHardlink(dir: Dir, name: string, st: Stats): void {
+  if (st.isDirectory() || st.nlink < 2 || hardlinksProtected(dir.fs)) return;
+  throw new UnsafePathError(dir.show(name), `has ${st.nlink} hard links and fs.protected_hardlinks is off: foyer will not change its owner or mode`);
+}
+
+function hardlinksProtected(fs: FsOps): boolean {
+  try {
+    return fs.readFileSync("/proc/sys/fs/protected_hardlinks", "utf8").trim() === "1";
+  } catch {
+    return false; // unknown: assume the worst
+  }
 }

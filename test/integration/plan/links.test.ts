@@ -181,6 +181,17 @@ describe("a directory swapped for a link in the middle of an action", () => {
   });
 });
 
+it("with fs.protected_hardlinks off, a chown -R does not reach a root file hard-linked into the tree", () => {
+  realFsModule.linkSync(victim, join(home, "stolen"));
+  const unprotected: FsOps = {
+    ...realFsModule,
+    readFileSync: ((path: string, ...rest: unknown[]) =>
+      path === "/proc/sys/fs/protected_hardlinks" ? "0\n" : (realFsModule.readFileSync as (...a: unknown[]) => unknown)(path, ...rest)) as FsOps["readFileSync"],
+  };
+  expect(() => applyPlan([{ kind: "chown", path: home, reason: "t", owner: "svc", recursive: true }], { users, fs: unprotected })).toThrow(`${home}/stolen has 2 hard links and fs.protected_hardlinks is off`);
+  expect(statSync(victim).uid).toBe(0);
+});
+
 describe("the executor's preflight reports every link it would have to cross, before writing", () => {
   it("exit 78 with each offending path; nothing written", () => {
     symlinkSync(victimDir, join(home, "a"));
