@@ -313,6 +313,20 @@ function requireProcfs(fs: FsOps): void {
 }
 
 /**
+ * The bytes of the regular file at `path`, not following a link at its last component and never
+ * blocking on a FIFO (one swapped in after an lstat, say): anything but a regular file is an error.
+ */
+export function readRegularFile(fs: FsOps, path: string): Buffer {
+  const fd = fs.openSync(path, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * Change the owner of `name` in `dir` (lchown: a link itself, never its target) and, if
  * `recursive`, of everything beneath it, each directory opened without following links, so no
  * link or swapped-in directory leads the walk out of the tree. gid -1 leaves groups alone. True

@@ -1,6 +1,7 @@
 // Observing the system before planning and applying: the state of each action's path, the owners
 // it names, and the template files the planner needs. These are the only reads; the planner and
 // the comparisons stay pure.
+import { readRegularFile } from "../fs/index.js";
 import type { Action } from "./action.js";
 import type { FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
@@ -26,7 +27,7 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
-  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: fs.readFileSync(path) } : {}) };
+  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path) } : {}) };
 }
 
 function isDir(path: string, fs: FsOps): boolean {

@@ -170,6 +170,19 @@ describe("a directory swapped for a link in the middle of an action", () => {
     expect(readFileSync(join(home, ".config.moved", "app.conf"), "utf8")).toBe("a=1\n");
   });
 
+  it("merge-json: a settings file swapped for a link to a root-only JSON file is never read through (the old code merged it into the user's file)", () => {
+    const target = join(home, "overrides.json");
+    writeFileSync(target, '{ "theme": "dark" }');
+    own(target);
+    const rootJson = join(dir, "root-secrets.json");
+    writeFileSync(rootJson, '{ "token": "root-only-token" }', { mode: 0o600 });
+    let reads = 0;
+    // the second read is the executor's own observation, right before it writes
+    const fs = swapOnce(["openSync", "readFileSync"], (p) => p === target && ++reads === 2, target, rootJson);
+    expect(() => applyPlan([{ kind: "merge-json", path: target, reason: "t", patch: { favorites: [] }, mode: 0o644, secret: false }], { users, fs })).toThrow(/ELOOP/);
+    for (const n of readdirSync(home)) if (lstatSync(join(home, n)).isFile()) expect(readFileSync(join(home, n), "utf8")).not.toContain("root-only-token");
+  });
+
   it("ensure-dir of an existing directory: its mode and owner change through its own fd, not a link", () => {
     mkdirSync(join(home, "work"), { mode: 0o755 });
     // the old code lchowned then chmodded the path: the swap lands between the two
