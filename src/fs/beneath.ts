@@ -15,6 +15,7 @@
 // procfs must be mounted at /proc, which every container runtime does; foyer checks it (statfs
 // magic) before its first write and refuses to write without it.
 import { constants as C, type Stats } from "node:fs";
+import { ExitCode, FoyerError } from "../errors.js";
 import type { FsOps } from "./fsops.js";
 
 const PROC_FD = "/proc/self/fd";
@@ -221,6 +222,7 @@ export function openDirBeneath(base: Dir, rel: string, opts: WalkOptions): Dir |
 
 /** Why `path` could not be walked to (read-only: nothing created), or undefined when it can. */
 export function probeDirPath(fs: FsOps, path: string, policy: LinkPolicy): string | undefined {
+  requireProcfs(fs); // no /proc is the system's problem, not one per path
   try {
     openDirPath(fs, path, { policy })?.close();
     return undefined;
@@ -297,19 +299,19 @@ function tryOpenDir(cur: Dir, name: string, opts: WalkOptions): number | "link" 
   }
 }
 
-let procfsChecked = false;
+const procfsChecked = new WeakSet<FsOps>();
 
-/** The walk needs procfs at /proc (see the top of this file); checked once. */
+/** The walk needs procfs at /proc (see the top of this file); checked once (per FsOps). */
 function requireProcfs(fs: FsOps): void {
-  if (procfsChecked) return;
+  if (procfsChecked.has(fs)) return;
   let type: number | undefined;
   try {
     type = fs.statfsSync(PROC_FD).type;
   } catch {
     // reported below
   }
-  if (type !== PROC_SUPER_MAGIC) throw new Error(`${PROC_FD} is not procfs: foyer needs /proc mounted to write without following symbolic links`);
-  procfsChecked = true;
+  if (type !== PROC_SUPER_MAGIC) throw new FoyerError(`${PROC_FD} is not procfs: foyer needs /proc mounted to write without following symbolic links`, ExitCode.internal);
+  procfsChecked.add(fs);
 }
 
 /**

@@ -205,6 +205,19 @@ it("with fs.protected_hardlinks off, a chown -R does not reach a root file hard-
   expect(statSync(victim).uid).toBe(0);
 });
 
+it("without procfs at /proc, nothing is written and the message says why (exit 70)", () => {
+  const noProc: FsOps = { ...realFsModule, statfsSync: ((p: string) => ({ ...realFsModule.statfsSync("/"), p })) as unknown as FsOps["statfsSync"] };
+  let err: unknown;
+  try {
+    applyPlan([{ kind: "write-file", path: join(dir, "x.conf"), reason: "t", content: "x", mode: 0o644, secret: false }], { users, fs: noProc });
+  } catch (e) {
+    err = e;
+  }
+  expect((err as Error).message).toBe("/proc/self/fd is not procfs: foyer needs /proc mounted to write without following symbolic links");
+  expect((err as { exitCode: number }).exitCode).toBe(70);
+  expect(readdirSync(dir).sort()).toEqual(["etc", "home", "shadow"]);
+});
+
 describe("the executor's preflight reports every link it would have to cross, before writing", () => {
   it("exit 78 with each offending path; nothing written", () => {
     symlinkSync(victimDir, join(home, "a"));
