@@ -61,6 +61,13 @@ describe("foyer init in a home the user controls", () => {
     expectVictimsUntouched();
   });
 
+  it("a FIFO at ~/.bashrc is replaced without being opened (no hang)", () => {
+    expect(spawnSync("mkfifo", [join(home, ".bashrc")]).status).toBe(0);
+    const r = init([{ path: join(home, ".bashrc"), content: "export A=1\n" }]);
+    expect(r.status, r.out).toBe(0);
+    expect(readFileSync(join(home, ".bashrc"), "utf8")).toBe("export A=1\n");
+  });
+
   it("~/.config -> a root directory: refused before any write (exit 78), naming the link", () => {
     symlinkSync(victimDir, join(home, ".config"));
     own(join(home, ".config"));
