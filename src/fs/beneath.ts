@@ -213,11 +213,14 @@ export function openDirPath(fs: FsOps, path: string, opts: WalkOptions): Dir | u
   return walkFrom(fs, openRoot(fs), path.split("/"), opts);
 }
 
-/** Like openDirPath, for `rel` (no `..`) beneath the open directory `base` (which stays open). */
-export function openDirBeneath(base: Dir, rel: string, opts: WalkOptions): Dir | undefined {
+/**
+ * Like openDirPath, for `rel` beneath the open directory `base` (which stays open), following no
+ * link at all and refusing `..`: the walk cannot leave `base`.
+ */
+export function openDirBeneath(base: Dir, rel: string, opts: { create?: number } = {}): Dir | undefined {
   const parts = rel.split("/");
   if (parts.includes("..")) throw new UnsafePathError(base.show(rel), "leaves its directory (..)");
-  return walkFrom(base.fs, base.reopen(), parts, opts);
+  return walkFrom(base.fs, base.reopen(), parts, { ...opts, policy: followNoLinks });
 }
 
 /** Why `path` could not be walked to (read-only: nothing created), or undefined when it can. */

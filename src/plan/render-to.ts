@@ -13,7 +13,7 @@
 //   real values keeps only the owner's bits of its planned mode (0600).
 import { basename, dirname, resolve } from "node:path";
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
-import { followNoLinks, followTrustedLinks, openDirBeneath, openDirPath, UnsafePathError, type Dir } from "../fs/index.js";
+import { followTrustedLinks, openDirBeneath, openDirPath, UnsafePathError, type Dir } from "../fs/index.js";
 import type { Redactor } from "../log/index.js";
 import type { Action, WriteFileAction } from "./action.js";
 import { atomicWriteFile } from "./atomic.js";
@@ -58,7 +58,7 @@ export function renderTo(actions: readonly Action[], outDir: string, opts: { red
       const content = opts.redactor ? opts.redactor.redact(a.content) : a.content;
       const mode = a.secret && !opts.redactor ? a.mode & 0o700 : a.mode;
       try {
-        const parent = openDirBeneath(out, dirname(a.path), { policy: followNoLinks, create: NEW_DIR_MODE })!;
+        const parent = openDirBeneath(out, dirname(a.path), { create: NEW_DIR_MODE })!;
         try {
           const there = parent.lstat(basename(a.path));
           if (there && !there.isFile()) throw new UnsafePathError(dest, `is ${kindOf(there)}; not replacing it with a file`);
@@ -135,7 +135,7 @@ function checkBeneath(out: Dir | undefined, root: string, files: readonly WriteF
     }
     if (!out) continue;
     try {
-      const parent = openDirBeneath(out, dirname(a.path), { policy: followNoLinks });
+      const parent = openDirBeneath(out, dirname(a.path));
       if (!parent) continue; // made fresh when written
       try {
         const there = parent.lstat(basename(a.path));
