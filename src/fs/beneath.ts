@@ -223,15 +223,21 @@ export function openDirBeneath(base: Dir, rel: string, opts: { create?: number }
   return walkFrom(base.fs, base.reopen(), parts, { ...opts, policy: followNoLinks });
 }
 
-/** Why `path` could not be walked to (read-only: nothing created), or undefined when it can. */
-export function probeDirPath(fs: FsOps, path: string, policy: LinkPolicy): string | undefined {
-  requireProcfs(fs); // no /proc is the system's problem, not one per path
-  try {
-    openDirPath(fs, path, { policy })?.close();
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
+/** `/` opened (after checking that procfs is there for the rest of the walk). */
+export function openRootDir(fs: FsOps): Dir {
+  requireProcfs(fs);
+  return openRoot(fs);
+}
+
+/**
+ * One step of a walk: directory `name` in the open `parent` (which stays open), a link there
+ * followed only if `opts.policy` allows it; undefined when missing and not created.
+ */
+export function openDirStep(parent: Dir, name: string, opts: WalkOptions): Dir | undefined {
+  const fd = tryOpenDir(parent, name, opts);
+  if (fd === "missing") return undefined;
+  if (fd === "link") return walkFrom(parent.fs, parent.reopen(), [name], opts);
+  return new Dir(parent.fs, fd, parent.show(name));
 }
 
 function openRoot(fs: FsOps): Dir {

@@ -4,7 +4,7 @@
 // touched (mtimes kept). Every write names an entry of a directory opened without following
 // untrusted links (src/fs/beneath.ts): nobody who can write a directory on the way can redirect it.
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
-import { chownTree, DirCache, followTrustedLinks, probeDirPath } from "../fs/index.js";
+import { chownTree, DirCache, followTrustedLinks } from "../fs/index.js";
 import type { Action, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
 import { compareAction, type Verdict } from "./compare.js";
@@ -33,9 +33,16 @@ export interface ApplyResult {
 export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): ApplyResult {
   const fs = sys.fs ?? realFs;
   const users = sys.users ?? passwdLookup("/");
-  const owners = preflight(actions, users, fs);
+  const dirs = new DirCache(fs, followTrustedLinks); // shared by the checks and the actions
+  let owners: Map<string, OwnerIds>;
+  try {
+    owners = preflight(actions, users, dirs);
+  } catch (err) {
+    dirs.closeAll();
+    throw err;
+  }
   const result: ApplyResult = { changed: [], unchanged: [] };
-  const ctx: Ctx = { users, runner: sys.runner ?? setprivRunner, dirs: new DirCache(fs, followTrustedLinks), renamedIn: new Set() };
+  const ctx: Ctx = { users, runner: sys.runner ?? setprivRunner, dirs, renamedIn: new Set() };
   let failure: unknown;
   try {
     removeStaleTempsOf(actions, ctx.dirs);
@@ -95,16 +102,16 @@ function observedPathOf(a: Action): string {
 }
 
 /** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
-function preflight(actions: readonly Action[], users: UserLookup, fs: FsOps): Map<string, OwnerIds> {
+function preflight(actions: readonly Action[], users: UserLookup, dirs: DirCache): Map<string, OwnerIds> {
   const issues: ConfigIssue[] = [...validatePlan(actions)];
   const checked = checkOwners(actions, users);
   issues.push(...checked.issues);
   if (issues.length === 0) {
-    const seen = observe(actions, users, fs);
+    const seen = observe(actions, users, dirs.fs);
     const earlier = new Set<string>(); // paths earlier actions create: a later chown of them is fine
     const reach = new Map<string, string | undefined>(); // directory → why it cannot be walked to
     const blocker = (dir: string) => {
-      if (!reach.has(dir)) reach.set(dir, probeDirPath(fs, dir, followTrustedLinks));
+      if (!reach.has(dir)) reach.set(dir, dirs.problem(dir));
       return reach.get(dir);
     };
     for (const a of actions) {
