@@ -172,7 +172,7 @@ describe("render --out refuses, naming the path, exit 78, nothing written", () =
     expect(readdirSync(join(out, "etc/app"))).toEqual(["db.conf"]);
   });
 
-  it("a directory or a file where the other goes", () => {
+  it("a directory where a file goes", () => {
     const out = join(dir, "out");
     mkdirSync(join(out, "etc/app/db.conf"), { recursive: true });
     expectRefused(out, `${out}/etc/app/db.conf is a directory`);
