@@ -151,7 +151,7 @@ export class Dir {
 
   /** Open the directory entry `name`; a link there is followed only if `policy` allows it. */
   openDir(name: string, policy: LinkPolicy = followNoLinks): Dir {
-    const d = walkFrom(this.fs, this.reopen(), [name], { policy });
+    const d = openDirStep(this, name, { policy });
     if (!d) throw new UnsafePathError(this.show(name), "does not exist");
     return d;
   }
