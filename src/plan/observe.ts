@@ -2,6 +2,7 @@
 // it names, and the template files the planner needs. These are the only reads; the planner and
 // the comparisons stay pure.
 import { dirname } from "node:path";
+import { readRegularFile } from "../fs/index.js";
 import type { Action } from "./action.js";
 import { contentDigest, type FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
@@ -29,7 +30,7 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
-  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: fs.readFileSync(path) } : {}) };
+  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path) } : {}) };
 }
 
 function isDir(path: string, fs: FsOps): boolean {
