@@ -44,15 +44,19 @@ export class Logger {
   log(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
     if (!this.enabled(level)) return;
     const { format, sink, redactor, now } = this.options;
+    // values are redacted before they are encoded (JSON escaping would otherwise hide a secret
+    // holding a quote or a newline from the search), and the encoded line once more after
+    const safeMsg = redactor.redact(msg);
+    const safeFields = redactor.redactDeep(fields);
     if (format === "json") {
-      const record = { time: now().toISOString(), level, source: "foyer", msg, ...fields };
+      const record = { time: now().toISOString(), level, source: "foyer", msg: safeMsg, ...safeFields };
       sink.write(redactor.redact(JSON.stringify(record)) + "\n");
       return;
     }
-    const extra = Object.entries(fields)
+    const extra = Object.entries(safeFields)
       .map(([k, v]) => `${k}=${typeof v === "string" && !/\s/.test(v) ? v : JSON.stringify(v)}`)
       .join(" ");
-    sink.write(redactor.redact(`foyer ${level.padEnd(5)} ${msg}${extra ? " " + extra : ""}`) + "\n");
+    sink.write(redactor.redact(`foyer ${level.padEnd(5)} ${safeMsg}${extra ? " " + extra : ""}`) + "\n");
   }
 }
 

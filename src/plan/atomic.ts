@@ -1,27 +1,31 @@
-// Atomic replacement of a file or symlink: write a temp file in the same directory, set its owner
-// and mode, fsync it, rename it over the target, fsync the directory. A crash at any point leaves
-// either the old file or the complete new one, never a partial file or one missing its mode/owner.
-import { basename, dirname, join } from "node:path";
-import type { FsOps } from "./fsops.js";
+// Atomic replacement of one entry of an open directory: write a temp file beside it, set its owner
+// and mode, fsync it, rename it over the entry (the caller fsyncs the directory). A crash at any
+// point leaves either the old entry or the complete new one, never a partial file or one missing
+// its mode/owner. Everything names an entry of a Dir (src/fs/beneath.ts), so a link planted at the
+// entry is replaced, never written through, and the directory cannot be swapped underneath.
+import { constants as C } from "node:fs";
+import type { Dir } from "../fs/beneath.js";
 import type { OwnerIds } from "./owners.js";
 
 const TEMP_RE = /^\.(.+)\.foyer-(\d+)-[0-9a-f]+\.tmp$/;
+const CREATE_FLAGS = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
 
 let tempCounter = 0;
 
 /**
- * A fresh temp name beside `path` (dot-prefixed, so product globs like *.conf skip it). Unique by
+ * A fresh temp name beside `name` (dot-prefixed, so product globs like *.conf skip it). Unique by
  * pid, counter and clock; O_EXCL guards the rest. (node:crypto would cost ~6 ms to load at start.)
  */
-export function tempPathFor(path: string): string {
+export function tempNameFor(name: string): string {
   const unique = (++tempCounter).toString(16) + (process.hrtime.bigint() & 0xffffffn).toString(16).padStart(6, "0");
-  return join(dirname(path), `.${basename(path)}.foyer-${process.pid}-${unique}.tmp`);
+  return `.${name}.foyer-${process.pid}-${unique}.tmp`;
 }
 
-/** Replace `path` with `content`, owned and moded before it becomes visible. */
-export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffer, mode: number, owner: OwnerIds | undefined, dirs?: DirSync): void {
-  const tmp = tempPathFor(path);
-  const fd = fs.openSync(tmp, "wx", 0o600);
+/** Replace entry `name` of `dir` with `content`, owned and moded before it becomes visible. */
+export function atomicWriteFile(dir: Dir, name: string, content: string | Buffer, mode: number, owner: OwnerIds | undefined): void {
+  const { fs } = dir;
+  const tmp = tempNameFor(name);
+  const fd = dir.open(tmp, CREATE_FLAGS, 0o600);
   try {
     try {
       const buf = typeof content === "string" ? Buffer.from(content, "utf8") : content;
@@ -32,90 +36,52 @@ export function atomicWriteFile(fs: FsOps, path: string, content: string | Buffe
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, path);
+    dir.rename(tmp, name);
   } catch (err) {
-    unlinkQuietly(fs, tmp);
+    removeQuietly(dir, tmp);
     throw err;
   }
-  syncParent(fs, path, dirs);
 }
 
-/** Replace `path` with a symlink to `target` (via a temp link and rename). */
-export function atomicSymlink(fs: FsOps, path: string, target: string, dirs?: DirSync): void {
-  const tmp = tempPathFor(path);
-  fs.symlinkSync(target, tmp);
+/** Replace entry `name` of `dir` with a symlink to `target` (via a temp link and rename). */
+export function atomicSymlink(dir: Dir, name: string, target: string): void {
+  const tmp = tempNameFor(name);
+  dir.symlink(target, tmp);
   try {
-    fs.renameSync(tmp, path);
+    dir.rename(tmp, name);
   } catch (err) {
-    unlinkQuietly(fs, tmp);
+    removeQuietly(dir, tmp);
     throw err;
   }
-  syncParent(fs, path, dirs);
 }
 
-/** Create directory `path` with its owner and mode already set (a temp dir renamed into place). */
-export function atomicMkdir(fs: FsOps, path: string, mode: number, owner: OwnerIds | undefined, dirs?: DirSync): void {
-  const tmp = tempPathFor(path);
-  fs.mkdirSync(tmp, { mode: 0o700 });
+/** Create directory `name` in `dir` with its owner and mode already set (a temp dir renamed into place). */
+export function atomicMkdir(dir: Dir, name: string, mode: number, owner: OwnerIds | undefined): void {
+  const tmp = tempNameFor(name);
+  dir.mkdir(tmp, 0o700);
   try {
-    if (owner) fs.lchownSync(tmp, owner.uid, owner.gid ?? -1);
-    fs.chmodSync(tmp, mode); // explicit: mkdir's mode is filtered by the umask
-    fs.renameSync(tmp, path);
-  } catch (err) {
+    const made = dir.openDir(tmp);
     try {
-      fs.rmdirSync(tmp);
-    } catch {
-      // already gone
+      if (owner) made.chown(owner.uid, owner.gid ?? -1);
+      made.chmod(mode); // explicit: mkdir's mode is filtered by the umask
+    } finally {
+      made.close();
     }
+    dir.rename(tmp, name);
+  } catch (err) {
+    removeQuietly(dir, tmp);
     throw err;
-  }
-  syncParent(fs, path, dirs);
-}
-
-/** Directories whose renames still need an fsync; the executor syncs each once, at the end. */
-export type DirSync = Set<string>;
-
-/** Make a rename durable now, or leave it to the caller's batch (one fsync per directory). */
-function syncParent(fs: FsOps, path: string, dirs: DirSync | undefined): void {
-  if (dirs) dirs.add(dirname(path));
-  else fsyncDir(fs, dirname(path));
-}
-
-/** Make the rename durable: fsync the directory that holds the entry. */
-export function fsyncDir(fs: FsOps, dir: string): void {
-  const fd = fs.openSync(dir, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
 /**
- * Remove temp files and dirs that an earlier run left beside these paths when it was killed before
- * its rename (one readdir per directory). Temps of a foyer that is still running are left alone.
+ * Remove temp files and dirs that an earlier run left in `dir` beside the entries `names` when it
+ * was killed before its rename (one readdir). Temps of a foyer that is still running are left alone.
  */
-export function removeStaleTemps(fs: FsOps, paths: readonly string[]): void {
-  const byDir = new Map<string, Set<string>>();
-  for (const p of paths) byDir.set(dirname(p), (byDir.get(dirname(p)) ?? new Set()).add(basename(p)));
-  for (const [dir, bases] of byDir) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue; // the directory does not exist yet: nothing stale in it
-    }
-    for (const n of names) {
-      const m = TEMP_RE.exec(n);
-      if (!m || !bases.has(m[1]!) || isOtherLiveFoyer(Number(m[2]))) continue;
-      const p = join(dir, n);
-      try {
-        if (fs.lstatSync(p).isDirectory()) fs.rmdirSync(p);
-        else fs.unlinkSync(p);
-      } catch {
-        // raced with another cleanup, or a non-empty dir we did not make: leave it
-      }
-    }
+export function removeStaleTemps(dir: Dir, names: ReadonlySet<string>): void {
+  for (const n of dir.readdir()) {
+    const m = TEMP_RE.exec(n);
+    if (m && names.has(m[1]!) && !isOtherLiveFoyer(Number(m[2]))) removeQuietly(dir, n);
   }
 }
 
@@ -129,10 +95,12 @@ function isOtherLiveFoyer(pid: number): boolean {
   }
 }
 
-function unlinkQuietly(fs: FsOps, path: string): void {
+/** Remove a temp entry of ours (file, link or empty dir); gone already, or raced: leave it. */
+function removeQuietly(dir: Dir, name: string): void {
   try {
-    fs.unlinkSync(path);
+    if (dir.lstat(name)?.isDirectory()) dir.rmdir(name);
+    else dir.unlink(name);
   } catch {
-    // already gone: nothing to clean up
+    // already gone, or a non-empty dir we did not make
   }
 }

@@ -1,13 +1,14 @@
 // What applying one action would change, given what is on disk: pure, shared by the executor (to
 // skip unchanged work) and by `foyer plan` (to mark unchanged actions and summarise diffs).
+import { createHash } from "node:crypto";
 import { formatJson, mergeJson, parseJsonSettings } from "../render/index.js";
 import { octal, type Action } from "./action.js";
 import type { OwnerIds } from "./owners.js";
 
-/** One path as observed: what it is, and for files their bytes. */
+/** One path as observed: what it is, and for files their bytes (or only their digest). */
 export type FileState =
   | { type: "missing" }
-  | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer }
+  | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer; digest?: string }
   | { type: "dir"; mode: number; uid: number; gid: number }
   | { type: "symlink"; target: string; uid: number; gid: number; toDir?: boolean }
   | { type: "other"; mode: number; uid: number; gid: number };
@@ -64,8 +65,14 @@ function compareFile(content: string, mode: number, st: FileState, owner: OwnerI
   if (st.type === "missing") return { state: "create", changes: [`mode ${octal(mode)}`], content };
   if (st.type === "dir") return { ...conflict("it is a directory; not replacing it with a file"), content };
   if (st.type !== "file") return { state: "update", changes: [`replace ${st.type}`], content };
-  const same = st.content !== undefined && st.content.equals(Buffer.from(content, "utf8"));
+  // observe keeps only a digest of files whose old content must not be shown (see observe.ts)
+  const same = st.content !== undefined ? st.content.equals(Buffer.from(content, "utf8")) : st.digest !== undefined && st.digest === contentDigest(content);
   return { ...verdict([...(same ? [] : ["content"]), ...modeChange(st.mode, mode), ...ownerChange(st, owner)]), content };
+}
+
+/** SHA-256 of a file's bytes: how an observed file is compared when its bytes are not kept. */
+export function contentDigest(content: string | Buffer): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 function modeChange(have: number, want: number): string[] {

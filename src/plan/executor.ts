@@ -1,11 +1,13 @@
 // The executor: the only part of the plan engine with effects. It checks the whole plan first
-// (paths, modes, owners, conflicts with what is on disk) and writes nothing when anything is wrong;
-// then applies each action idempotently: unchanged paths are not touched (mtimes kept).
-import { join } from "node:path";
+// (paths, modes, owners, conflicts with what is on disk, links it would have to cross) and writes
+// nothing when anything is wrong; then applies each action idempotently: unchanged paths are not
+// touched (mtimes kept). Every write names an entry of a directory opened without following
+// untrusted links (src/fs/beneath.ts): nobody who can write a directory on the way can redirect it.
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
-import type { Action, ChownAction, RunCommandAction } from "./action.js";
-import { atomicMkdir, atomicSymlink, atomicWriteFile, fsyncDir, removeStaleTemps, type DirSync } from "./atomic.js";
-import { compareAction, ownerChange, type Verdict } from "./compare.js";
+import { chownTree, DirCache, followTrustedLinks } from "../fs/index.js";
+import type { Action, RunCommandAction } from "./action.js";
+import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
+import { compareAction, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { observe, observePath } from "./observe.js";
 import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
@@ -31,36 +33,57 @@ export interface ApplyResult {
 export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): ApplyResult {
   const fs = sys.fs ?? realFs;
   const users = sys.users ?? passwdLookup("/");
-  const owners = preflight(actions, users, fs);
-  removeStaleTemps(fs, actions.filter((a) => a.kind === "write-file" || a.kind === "merge-json" || a.kind === "symlink" || a.kind === "ensure-dir").map((a) => a.path));
+  const dirs = new DirCache(fs, followTrustedLinks); // shared by the checks and the actions
+  let owners: Map<string, OwnerIds>;
+  try {
+    owners = preflight(actions, users, dirs);
+  } catch (err) {
+    dirs.closeAll();
+    throw err;
+  }
   const result: ApplyResult = { changed: [], unchanged: [] };
-  const ctx: Ctx = { fs, users, runner: sys.runner ?? setprivRunner, dirs: new Set() };
+  const ctx: Ctx = { users, runner: sys.runner ?? setprivRunner, dirs, renamedIn: new Set() };
   let failure: unknown;
   try {
+    removeStaleTempsOf(actions, ctx.dirs);
     applyEach(actions, owners, ctx, result, sys.onAction);
   } catch (err) {
     failure = err;
   }
   // renames are durable once their directory is synced: once per directory, even after a failure
-  for (const d of ctx.dirs) {
+  for (const d of ctx.renamedIn) {
     try {
-      fsyncDir(fs, d);
+      ctx.dirs.find(d)?.fsync();
     } catch (err) {
       failure ??= new FoyerError(`cannot sync directory ${d}: ${(err as Error).message}`, ExitCode.internal, { cause: err });
     }
   }
+  ctx.dirs.closeAll();
   if (failure) throw failure;
   return result;
 }
 
+/** Temps an earlier, killed run left beside the entries this plan creates (one readdir per directory). */
+function removeStaleTempsOf(actions: readonly Action[], dirs: DirCache): void {
+  const byDir = new Map<string, Set<string>>();
+  for (const a of actions) {
+    if (a.kind !== "write-file" && a.kind !== "merge-json" && a.kind !== "symlink" && a.kind !== "ensure-dir") continue;
+    const names = byDir.get(parentOf(a.path)) ?? new Set<string>();
+    byDir.set(parentOf(a.path), names.add(nameOf(a.path)));
+  }
+  for (const [path, names] of byDir) {
+    const dir = dirs.find(path); // absent: nothing stale in it yet
+    if (dir) removeStaleTemps(dir, names);
+  }
+}
+
 function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, OwnerIds>, ctx: Ctx, result: ApplyResult, onAction: ApplySys["onAction"]): void {
-  const { fs } = ctx;
   for (const a of actions) {
     let changed: boolean;
     let v: Verdict;
     try {
       const owner = ownerOf(a, owners);
-      v = compareAction(a, observePath(observedPathOf(a), a.kind === "write-file" || a.kind === "merge-json", fs), owner);
+      v = compareAction(a, observePath(observedPathOf(a), a.kind === "write-file" || a.kind === "merge-json", ctx.dirs.fs), owner);
       if (v.state === "conflict") throw new Error(v.problem);
       changed = v.state !== "unchanged" && act(a, v, owner, ctx) !== false;
     } catch (err) {
@@ -79,21 +102,29 @@ function observedPathOf(a: Action): string {
 }
 
 /** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
-function preflight(actions: readonly Action[], users: UserLookup, fs: FsOps): Map<string, OwnerIds> {
+function preflight(actions: readonly Action[], users: UserLookup, dirs: DirCache): Map<string, OwnerIds> {
   const issues: ConfigIssue[] = [...validatePlan(actions)];
   const checked = checkOwners(actions, users);
   issues.push(...checked.issues);
   if (issues.length === 0) {
-    const seen = observe(actions, users, fs);
+    const seen = observe(actions, users, dirs.fs);
     const earlier = new Set<string>(); // paths earlier actions create: a later chown of them is fine
+    const reach = new Map<string, string | undefined>(); // directory → why it cannot be walked to
+    const blocker = (dir: string) => {
+      if (!reach.has(dir)) reach.set(dir, dirs.problem(dir));
+      return reach.get(dir);
+    };
     for (const a of actions) {
       const st = seen.paths.get(observedPathOf(a)) ?? { type: "missing" as const };
       const v = compareAction(a, st, ownerOf(a, checked.owners));
       const madeEarlier = ancestorsAndSelf(a.path).some((p) => earlier.has(p));
       earlier.add(a.path);
       if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: a.source ?? a.path, message: v.problem ?? "conflict" });
-      const blocker = st.type === "missing" && a.kind !== "run-command-as-user" ? nonDirAncestor(a.path, fs) : undefined;
-      if (blocker) issues.push({ path: a.source ?? a.path, message: `cannot create ${a.path}: ${blocker} exists and is not a directory` });
+      if (a.kind === "run-command-as-user") continue; // runs as its user: foyer itself writes nothing there
+      // the directory it goes in must be reachable without crossing an untrusted link; so must an
+      // existing directory link it accepts as is (a mounted config dir), since writes go through it
+      const blocked = blocker(parentOf(a.path)) ?? (a.kind === "ensure-dir" && st.type === "symlink" && v.state !== "conflict" ? blocker(a.path) : undefined);
+      if (blocked) issues.push({ path: a.source ?? a.path, message: `cannot ${st.type === "missing" ? "create" : "change"} ${a.path}: ${blocked}` });
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -106,72 +137,57 @@ function ancestorsAndSelf(path: string): string[] {
   return out;
 }
 
-/** The nearest existing ancestor of a missing path, when it is not a directory (so mkdir would fail). */
-function nonDirAncestor(path: string, fs: FsOps): string | undefined {
-  for (let p = parentOf(path); ; p = parentOf(p)) {
-    try {
-      return fs.statSync(p).isDirectory() ? undefined : p;
-    } catch {
-      if (p === "/") return undefined;
-    }
-  }
-}
-
 function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {
   const spec = a.kind === "run-command-as-user" ? a.user : "owner" in a ? a.owner : undefined;
   return spec === undefined ? undefined : owners.get(spec);
 }
 
-type Ctx = { fs: FsOps; users: UserLookup; runner: CommandRunner; dirs: DirSync };
+type Ctx = { users: UserLookup; runner: CommandRunner; dirs: DirCache; renamedIn: Set<string> };
+
+/** New directories on the way to an action's path: as `mkdir -p` makes them. */
+const PARENT_MODE = 0o755;
 
 /** Carry out one action; false when it turned out there was nothing to do (a recursive chown). */
 function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): boolean | void {
-  const { fs } = ctx;
+  const name = nameOf(a.path);
   switch (a.kind) {
     case "write-file":
     case "merge-json":
-      return writeFile(a.path, v, a.mode, owner, ctx);
-    case "ensure-dir":
+      // any difference (bytes, mode or owner) replaces the file atomically, so an interrupted apply
+      // never leaves the right bytes with the wrong owner or mode; unchanged files never get here
+      atomicWriteFile(ctx.dirs.get(parentOf(a.path), PARENT_MODE), name, v.content ?? "", a.mode, owner);
+      return void ctx.renamedIn.add(parentOf(a.path));
+    case "ensure-dir": {
+      const parent = ctx.dirs.get(parentOf(a.path), PARENT_MODE);
       if (v.state === "create") {
-        fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
-        return atomicMkdir(fs, a.path, a.mode, owner, ctx.dirs);
+        atomicMkdir(parent, name, a.mode, owner);
+        return void ctx.renamedIn.add(parentOf(a.path));
       }
-      if (owner) fs.lchownSync(a.path, owner.uid, owner.gid ?? -1);
-      return fs.chmodSync(a.path, a.mode);
+      // a directory link accepted as is never gets here (its verdict is unchanged): no link is followed
+      const dir = parent.openDir(name);
+      try {
+        if (owner) dir.chown(owner.uid, owner.gid ?? -1);
+        return dir.chmod(a.mode);
+      } finally {
+        dir.close();
+      }
+    }
     case "symlink":
-      fs.mkdirSync(parentOf(a.path), { recursive: true, mode: 0o755 });
-      return atomicSymlink(fs, a.path, a.target, ctx.dirs);
+      atomicSymlink(ctx.dirs.get(parentOf(a.path), PARENT_MODE), name, a.target);
+      return void ctx.renamedIn.add(parentOf(a.path));
     case "chown":
-      return chown(a, owner!, fs);
+      return chownTree(existingParent(a.path, ctx), name, owner!.uid, owner!.gid ?? -1, a.recursive);
     case "chmod":
-      return fs.chmodSync(a.path, a.mode);
+      return existingParent(a.path, ctx).chmodEntry(name, a.mode);
     case "run-command-as-user":
       return runCommand(a, owner!, ctx);
   }
 }
 
-/**
- * Any difference (bytes, mode or owner): replace atomically, so an interrupted apply never leaves
- * the right bytes with the wrong owner or mode. Unchanged files never get here (mtime kept).
- */
-function writeFile(path: string, v: Verdict, mode: number, owner: OwnerIds | undefined, ctx: Ctx): void {
-  ctx.fs.mkdirSync(parentOf(path), { recursive: true, mode: 0o755 });
-  atomicWriteFile(ctx.fs, path, v.content ?? "", mode, owner, ctx.dirs);
-}
-
-/** lchown only (a user-planted symlink must not redirect root's chown); recursive walks the tree. */
-function chown(a: ChownAction, owner: OwnerIds, fs: FsOps): boolean {
-  let changed = false;
-  const visit = (p: string): void => {
-    const st = fs.lstatSync(p);
-    if (ownerChange(st, owner).length) {
-      fs.lchownSync(p, owner.uid, owner.gid ?? -1);
-      changed = true;
-    }
-    if (a.recursive && st.isDirectory()) for (const n of fs.readdirSync(p)) visit(join(p, n));
-  };
-  visit(a.path);
-  return changed;
+function existingParent(path: string, ctx: Ctx) {
+  const dir = ctx.dirs.find(parentOf(path));
+  if (!dir) throw new Error(`${parentOf(path)} does not exist`);
+  return dir;
 }
 
 function runCommand(a: RunCommandAction, owner: OwnerIds, ctx: Ctx): void {
@@ -186,4 +202,8 @@ function runCommand(a: RunCommandAction, owner: OwnerIds, ctx: Ctx): void {
 
 function parentOf(path: string): string {
   return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
 }

@@ -1,9 +1,11 @@
 // Printing a plan: one line per action with its reason (and, given the observed state, whether it
 // would change anything), a short preview or diff for writes, and the `--json` form. Secret values
-// never appear: every string passes through the Redactor.
+// never appear: every string passes through the Redactor. The old content of a file is shown (as a
+// diff) only when anyone may read it anyway: never for a secret file or a file that is not
+// world-readable (the previous password in database.conf, /etc/shadow): those say "content changed".
 import type { Redactor } from "../log/index.js";
 import { octal, type Action } from "./action.js";
-import { compareAction, type Verdict } from "./compare.js";
+import { compareAction, type FileState, type Verdict } from "./compare.js";
 import { lineDiff, splitLines } from "./diff.js";
 import type { Observed } from "./observe.js";
 
@@ -28,20 +30,24 @@ export function formatPlan(actions: readonly Action[], redactor: Redactor, obser
   return redactor.redact(out.join("\n")) + "\n";
 }
 
-/** `foyer plan --json`: exactly the actions array, with every secret value replaced by <secret:NAME>. */
+/**
+ * `foyer plan --json`: exactly the actions array, with every secret value replaced by <secret:NAME>
+ * (strings redacted before serialising, the result once more after). It holds only what the spec
+ * asks for, never what is on disk now.
+ */
 export function planJson(actions: readonly Action[], redactor: Redactor): string {
-  return JSON.stringify(redactDeep(actions, redactor), null, 2) + "\n";
+  return redactor.redact(JSON.stringify(redactor.redactDeep(actions), null, 2)) + "\n";
 }
 
-/** A copy of any JSON value with every string redacted (before serialising, so escaping cannot hide a value). */
-export function redactDeep<T>(value: T, redactor: Redactor): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redactor.redact(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactor.redact(k), walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+/**
+ * Whether a file's old content may be shown: only a non-secret action over a file others can read
+ * (world-readable, in directories others can search). Anything else could print a secret's previous
+ * value (the Redactor only knows current values) or lines the plan's reader may not read (/etc/shadow).
+ */
+export function oldContentShown(a: Action, before: FileState | undefined, observed?: Observed): before is FileState & { type: "file"; content: Buffer } {
+  if (a.kind !== "write-file" && a.kind !== "merge-json") return false;
+  if (a.secret || observed?.unreachable?.has(a.path)) return false;
+  return before?.type === "file" && before.content !== undefined && (before.mode & 0o004) !== 0;
 }
 
 function pathOf(a: Action): string {
@@ -60,9 +66,11 @@ function summary(a: Action, v: Verdict | undefined, observed: Observed | undefin
   if (a.kind === "write-file" || a.kind === "merge-json") {
     const before = observed?.paths.get(a.path);
     const text = v?.content ?? (a.kind === "write-file" ? a.content : undefined);
-    if (text !== undefined && v?.state === "update" && before?.type === "file" && before.content && v.changes.includes("content")) {
-      const d = lineDiff(before.content.toString("utf8"), text);
-      parts.push(`+${d.added.length} -${d.removed.length} ${d.added.length + d.removed.length === 1 ? "line" : "lines"}`);
+    if (v?.state === "update" && before?.type === "file" && v.changes.includes("content")) {
+      if (text !== undefined && oldContentShown(a, before, observed)) {
+        const d = lineDiff(before.content.toString("utf8"), text);
+        parts.push(`+${d.added.length} -${d.removed.length} ${d.added.length + d.removed.length === 1 ? "line" : "lines"}`);
+      } else parts.push("content changed");
     } else if (text !== undefined && v?.state !== "unchanged") parts.push(plural(splitLines(text).length, "line"));
     parts.push(...(v ? v.changes.filter((c) => c !== "content" && !(v.state === "create" && c.startsWith("mode"))) : []));
     if (!v || v.state === "create") parts.push(`mode ${octal(a.mode)}`);
@@ -92,16 +100,18 @@ function staticDetails(a: Action): string[] {
 }
 
 /**
- * Preview lines for writes: the changed lines when the old file is known, else the first lines.
- * Both texts are redacted whole, before splitting: a multi-line secret (a PEM key) split across
- * preview lines would no longer match the redactor.
+ * Preview lines for writes: the changed lines when the old file may be shown, nothing when it may
+ * not (a merged JSON file carries the old content too), else the first lines of the new content.
+ * Texts are redacted whole, before splitting: a multi-line secret (a PEM key) split across preview
+ * lines would no longer match as one value.
  */
 function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined, redactor: Redactor): string[] {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
   if (v?.state === "unchanged" || v?.state === "conflict") return [];
-  const text = redactor.redact(v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch)));
   const before = observed?.paths.get(a.path);
-  if (v?.state === "update" && before?.type === "file" && before.content) {
+  if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before, observed)) return [];
+  const text = redactor.redact(v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch)));
+  if (v?.state === "update" && oldContentShown(a, before, observed)) {
     const d = lineDiff(redactor.redact(before.content.toString("utf8")), text);
     const lines = [...d.removed.map((l) => `- ${l}`), ...d.added.map((l) => `+ ${l}`)];
     return clip(lines);

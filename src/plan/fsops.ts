@@ -1,30 +1,3 @@
-// The filesystem calls the executor makes, as an injectable interface: the real `node:fs` in
-// production, a wrapper that fails on cue in atomicity tests.
-import * as fs from "node:fs";
-
-/** The subset of node:fs the executor uses (synchronous: init is a short, sequential phase). */
-export type FsOps = Pick<
-  typeof fs,
-  | "lstatSync"
-  | "statSync"
-  | "readFileSync"
-  | "readlinkSync"
-  | "readdirSync"
-  | "openSync"
-  | "writeSync"
-  | "fchownSync"
-  | "fchmodSync"
-  | "fsyncSync"
-  | "closeSync"
-  | "renameSync"
-  | "unlinkSync"
-  | "mkdirSync"
-  | "chmodSync"
-  | "lchownSync"
-  | "symlinkSync"
-  | "writeFileSync"
-  | "rmdirSync"
->;
-
-/** The real filesystem. */
-export const realFs: FsOps = fs;
+// The plan engine's filesystem interface is the one in src/fs (re-exported so plan modules keep
+// importing from their own folder).
+export { realFs, type FsOps } from "../fs/fsops.js";

@@ -2,7 +2,7 @@
 // plan printing, and `render --out`.
 export { ActionSchema, octal } from "./action.js";
 export type { Action, ActionKind, WriteFileAction, EnsureDirAction, SymlinkAction, ChownAction, ChmodAction, MergeJsonAction, RunCommandAction } from "./action.js";
-export { planInit, templateFilePaths, DEFAULT_CONFIG_DIR, MIN_SCANNED_SECRET_LENGTH } from "./planner.js";
+export { planInit, templateFilePaths, DEFAULT_CONFIG_DIR } from "./planner.js";
 export type { PlanInput, PlanResult, TemplateFileRead } from "./planner.js";
 export { validatePlan, checkPath } from "./validate.js";
 export { compareAction } from "./compare.js";
@@ -15,7 +15,7 @@ export { resolveOwner, checkOwners, lookupFromFiles } from "./owners.js";
 export type { UserLookup, UserEntry, OwnerIds } from "./owners.js";
 export { passwdLookup, setprivRunner } from "./system.js";
 export type { CommandRunner } from "./system.js";
-export { formatPlan, planJson, redactDeep } from "./format.js";
+export { formatPlan, planJson } from "./format.js";
 export { renderTo } from "./render-to.js";
 export { realFs } from "./fsops.js";
 export type { FsOps } from "./fsops.js";

@@ -1,8 +1,10 @@
 // Observing the system before planning and applying: the state of each action's path, the owners
 // it names, and the template files the planner needs. These are the only reads; the planner and
 // the comparisons stay pure.
+import { dirname } from "node:path";
+import { readRegularFile } from "../fs/index.js";
 import type { Action } from "./action.js";
-import type { FileState } from "./compare.js";
+import { contentDigest, type FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
 import type { TemplateFileRead } from "./planner.js";
@@ -11,6 +13,8 @@ import type { TemplateFileRead } from "./planner.js";
 export interface Observed {
   paths: ReadonlyMap<string, FileState>;
   owners: ReadonlyMap<string, OwnerIds>;
+  /** files others cannot reach (a directory above them is not searchable by others): their old content is not shown */
+  unreachable?: ReadonlySet<string>;
 }
 
 /** The state of one path, without following a final symlink; file bytes only when asked. */
@@ -26,7 +30,7 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
-  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: fs.readFileSync(path) } : {}) };
+  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path) } : {}) };
 }
 
 function isDir(path: string, fs: FsOps): boolean {
@@ -37,17 +41,55 @@ function isDir(path: string, fs: FsOps): boolean {
   }
 }
 
-/** Observe every path the plan touches (file contents for writes) and resolve its owners. */
+/**
+ * Observe every path the plan touches (file contents for writes) and resolve its owners. The bytes
+ * of a file the plan may not show (a secret file, a file that is not world-readable: see
+ * oldContentShown in format.ts) are reduced to a digest at once, so the old secret or the lines of
+ * /etc/shadow are not held while the plan is printed. A merge-json target keeps its bytes: the
+ * merge needs them (and the plan then does not show the merged result).
+ */
 export function observe(actions: readonly Action[], users: UserLookup, fs: FsOps = realFs): Observed {
   const paths = new Map<string, FileState>();
+  const unreachable = new Set<string>();
+  const searchable = searchableByOthers(fs);
   for (const a of actions) {
     const p = a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
     const withContent = a.kind === "write-file" || a.kind === "merge-json";
-    if (!paths.has(p) || (withContent && paths.get(p)?.type === "file" && !(paths.get(p) as { content?: Buffer }).content)) {
-      paths.set(p, observePath(p, withContent, fs));
-    }
+    const known = paths.get(p);
+    if (known && !(withContent && known.type === "file" && known.content === undefined && known.digest === undefined)) continue;
+    const st = observePath(p, withContent, fs);
+    // a 0644 file in a 0700 home is not readable by others either
+    if (withContent && st.type === "file" && !searchable(dirname(p))) unreachable.add(p);
+    const hidden = a.kind === "write-file" && st.type === "file" && (a.secret || (st.mode & 0o004) === 0 || unreachable.has(p));
+    paths.set(p, hidden ? withDigestOnly(st) : st);
   }
-  return { paths, owners: checkOwners(actions, users).owners };
+  return { paths, owners: checkOwners(actions, users).owners, unreachable };
+}
+
+/** Whether others may search a directory and every directory above it (memoised for one observe). */
+function searchableByOthers(fs: FsOps): (dir: string) => boolean {
+  const known = new Map<string, boolean>();
+  const check = (dir: string): boolean => {
+    const hit = known.get(dir);
+    if (hit !== undefined) return hit;
+    let ok: boolean;
+    try {
+      ok = (fs.statSync(dir).mode & 0o001) !== 0 && (dir === "/" || check(dirname(dir)));
+    } catch {
+      ok = false;
+    }
+    known.set(dir, ok);
+    return ok;
+  };
+  return check;
+}
+
+function withDigestOnly(st: FileState & { type: "file" }): FileState {
+  const { content, ...rest } = st;
+  if (!content) return st;
+  const digest = contentDigest(content);
+  content.fill(0); // nothing else holds these bytes: wipe them instead of waiting for the GC
+  return { ...rest, digest };
 }
 
 /** Read the template files a spec names (see templateFilePaths), for planInit's `templateFiles`. */

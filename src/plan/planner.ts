@@ -2,6 +2,7 @@
 // to the ordered Actions `foyer init` would take, plus every issue found. It never touches the disk,
 // the environment or the clock; the CLI gathers those inputs first (see gatherTemplateFiles).
 import type { ConfigIssue } from "../errors.js";
+import { Redactor } from "../log/index.js";
 import { createTemplateEngine } from "../render/index.js";
 import type { Spec } from "../spec/schema.js";
 import type { Action } from "./action.js";
@@ -41,26 +42,31 @@ export function planInit(input: PlanInput): PlanResult {
     env: { ...input.env, ...spec.env },
     secrets: input.secrets,
     declaredSecrets: new Set(Object.keys(spec.secrets)),
+    secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
   });
   const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
-  const holdsSecret = secretScanner(input.secrets);
+  const redactor = new Redactor();
+  for (const [name, value] of input.secrets) redactor.add(name, value);
+  // a file holding a secret by a route the template engine cannot see (verbatim content) is secret
+  // too; the Redactor's search finds a value in every form foyer encodes it (JSON, gcfg, DCF)
+  const holdsSecret = (text: string): boolean => redactor.leaks(text);
   const config = planConfig(spec.config, configDir, engine, holdsSecret);
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const actions = [...config.actions, ...files.actions];
-  return { actions, issues: [...config.issues, ...files.issues, ...validatePlan(actions)] };
+  // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
+  const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
+  return { actions, issues };
 }
 
-/** Shorter secret values are not searched for: "x" or "admin" would match unrelated text. */
-export const MIN_SCANNED_SECRET_LENGTH = 8;
-
-/**
- * Whether a text holds a secret value by a route other than {{secret}} ({{env "X"}} of a secret's
- * own variable, {{env.X}}, verbatim content): such a file is secret too (mode 0600 by default,
- * redacted when printed). Only values of MIN_SCANNED_SECRET_LENGTH or more are searched for.
- */
-function secretScanner(secrets: ReadonlyMap<string, string>): (text: string) => boolean {
-  const values = [...secrets.values()].map((v) => v.trim()).filter((v) => v.length >= MIN_SCANNED_SECRET_LENGTH);
-  return (text) => values.some((v) => text.includes(v));
+/** Each secret's source env var and its _FILE twin → the secret: a template reading them uses the secret. */
+function secretSourceEnvVars(sources: Spec["secrets"], resolved: ReadonlyMap<string, string>): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const [name, source] of Object.entries(sources)) {
+    if (!("env" in source) || !resolved.has(name)) continue;
+    vars.set(source.env, name);
+    vars.set(`${source.env}_FILE`, name);
+  }
+  return vars;
 }
 
 /** The template files the planner will need, so the CLI can read them before planning. */

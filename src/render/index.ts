@@ -8,5 +8,5 @@ export { mergeJson, formatJson, parseJsonSettings } from "./json.js";
 export { createTemplateEngine } from "./template.js";
 export type { TemplateContext, RenderedTemplate, TemplateEngine } from "./template.js";
 export { renderTree } from "./tree.js";
-export { isMap, scalarText } from "./values.js";
+export { isMap, valueText } from "./values.js";
 export type { Rendered } from "./values.js";

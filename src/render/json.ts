@@ -20,8 +20,16 @@ export function parseJsonSettings(text: string): { ok: true; value: unknown } | 
   try {
     return { ok: true, value: JSON.parse(stripJsonComments(text)) };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    return { ok: false, error: contentFreeMessage((err as Error).message) };
   }
+}
+
+/**
+ * V8 quotes the start of the text in "Unexpected token 'r', "root:$6$ab"... is not valid JSON": the
+ * message is printed by `foyer plan` about a file it must not show (/etc/shadow), so keep no excerpt.
+ */
+function contentFreeMessage(message: string): string {
+  return /^Unexpected token/.test(message) ? "unexpected token (not JSON)" : message;
 }
 
 /** Remove comments and trailing commas outside strings. */

@@ -1,12 +1,24 @@
-// Job Launcher profiles files (launcher.*.profiles.conf, /etc/rstudio/profiles): sections `[*]`,
-// `[@group]` and `[user]`, read top to bottom with the last match winning, so the order the user
-// wrote is kept (the Helm chart sorts it). Lists are comma-joined. `job-json-overrides` follows the
-// chart: `{target, file}` or `{target, name, json}` (the JSON is written to its own file) become the
-// native `"target":"file",...` syntax, and the `[*]` overrides are prepended to every section that
-// sets its own (a later section replaces the list, it does not add to it).
-import { keyValue } from "./ini.js";
+// Job Launcher profiles files (launcher.*.profiles.conf, /etc/rstudio/profiles) rendered as the
+// Helm chart's `rstudio-library.profiles.ini.advanced` renders them (rstudio/helm
+// charts/rstudio-library/templates/_profiles.tpl, library 0.1.38):
+// - sections `[*]`, `[@group]`, `[user]`, each `[name]` then `key=value` lines, sections separated
+//   by a blank line (`profiles.ini.singleFile`: `[{{ $parent }}]`, `{{ $key }}={{ $val }}`);
+// - a list value is COMMA-JOINED on one line (`profiles.ini.collapse-array`), unlike ini files,
+//   where a top-level list repeats the key: `container-images=a,b`;
+// - `job-json-overrides: [{name, target, json}]` writes each `json` to `<dir>/<name without
+//   spaces>.json` and becomes `"target":"file",...` (`collapse-array` on `{target, file}` maps,
+//   `print $filePath ($entry.name | nospace) ".json"`); the `[*]` overrides are prepended to every
+//   section that sets its own (`concat $defaultConfig $oneConfig`): the product takes the last
+//   matching section's list, it does not merge lists across sections.
+// The product reads sections top to bottom and the last match wins, so the order the user wrote
+// is kept (the chart sorts: `*`, then `@groups`, then users). Other deliberate differences: no
+// leading blank line (the chart starts the file with one), an override listed in `[*]` and again
+// in a section is written once in that section (the chart writes it twice, which adds the same
+// volume twice), `{target, file}` (an existing file) and native `"target":"file"` strings are
+// accepted too, and values the chart would print as `<no value>` or `map[...]` are issues.
+import { iniLine } from "./ini.js";
 import { formatJson } from "./json.js";
-import { IssueList, isMap, placeOf, type Rendered } from "./values.js";
+import { IssueList, isMap, placeOf, valueText, type Rendered } from "./values.js";
 
 /** A profiles file plus the job-json-override files its inline `json` overrides need. */
 export interface RenderedProfiles extends Rendered {
@@ -33,7 +45,7 @@ export function renderProfiles(body: unknown, place: string, overridesDir = "/et
     const lines = [`[${name}]`];
     for (const [k, v] of Object.entries(value)) {
       if (k !== OVERRIDES) {
-        const line = keyValue(k, v, placeOf(at, k), issues);
+        const line = profileLine(k, v, placeOf(at, k), issues);
         if (line !== undefined) lines.push(line);
         continue;
       }
@@ -45,6 +57,20 @@ export function renderProfiles(body: unknown, place: string, overridesDir = "/et
   }
   const text = blocks.length ? blocks.join("\n\n") + "\n" : "";
   return { text, issues: issues.issues, files: [...files].map(([path, content]) => ({ path, content })) };
+}
+
+/** `key=value`, a list of values comma-joined (`collapse-array`); undefined with an issue otherwise. */
+function profileLine(key: string, value: unknown, at: string, issues: IssueList): string | undefined {
+  if (!Array.isArray(value)) {
+    const text = valueText(value, at, issues, "an option has one value or a list of values");
+    return text === undefined ? undefined : iniLine(key, text, at, issues);
+  }
+  const texts: string[] = [];
+  value.forEach((item, i) => {
+    const text = valueText(item, placeOf(at, i), issues, "a list holds single values, which are comma-joined");
+    if (text !== undefined) texts.push(text);
+  });
+  return texts.length === value.length ? iniLine(key, texts.join(","), at, issues) : undefined;
 }
 
 function sections(body: unknown, place: string, issues: IssueList): Array<[string, unknown, string]> {

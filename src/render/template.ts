@@ -11,6 +11,12 @@ export interface TemplateContext {
   secrets: ReadonlyMap<string, string>;
   /** secrets declared in the spec (so a missing optional one reads differently from a typo) */
   declaredSecrets?: ReadonlySet<string>;
+  /**
+   * env vars that carry a secret (a secret's source var and its _FILE twin) → the secret's name:
+   * `{{env "VAR"}}`, `{{env.VAR}}` or any other read of them counts as using that secret, so the
+   * file is secret by reference, not only when a scan happens to find the value in it
+   */
+  secretEnvVars?: ReadonlyMap<string, string>;
 }
 
 /** One rendered template: its text, its problems, and the secrets it used (the file is then secret). */
@@ -53,8 +59,15 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
   const issue = (message: string): void => void (state && pushIssue(state, message));
   const missing = (describe: string) => new Missing(describe, (m) => issue(m.describe));
 
+  const readEnv = (name: string): string | undefined => {
+    const value = ctx.env[name];
+    const secret = ctx.secretEnvVars?.get(name);
+    if (value !== undefined && secret !== undefined) state?.secretsUsed.add(secret);
+    return value;
+  };
+
   hb.registerHelper("env", (name: unknown) => {
-    const value = typeof name === "string" ? ctx.env[name] : undefined;
+    const value = typeof name === "string" ? readEnv(name) : undefined;
     return value === undefined ? missing(`environment variable ${JSON.stringify(name)} is not set ({{env ${JSON.stringify(name)}}})`) : value;
   });
   hb.registerHelper("secret", (name: unknown) => {
@@ -88,13 +101,23 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
       if (!source.includes("{{")) return { text: source, issues: [], secretsUsed: [] }; // nothing to expand
       state = { place, label, issues: [], secretsUsed: new Set() };
       try {
-        const text = renderStrict(hb, source, { env: { ...ctx.env } }, state);
+        const text = renderStrict(hb, source, { env: envView(ctx.env, readEnv) }, state);
         return { text, issues: state.issues, secretsUsed: [...state.secretsUsed].sort() };
       } finally {
         state = undefined;
       }
     },
   };
+}
+
+/** The `env` template variable: a copy whose reads go through `read` (which notes secret env vars). */
+function envView(env: TemplateContext["env"], read: (name: string) => string | undefined): Record<string, string | undefined> {
+  return new Proxy({ ...env }, {
+    get(target, prop, receiver) {
+      if (typeof prop === "string" && Object.hasOwn(target, prop)) read(prop);
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
 }
 
 /** Render in strict mode; each undefined variable becomes an issue, and rendering resumes past it. */

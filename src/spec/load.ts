@@ -78,7 +78,8 @@ export function loadSpec(options: LoadOptions): LoadedSpec {
   const { spec, issues: schemaIssues } = validateSpec(isPlainObject(merged) ? merged : {}, locate);
   issues.push(...schemaIssues);
   if (!spec) throw new ConfigError(issues);
-  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, read);
+  // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
+  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path, "key"));
   issues.push(...secretIssues);
   if (issues.length) throw new ConfigError(issues);
   const redactor = new Redactor();

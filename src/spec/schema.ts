@@ -5,16 +5,27 @@ import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, UserSpec } fr
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
-/** Where one named secret comes from. `env` also honours the VAR_FILE convention. */
+/**
+ * Where one named secret comes from. `env` also honours the VAR_FILE convention. Files are read
+ * only when regular and at most 1 MiB; a resolved value shorter than 8 characters is refused.
+ */
 export const SecretSourceSchema = z.union([
   z.strictObject({ env: EnvName, optional: z.boolean().default(false) }),
   z.strictObject({ file: AbsolutePath, optional: z.boolean().default(false) }),
   z.strictObject({
     k8s: AbsolutePath.meta({ description: "a mounted Kubernetes Secret directory (with ..data symlinks)" }),
-    key: z.string().min(1).optional(),
+    key: z
+      .string()
+      .regex(/^(?!\.\.?$)[^/\0]+$/, "a key is one file name inside the secret directory (no '/', not '.' or '..')")
+      .optional()
+      .meta({ description: "the file name of the key inside the directory (default: the secret's name)" }),
     optional: z.boolean().default(false),
   }),
-]);
+])
+  .meta({
+    description:
+      "where a secret comes from: env (also VAR_FILE), file, or a Kubernetes Secret dir (k8s + key). Files must be regular and at most 1 MiB. A value shorter than 8 characters is refused: it could not be masked in logs and plans without garbling them.",
+  });
 
 /** A generic file rendered from a Handlebars template or written verbatim. */
 export const FileSchema = z

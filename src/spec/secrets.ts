@@ -1,6 +1,9 @@
 // Resolve named secrets from env vars (with the VAR_FILE convention), files, and mounted Kubernetes
 // Secret directories. Values are returned, never logged; every problem is collected as an issue.
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { ConfigIssue } from "../errors.js";
+import { MIN_SECRET_LENGTH } from "../log/index.js";
 import type { SecretSource } from "./schema.js";
 
 /** Reads a file's text; throws a NodeJS.ErrnoException on failure. Injected so tests can fake it. */
@@ -13,12 +16,65 @@ export interface ResolvedSecrets {
   sourceEnvVars: Set<string>;
 }
 
+/** A secret file larger than this is refused: a secret is a key or a password, not a stream. */
+export const MAX_SECRET_BYTES = 1024 * 1024;
+
+/** A secret file foyer refuses to read (not a regular file, too large, not text). */
+class SecretFileRefused extends Error {}
+
 function describeReadError(err: unknown): string {
+  if (err instanceof SecretFileRefused) return err.message;
   const e = err as NodeJS.ErrnoException;
   if (e.code === "ENOENT") return "does not exist";
   if (e.code === "EACCES" || e.code === "EPERM") return "is not readable (permission denied)";
   if (e.code === "EISDIR") return "is a directory, not a file";
+  if (e.code === "ENXIO") return "is not a regular file (a socket or device)";
   return `cannot be read (${e.code ?? e.message})`;
+}
+
+function refuseIfNotRegular(st: { isFile(): boolean; isFIFO(): boolean; isDirectory(): boolean }): void {
+  if (st.isFile()) return;
+  if (st.isDirectory()) throw new SecretFileRefused("is a directory, not a file");
+  // a FIFO would block the start until someone writes to it; /dev/zero would fill memory
+  throw new SecretFileRefused(`is not a regular file (${st.isFIFO() ? "a FIFO" : "a device or socket"}); secrets are read only from regular files`);
+}
+
+/**
+ * Read a secret file: only a regular file (checked before opening, so no device is opened, and
+ * again on the open descriptor, so a swap in between is caught), at most MAX_SECRET_BYTES, valid
+ * UTF-8. O_NONBLOCK keeps a FIFO swapped in after the first check from blocking the open. Links are
+ * followed: Kubernetes and Docker mount secrets through them, and the paths come from the spec and
+ * the environment, which are trusted (a Kubernetes key is additionally confined to its directory).
+ */
+export function readSecretFileSafely(path: string): string {
+  refuseIfNotRegular(statSync(path));
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const st = fstatSync(fd);
+    refuseIfNotRegular(st);
+    const tooLarge = new SecretFileRefused(`is larger than ${MAX_SECRET_BYTES / 1024 / 1024} MiB; secrets are keys and passwords, not data`);
+    if (st.size > MAX_SECRET_BYTES) throw tooLarge;
+    // read up to one byte past the cap: a file's size can change, and /proc-like files report 0
+    const buf = Buffer.alloc(Math.min(Math.max(st.size, 4096), MAX_SECRET_BYTES) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        if (buf.length > MAX_SECRET_BYTES) throw tooLarge;
+        throw new SecretFileRefused("changed while it was read");
+      }
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_SECRET_BYTES) throw tooLarge;
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, length));
+    } catch {
+      throw new SecretFileRefused("is not UTF-8 text (a secret is written into text files)");
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Secret file contents keep their bytes, except one trailing newline (editors and `echo` add it). */
@@ -26,9 +82,15 @@ function stripFinalNewline(text: string): string {
   return text.endsWith("\r\n") ? text.slice(0, -2) : text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
-function readSecretFile(name: string, path: string, read: ReadText, issues: ConfigIssue[], what: string, optional = false): string | undefined {
+/** How secrets are read: the file reader, and how a path resolves (to confine Kubernetes keys). */
+interface SecretReads {
+  read: ReadText;
+  realpath: (path: string) => string;
+}
+
+function readSecretFile(name: string, path: string, io: SecretReads, issues: ConfigIssue[], what: string, optional = false): string | undefined {
   try {
-    return stripFinalNewline(read(path));
+    return stripFinalNewline(io.read(path));
   } catch (err) {
     // an optional secret may be absent, but one that exists and cannot be read is still an error
     if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
@@ -37,35 +99,84 @@ function readSecretFile(name: string, path: string, read: ReadText, issues: Conf
   }
 }
 
-function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, read: ReadText, issues: ConfigIssue[], sourceEnvVars: Set<string>): string | undefined {
+/**
+ * A key of a mounted Kubernetes Secret: `<dir>/<key>`, which the kubelet makes a link through
+ * `..data` to a timestamped directory inside `<dir>`. The resolved file must stay inside `<dir>`:
+ * a key (or a secret name used as the key) must not reach /etc/shadow through `..` or a planted link.
+ */
+function readKubernetesKey(name: string, dir: string, key: string, optional: boolean, io: SecretReads, issues: ConfigIssue[]): string | undefined {
+  const path = join(dir, key);
+  let realDir: string;
+  let real: string;
+  try {
+    realDir = io.realpath(dir);
+    real = io.realpath(path);
+  } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    issues.push({ path: `secrets.${name}`, message: `secret "${name}": key file ${path} ${describeReadError(err)}` });
+    return undefined;
+  }
+  if (!real.startsWith(realDir.replace(/\/$/, "") + "/")) {
+    issues.push({ path: `secrets.${name}`, message: `secret "${name}": key file ${path} resolves outside the secret directory ${dir}; refusing to read it` });
+    return undefined;
+  }
+  return readSecretFile(name, real, io, issues, "key file", optional);
+}
+
+function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>): string | undefined {
   if ("env" in source) {
     sourceEnvVars.add(source.env);
     sourceEnvVars.add(`${source.env}_FILE`);
     const direct = env[source.env];
     if (direct !== undefined && direct !== "") return direct;
     const file = env[`${source.env}_FILE`];
-    if (file) return readSecretFile(name, file, read, issues, `file ${source.env}_FILE=`);
+    if (file) return readSecretFile(name, file, io, issues, `file ${source.env}_FILE=`);
     if (!source.optional) issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${source.env} is not set (nor ${source.env}_FILE)` });
     return undefined;
   }
-  if ("file" in source) return readSecretFile(name, source.file, read, issues, "file", source.optional);
-  // Kubernetes mounts keys as symlinks through ..data; reading the path follows them.
-  const path = `${source.k8s.replace(/\/$/, "")}/${source.key ?? name}`;
-  return readSecretFile(name, path, read, issues, "key file", source.optional);
+  if ("file" in source) return readSecretFile(name, source.file, io, issues, "file", source.optional);
+  return readKubernetesKey(name, source.k8s, source.key ?? name, source.optional, io, issues);
 }
 
-/** Resolve every declared secret; missing required ones and unreadable files become issues. */
+/**
+ * A value shorter than MIN_SECRET_LENGTH cannot be masked without garbling unrelated output (and
+ * revealing itself by what gets masked), so it is refused. The message gives the bound, never the
+ * value or its length.
+ */
+function tooShort(name: string, value: string): ConfigIssue | undefined {
+  if (value.trim().length >= MIN_SECRET_LENGTH) return undefined;
+  return {
+    path: `secrets.${name}`,
+    message: `secret "${name}" is shorter than ${MIN_SECRET_LENGTH} characters (surrounding spaces not counted): foyer masks secrets in everything it prints, and a value this short cannot be masked without garbling unrelated output; use a longer secret`,
+  };
+}
+
+/**
+ * Resolve every declared secret; missing required ones, unreadable files and too-short values become
+ * issues (placed by `locate`, when given). `read` replaces the file reader in tests (paths then
+ * resolve lexically).
+ */
 export function resolveSecrets(
   sources: Record<string, SecretSource>,
   env: Record<string, string | undefined>,
-  read: ReadText,
+  read?: ReadText,
+  locate?: (path: readonly PropertyKey[]) => string | undefined,
 ): { secrets: ResolvedSecrets; issues: ConfigIssue[] } {
+  const io: SecretReads = read ? { read, realpath: (p) => resolve(p) } : { read: readSecretFileSafely, realpath: realpathSync };
   const issues: ConfigIssue[] = [];
   const values = new Map<string, string>();
   const sourceEnvVars = new Set<string>();
   for (const [name, source] of Object.entries(sources)) {
-    const value = resolveOne(name, source, env, read, issues, sourceEnvVars);
-    if (value !== undefined) values.set(name, value);
+    const value = resolveOne(name, source, env, io, issues, sourceEnvVars);
+    if (value === undefined) continue;
+    const short = tooShort(name, value);
+    if (short) issues.push(short);
+    else values.set(name, value);
   }
-  return { secrets: { values, sourceEnvVars }, issues };
+  // each issue points at its secret's entry in the spec
+  const located = issues.map((issue) => {
+    const where = locate?.(["secrets", issue.path.slice("secrets.".length)]);
+    return where && !issue.where ? { ...issue, where } : issue;
+  });
+  return { secrets: { values, sourceEnvVars }, issues: located };
 }

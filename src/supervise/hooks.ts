@@ -73,12 +73,20 @@ export async function runHookDir(opts: HookRunOptions): Promise<Record<string, s
       if (result.env) env = envAfterSourcing(env, result.env, hook.user !== undefined);
       continue;
     }
-    const output = logger.options.redactor.redact(result.output.slice(-OUTPUT_TAIL)).trimEnd();
+    const output = logger.options.redactor.redact(lastWholeLines(result.output, OUTPUT_TAIL)).trimEnd();
     const message = `${phase} hook ${path} ${result.why}${output ? `; its output:\n${indent(output)}` : " (no output)"}`;
     if (hook.onFailure === "abort") throw new HookError(message, result.exitCode);
     logger.warn(`${message}\ncontinuing (onFailure: continue)`, { hook: path });
   }
   return env;
+}
+
+/** The end of a text, from a line start: a secret cut in two by the tail would no longer be recognised and masked. */
+function lastWholeLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = text.slice(-max);
+  const start = tail.indexOf("\n");
+  return start < 0 ? "" : tail.slice(start + 1);
 }
 
 /** Hook file names in byte order, or undefined when the directory does not exist. */

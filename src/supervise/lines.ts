@@ -7,6 +7,8 @@ export const MAX_LINE_BYTES = 64 * 1024;
 
 /** Splits a byte stream into lines (without their "\n"). */
 export class LineSplitter {
+  /** the pieces of over-long lines that end at the bound, not at a newline (output redaction joins them) */
+  readonly cut = new WeakSet<Buffer>();
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
@@ -40,7 +42,11 @@ export class LineSplitter {
       this.pending.push(Buffer.from(rest.subarray(0, room)));
       this.pendingBytes += room;
       rest = rest.subarray(room);
-      if (rest.length > 0) lines.push(this.drain());
+      if (rest.length > 0) {
+        const piece = this.drain();
+        this.cut.add(piece);
+        lines.push(piece);
+      }
     }
     if (rest.length) {
       // copy: the chunk's memory may be reused by the stream

@@ -68,9 +68,10 @@ export class OutputMux {
   /** Forward one stream of a program; resolves when the stream ended and its last line was written. */
   attach(program: string, stream: "stdout" | "stderr", readable: Readable): Promise<void> {
     const splitter = new LineSplitter();
+    const pieces = this.uncutSecrets(splitter);
     const ended = new Promise<void>((resolve) => {
       readable.on("data", (chunk: Buffer) => {
-        if (this.write(program, stream, splitter.push(chunk))) return;
+        if (this.write(program, stream, pieces(splitter.push(chunk)))) return;
         // foyer's own stdout is full (a slow log collector): stop reading the program's pipe, so the
         // program waits instead of foyer buffering without bound
         const sink = this.sink(stream);
@@ -80,7 +81,7 @@ export class OutputMux {
         sink.once("drain", () => this.paused.delete(readable) && readable.resume());
       });
       const finish = (): void => {
-        this.write(program, stream, splitter.flush());
+        this.write(program, stream, pieces(splitter.flush(), true));
         resolve();
       };
       readable.once("end", finish);
@@ -91,13 +92,41 @@ export class OutputMux {
     return ended;
   }
 
+  /**
+   * An over-long line reaches the mux in 64 KiB pieces; a secret across a cut would be masked in
+   * neither piece. Each cut piece therefore ends where the Redactor says no secret can be cut (its
+   * last bytes are carried over to the next piece), so pieces differ a little from 64 KiB.
+   */
+  private uncutSecrets(splitter: LineSplitter): (lines: Buffer[], end?: boolean) => Buffer[] {
+    const redactor = this.options.redactor;
+    let carry: Buffer | undefined;
+    return (lines, end = false) => {
+      if (!redactor) return lines;
+      const out: Buffer[] = [];
+      for (const line of lines) {
+        const data = carry ? Buffer.concat([carry, line]) : line;
+        carry = undefined;
+        if (!splitter.cut.has(line)) {
+          out.push(data);
+          continue;
+        }
+        const at = redactor.safeCut(data);
+        if (at > 0) out.push(data.subarray(0, at));
+        carry = Buffer.from(data.subarray(at));
+      }
+      if (end && carry) out.push(carry);
+      return out;
+    };
+  }
+
   /** Write complete lines of one program as a single write; false when the sink asks to wait. */
   write(program: string, stream: "stdout" | "stderr", lines: Buffer[]): boolean {
     if (lines.length === 0) return true;
     const now = this.options.now();
-    this.keep(program, stream, lines, now);
+    const masked = lines.map((line) => this.masked(line));
+    this.keep(program, stream, masked, now);
     if (this.broken.has(stream)) return true;
-    const parts = lines.map((line) => this.format(program, stream, line, now));
+    const parts = masked.map((line) => this.format(program, stream, line, now));
     try {
       const ok = this.sink(stream).write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), (err) => err && this.broke(stream, err));
       return ok !== false || this.broken.has(stream);
@@ -144,15 +173,22 @@ export class OutputMux {
     return this.kept.get(program) ?? [];
   }
 
-  private format(program: string, stream: "stdout" | "stderr", line: Buffer, now: number): Buffer {
-    const redactor = this.options.redactor;
+  /**
+   * Each line is masked as bytes, before any encoding (JSON, base64) and whether or not it is valid
+   * UTF-8: a line with one stray byte, or printed as base64, must not carry a secret out. A
+   * multi-line secret arrives one line at a time; the Redactor masks each of its lines.
+   */
+  private masked(line: Buffer): Buffer {
+    return this.options.redactor ? this.options.redactor.redactBytes(line) : line;
+  }
+
+  /** One output record for an already masked line. */
+  private format(program: string, stream: "stdout" | "stderr", body: Buffer, now: number): Buffer {
     if (this.options.format === "json") {
-      const utf8 = isUtf8(line);
-      const text = utf8 ? { line: redactor ? redactor.redact(line.toString("utf8")) : line.toString("utf8") } : { lineBase64: line.toString("base64") };
+      const text = isUtf8(body) ? { line: body.toString("utf8") } : { lineBase64: body.toString("base64") };
       return Buffer.from(JSON.stringify({ time: new Date(now).toISOString(), program, stream, ...text }) + "\n");
     }
     const prefix = Buffer.from(`${program.padEnd(this.width)} | `);
-    const body = redactor && isUtf8(line) ? Buffer.from(redactor.redact(line.toString("utf8"))) : line;
     return Buffer.concat([prefix, body, NL]);
   }
 
@@ -162,8 +198,8 @@ export class OutputMux {
     let list = this.kept.get(program);
     if (!list) this.kept.set(program, (list = []));
     for (const line of lines.slice(-max)) {
-      const raw = line.subarray(0, KEPT_TEXT_MAX).toString("utf8");
-      list.push({ time, stream, text: this.options.redactor ? this.options.redactor.redact(raw) : raw });
+      // lines arrive masked: a secret across the cut cannot show its first part
+      list.push({ time, stream, text: line.subarray(0, KEPT_TEXT_MAX).toString("utf8") });
     }
     if (list.length > max) list.splice(0, list.length - max);
   }

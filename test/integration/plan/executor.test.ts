@@ -249,10 +249,10 @@ test("each directory is fsynced once per apply, after its renames", () => {
   const synced: string[] = [];
   const fs: FsOps = {
     ...realFsModule,
-    openSync: ((...args: Parameters<typeof realFsModule.openSync>) => {
-      if (args[1] === "r") synced.push(String(args[0]));
-      return realFsModule.openSync(...args);
-    }) as FsOps["openSync"],
+    fsyncSync: (fd: number) => {
+      if (realFsModule.fstatSync(fd).isDirectory()) synced.push(realFsModule.readlinkSync(`/proc/self/fd/${fd}`));
+      realFsModule.fsyncSync(fd);
+    },
   };
   applyPlan([write(p("a", "1"), "1"), write(p("a", "2"), "2"), write(p("b", "3"), "3"), write(p("a", "4"), "4")], { users, fs });
   expect(synced.sort()).toEqual([p("a"), p("b")]);

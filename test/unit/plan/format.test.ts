@@ -1,5 +1,8 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compareAction, formatPlan, planInit, planJson, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
+import { compareAction, formatPlan, observe, planInit, planJson, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema } from "../../../src/spec/schema.js";
 
@@ -48,19 +51,101 @@ describe("plan printing", () => {
     const observed: Observed = {
       paths: new Map<string, FileState>([
         ["/etc/rstudio", { type: "dir", mode: 0o755, uid: 0, gid: 0 }],
-        ["/etc/rstudio/rserver.conf", file("www-port=8080\nauth-none=0\n", 0o600)],
+        ["/etc/rstudio/rserver.conf", file("www-port=8080\nauth-none=0\n", 0o664)],
         ["/etc/rstudio/database.conf", file(`password=${SECRET}\n`, 0o600)],
       ]),
       owners: new Map(),
     };
     const text = formatPlan(actions, redactor, observed);
     expect(text).toContain("= ensure-dir /etc/rstudio: unchanged\n");
-    expect(text).toContain("~ write-file /etc/rstudio/rserver.conf: update: +1 -1 lines, mode 0600 → 0644\n");
+    expect(text).toContain("~ write-file /etc/rstudio/rserver.conf: update: +1 -1 lines, mode 0664 → 0644\n");
     expect(text).toContain("    - www-port=8080\n    + www-port=8787\n");
     expect(text).toContain("= write-file /etc/rstudio/database.conf: unchanged");
     expect(text).toContain("+ write-file /etc/app.json: create: 2 lines, mode 0600, secret");
     expect(text).not.toContain("pa55");
     expect(text.trimEnd().split("\n").at(-1)).toBe("4 actions (2 unchanged, 1 update, 1 create)");
+  });
+});
+
+describe("old content is shown only when anyone may read it", () => {
+  const OLD = "OLD-pa55word-0f9e8d";
+  const write = (path: string, content: string, secret: boolean): Action => ({ kind: "write-file", path, reason: "t", content, mode: secret ? 0o600 : 0o644, secret });
+  const plan = (a: Action, before: FileState) => formatPlan([a], redactor, { paths: new Map([[a.path, before]]), owners: new Map() });
+
+  test("a secret file's previous value: 'content changed', no diff (the Redactor knows only the current value)", () => {
+    const text = plan(write("/etc/rstudio/database.conf", "password=new-value-123\n", true), file(`password=${OLD}\n`, 0o644));
+    expect(text).toContain("~ write-file /etc/rstudio/database.conf: update: content changed, mode 0644 → 0600, secret\n");
+    expect(text).not.toContain(OLD);
+    expect(text).not.toContain("password=");
+  });
+
+  test("a file that is not world-readable (/etc/shadow): 'content changed', none of its lines", () => {
+    for (const mode of [0o640, 0o600, 0o000, 0o660]) {
+      const text = plan(write("/etc/shadow", "root:*:1::::::\n", false), file("root:$6$salt$hash:19000:0:99999:7:::\ndaemon:*:19000::::::\n", mode));
+      expect(text, mode.toString(8)).toMatch(/update: content changed/);
+      expect(text).not.toMatch(/\$6\$|daemon|root:/);
+    }
+  });
+
+  test("merge-json into a file that is not world-readable shows neither the old nor the merged content", () => {
+    const a: Action = { kind: "merge-json", path: "/home/u/.jupyter/cfg.json", reason: "t", patch: { theme: "dark" }, mode: 0o600, secret: false };
+    const text = plan(a, file(`{"token": "${OLD}"}`, 0o600));
+    expect(text).toContain("content changed");
+    expect(text).not.toContain(OLD);
+    expect(text).not.toContain("theme");
+    // world-readable: the diff is shown as before
+    expect(plan({ ...a, mode: 0o644 }, file('{"theme": "light"}', 0o644))).toContain('- {"theme": "light"}');
+  });
+
+  test("a merge-json target that is not JSON: the conflict message quotes none of it", () => {
+    const a: Action = { kind: "merge-json", path: "/etc/shadow", reason: "t", patch: { a: 1 }, mode: 0o644, secret: false };
+    const text = plan(a, file("root:$6$salt$hash:19000:0:99999:7:::\n", 0o640));
+    expect(text).toContain("cannot apply: /etc/shadow is not valid JSON");
+    expect(text).not.toMatch(/root|\$6\$/);
+  });
+
+  test("plan --json holds only the planned actions, never the observed old content", () => {
+    const json = planJson([write("/etc/rstudio/database.conf", "password=new-value-123\n", true)], redactor);
+    expect(json).not.toContain(OLD);
+    expect(JSON.parse(json)).toEqual([expect.objectContaining({ content: "password=new-value-123\n" })]);
+  });
+});
+
+describe("observe", () => {
+  const dir = mkdtempSync(join(tmpdir(), "foyer-observe-"));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, "private"), { mode: 0o700 });
+  const put = (name: string, content: string, mode: number) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    chmodSync(p, mode);
+    return p;
+  };
+  const users = { userByName: () => undefined, userById: () => undefined, groupByName: () => undefined, supplementaryGids: () => [] };
+
+  test("keeps only a digest of a secret or unreadable file's bytes, and still tells unchanged from changed", () => {
+    const open = put("open.conf", "a=1\n", 0o644);
+    const closed = put("closed.conf", "b=2\n", 0o640);
+    const secret = put("secret.conf", "c=3\n", 0o644);
+    const inPrivate = put("private/open.conf", "d=4\n", 0o644);
+    const actions: Action[] = [
+      { kind: "write-file", path: open, reason: "t", content: "a=1\n", mode: 0o644, secret: false },
+      { kind: "write-file", path: closed, reason: "t", content: "b=2\n", mode: 0o640, secret: false },
+      { kind: "write-file", path: secret, reason: "t", content: "c=4\n", mode: 0o644, secret: true },
+      { kind: "write-file", path: inPrivate, reason: "t", content: "d=5\n", mode: 0o644, secret: false },
+    ];
+    const observed = observe(actions, users);
+    const st = (p: string) => observed.paths.get(p) as { content?: Buffer; digest?: string };
+    expect(st(open).content?.toString()).toBe("a=1\n");
+    // world-readable, but in a directory others cannot enter
+    expect(st(inPrivate).content).toBeUndefined();
+    expect(observed.unreachable?.has(inPrivate)).toBe(true);
+    expect(formatPlan([actions[3]!], redactor, observed)).toMatch(/update: content changed\n/);
+    expect(st(closed).content).toBeUndefined();
+    expect(st(closed).digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(st(secret).content).toBeUndefined();
+    expect(compareAction(actions[1]!, observed.paths.get(closed)!, undefined).state).toBe("unchanged");
+    expect(compareAction(actions[2]!, observed.paths.get(secret)!, undefined).changes).toEqual(["content"]);
   });
 });
 

@@ -54,10 +54,52 @@ describe("planInit", () => {
     expect(r.issues).toEqual([{ path: "files[1]", message: expect.stringMatching(/holds secrets and must not be world-readable/) }]);
   });
 
-  test("short secret values are not searched for (they would match unrelated text)", () => {
-    const r = planInit({ spec: SpecSchema.parse({ secrets: { pin: { env: "PIN" } }, files: [{ path: "/etc/profile.d/x.sh", content: "export X=1\n", mode: "0755" }] }), secrets: new Map([["pin", "x"]]), env: {} });
+  test("reading a secret's source env var (or its _FILE twin) in any form uses the secret, whatever the value holds", () => {
+    // the rendered text differs from the value (the template only takes part of it), so no scan
+    // could find it: the file is secret because the template read the variable
+    const env = { DB_PW: "pg-pa55word", DB_PW_FILE: "/run/secrets/db", OTHER: "plain" };
+    const spec = (template: string): SpecInput => ({ secrets: { db: { env: "DB_PW" } }, files: [{ path: "/etc/x", template }] });
+    for (const template of ["{{env 'DB_PW'}}", "{{env.DB_PW}}", "{{#with env}}{{DB_PW}}{{/with}}", "{{lookup env 'DB_PW'}}", "{{env 'DB_PW_FILE'}}", "{{#if env.DB_PW}}set{{/if}}"]) {
+      const r = plan(spec(template), { env });
+      expect(r.issues, template).toEqual([]);
+      expect(writes(r.actions)[0], template).toMatchObject({ secret: true, mode: 0o600 });
+    }
+    expect(writes(plan(spec("{{env 'OTHER'}} {{env.OTHER}}"), { env }).actions)[0]).toMatchObject({ secret: false, mode: 0o644 });
+  });
+
+  test("a secret value is found in a file in every encoded form (JSON-escaped, gcfg-quoted, DCF continuation)", () => {
+    const value = 'pa"ss\\word\nline-two';
+    const r = planInit({
+      spec: SpecSchema.parse({
+        files: [
+          { path: "/etc/a.json", content: JSON.stringify({ pw: value }) },
+          { path: "/etc/b.gcfg", content: `[DB]\nPassword = "${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"\n` },
+          { path: "/etc/c.dcf", content: `Password: ${value.replace(/\n/g, "\n    ")}\n` },
+          { path: "/etc/d.txt", content: "nothing secret here\n" },
+        ],
+      }),
+      secrets: new Map([["db", value]]),
+      env: {},
+    });
     expect(r.issues).toEqual([]);
-    expect(writes(r.actions)[0]).toMatchObject({ secret: false, mode: 0o755 });
+    expect(writes(r.actions).map((a) => [a.path, a.secret, a.mode])).toEqual([
+      ["/etc/a.json", true, 0o600],
+      ["/etc/b.gcfg", true, 0o600],
+      ["/etc/c.dcf", true, 0o600],
+      ["/etc/d.txt", false, 0o644],
+    ]);
+  });
+
+  test("an issue quoting a rendered value does not quote a secret", () => {
+    const r = planInit({
+      spec: SpecSchema.parse({
+        secrets: { db: { env: "DB" } },
+        config: { profiles: { "launcher.kubernetes.profiles.conf": { "*": { "job-json-overrides": [{ target: "/spec/x", name: "{{secret 'db'}}", json: { a: 1 } }] } } } },
+      }),
+      secrets: new Map([["db", "pa55/word-Zq7"]]),
+      env: {},
+    });
+    expect(r.issues.map((i) => i.message)).toEqual([expect.stringContaining('override name "<secret:db>" must be usable as a file name')]);
   });
 
   test("inline job-json-overrides become their own JSON files beside the profiles file", () => {

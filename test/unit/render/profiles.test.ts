@@ -70,4 +70,12 @@ describe("renderProfiles (Job Launcher profiles)", () => {
     expect(renderProfiles("[*]\nmax-cpus=1\n", at).text).toBe("[*]\nmax-cpus=1\n");
     expect(renderProfiles([{ "@b": { x: 1 } }, { "*": { x: 2 } }], at).text).toBe("[@b]\nx=1\n\n[*]\nx=2\n");
   });
+
+  test("lists are comma-joined (unlike ini files); numbers are plain decimal; null and nested lists are issues", () => {
+    const r = renderProfiles({ "*": { "container-images": ["a:1", "b:2"], "max-mem-mb": 1000000, "cpu-request-ratio": 0.5, empty: [] } }, at);
+    expect(r).toMatchObject({ text: "[*]\ncontainer-images=a:1,b:2\nmax-mem-mb=1000000\ncpu-request-ratio=0.5\nempty=\n", issues: [] });
+    const bad = renderProfiles({ "*": { gone: null, deep: [["x"]] } }, at);
+    expect(bad.issues.map((i) => i.path)).toEqual([`${at}.*.gone`, `${at}.*.deep[0]`]);
+    expect(bad.text).toBe("[*]\n");
+  });
 });

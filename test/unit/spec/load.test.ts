@@ -88,9 +88,9 @@ describe("secrets", () => {
   const spec = "secrets:\n  db: { env: DB_PASSWORD }\n  lic: { file: /run/secrets/lic }\n  tok: { k8s: /var/run/k8s, key: token }\n";
 
   it("reads env, VAR_FILE, files and Kubernetes secret dirs, and registers them for redaction", () => {
-    const fs = fakeFs({ "/s.yaml": spec, "/run/secrets/lic": "LICENSE-KEY\n", "/var/run/k8s/token": "tok-123", "/pw": "from-file\n" });
+    const fs = fakeFs({ "/s.yaml": spec, "/run/secrets/lic": "LICENSE-KEY\n", "/var/run/k8s/token": "tok-12345", "/pw": "from-file\n" });
     const loaded = loadSpec({ specFlag: "/s.yaml", env: { DB_PASSWORD_FILE: "/pw" }, ...fs });
-    expect(Object.fromEntries(loaded.secrets.values)).toEqual({ db: "from-file", lic: "LICENSE-KEY", tok: "tok-123" });
+    expect(Object.fromEntries(loaded.secrets.values)).toEqual({ db: "from-file", lic: "LICENSE-KEY", tok: "tok-12345" });
     expect([...loaded.secrets.sourceEnvVars]).toEqual(["DB_PASSWORD", "DB_PASSWORD_FILE"]);
     expect(loaded.redactor.redact("pw=from-file key=LICENSE-KEY")).toBe("pw=<secret:db> key=<secret:lic>");
   });
