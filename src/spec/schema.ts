@@ -59,7 +59,7 @@ export const ConfigSchema = z.strictObject({
   secretMode: FileMode.optional(),
 });
 
-/** A readiness probe: exactly one of tcp, http, exec, file. */
+/** A readiness probe: exactly one of tcp, http, exec, file, uptime. */
 export const ReadySchema = z
   .strictObject({
     tcp: ListenAddress.optional(),
@@ -74,11 +74,29 @@ export const ReadySchema = z
     insecure: z.boolean().default(false).meta({ description: "https: accept self-signed certificates" }),
     exec: z.array(z.string()).min(1).optional(),
     file: AbsolutePath.optional(),
+    uptime: Duration.optional().meta({ description: "ready once it has stayed up this long (supervisord's startsecs); exiting before is a failed start" }),
     timeout: Duration.default(60_000).meta({ description: "how long the program may take to become ready" }),
     interval: Duration.default(250),
   })
-  .refine((r) => [r.tcp, r.http, r.exec, r.file].filter((x) => x !== undefined).length === 1, {
-    message: "give exactly one probe: tcp, http, exec or file",
+  .refine((r) => [r.tcp, r.http, r.exec, r.file, r.uptime].filter((x) => x !== undefined).length === 1, {
+    message: "give exactly one probe: tcp, http, exec, file or uptime",
+  });
+
+/**
+ * A oneshot's `down` (s6-rc's oneshot down): undoes what the oneshot did (e.g. deactivates a licence)
+ * at shutdown, after the programs that start after the oneshot have stopped. Runs only if the
+ * oneshot succeeded, as the oneshot's user, cwd, env and secrets; retried within its `stop.grace`.
+ */
+export const DownSchema = z
+  .strictObject({
+    command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
+    shell: z.boolean().default(false).meta({ description: "run a string command with /bin/sh -c" }),
+    timeout: Duration.optional().meta({ description: "per attempt (its stop signal after it); default: the rest of the oneshot's stop.grace" }),
+    retries: z.number().int().min(0).default(3).meta({ description: "attempts after a failed one, while the oneshot's stop.grace lasts" }),
+  })
+  .refine((d) => d.shell || Array.isArray(d.command), {
+    message: "a string command needs `shell: true` (or give an argv list)",
+    path: ["command"],
   });
 
 /** One supervised program. */
@@ -94,6 +112,7 @@ export const ProgramSchema = z
     umask: z.string().regex(/^0?[0-7]{3}$/, 'expected an octal umask like "022"').transform((v) => parseInt(v, 8)).optional(),
     after: z.array(z.string()).default([]),
     oneshot: z.boolean().default(false),
+    down: DownSchema.optional().meta({ description: "oneshot only: a command that undoes its work at shutdown" }),
     autostart: z.boolean().default(true),
     ready: ReadySchema.optional(),
     restart: z.enum(["never", "on-failure", "always"]).default("on-failure"),
@@ -111,6 +130,10 @@ export const ProgramSchema = z
   .refine((p) => p.shell || Array.isArray(p.command), {
     message: "a string command needs `shell: true` (or give an argv list)",
     path: ["command"],
+  })
+  .refine((p) => p.down === undefined || p.oneshot, {
+    message: "`down` undoes a oneshot's work at shutdown: it needs `oneshot: true`",
+    path: ["down"],
   });
 
 /** A hook directory; `*.sh` files are sourced, other executables run (docker-stacks semantics). */
@@ -148,6 +171,7 @@ export type Spec = z.infer<typeof SpecSchema>;
 export type SpecInput = z.input<typeof SpecSchema>;
 export type Program = z.infer<typeof ProgramSchema>;
 export type Ready = z.infer<typeof ReadySchema>;
+export type Down = z.infer<typeof DownSchema>;
 export type Hook = z.infer<typeof HookSchema>;
 export type FileEntry = z.infer<typeof FileSchema>;
 export type ConfigSection = z.infer<typeof ConfigSchema>;

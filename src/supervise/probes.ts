@@ -1,5 +1,5 @@
 // Readiness probes: is the program ready to serve? tcp connect, http(s) status, a command's exit
-// code, or a file's existence. `waitReady` polls one until it passes, times out, or is aborted.
+// code, a file's existence, or simply having stayed up long enough (uptime). `waitReady` polls one until it passes, times out, or is aborted.
 import { connect } from "node:net";
 import { access } from "node:fs/promises";
 import type { Ready } from "../spec/schema.js";
@@ -27,11 +27,21 @@ export function probeAttempt(ready: Ready, ctx: ProbeContext): ProbeAttempt {
   if (ready.tcp) return (t) => tcpProbe(ready.tcp!.host, ready.tcp!.port, t, ctx.clock);
   if (ready.http) return (t) => httpProbe(ready, t, ctx.clock);
   if (ready.exec) return (t) => execProbe(ready.exec!, ctx, t);
-  return () => access(ready.file!).then(() => true, () => false);
+  if (ready.file) return () => access(ready.file!).then(() => true, () => false);
+  throw new Error("probeAttempt: an uptime probe has no attempts (use stayedUp)");
 }
 
 /** Outcome of waiting for readiness. */
 export type WaitResult = "ready" | "timeout" | "aborted";
+
+/**
+ * The uptime probe (supervisord's startsecs): ready once the program has stayed up `ms`. Its exit
+ * before then aborts the wait (a failed start); `timeout` does not apply, there is nothing to poll.
+ */
+export async function stayedUp(ms: number, signal: AbortSignal, clock: Clock): Promise<WaitResult> {
+  await clock.sleep(ms, signal);
+  return signal.aborted ? "aborted" : "ready";
+}
 
 /** Poll `attempt` every interval until it passes, the timeout expires, or `signal` aborts. */
 export async function waitReady(attempt: ProbeAttempt, ready: Pick<Ready, "timeout" | "interval">, signal: AbortSignal, clock: Clock): Promise<WaitResult> {

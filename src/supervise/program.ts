@@ -5,14 +5,15 @@ import { settlesWithin, type Clock, type TimerHandle } from "../time/clock.js";
 import type { Logger } from "../log/index.js";
 import type { Ready } from "../spec/schema.js";
 import { ACTIVE_STATES, ALLOWED_FROM, READY_STATES, STARTABLE_STATES, backoffDelay, transition, type Effect, type MachineEvent, type MachinePolicy, type MachineState } from "./states.js";
-import { probeAttempt, waitReady } from "./probes.js";
+import { probeAttempt, stayedUp, waitReady } from "./probes.js";
 import type { OutputMux } from "./output.js";
-import { seconds, sigName } from "./format.js";
+import { describeExit, seconds, sigName, type RunExit } from "./format.js";
+import type { DownDef, DownSnapshot } from "./down.js";
 
 export { seconds, sigName };
 
 /** How long an exited program's pipes may take to deliver its last lines (a daemonised grandchild may hold them open). */
-const PIPE_DRAIN_MS = 300;
+export const PIPE_DRAIN_MS = 300;
 
 /** Everything the runner needs to know about one program. */
 export interface ProgramDef {
@@ -31,6 +32,8 @@ export interface ProgramDef {
   restart: MachinePolicy["restart"];
   backoff: { initial: number; max: number; retries: number };
   stop: { signal: string; grace: number };
+  /** a oneshot's command that undoes its work at shutdown */
+  down?: DownDef;
 }
 
 /** The runner's collaborators. */
@@ -57,7 +60,9 @@ export interface ProgramSnapshot {
   startedAt: number | null;
   readyAt: number | null;
   /** `reason`: why foyer stopped that run on its own (e.g. "not ready after 60s") */
-  lastExit: { code: number | null; signal: string | null; exitCode: number; at: number; spawnError?: string; reason?: string } | null;
+  lastExit: RunExit | null;
+  /** a oneshot's `down` run at shutdown (only when it has one) */
+  down?: DownSnapshot;
 }
 
 /** Drives one program through its states. */
@@ -65,6 +70,8 @@ export class ProgramRunner {
   state: MachineState = { name: "STOPPED", failures: 0 };
   restarts = 0;
   lastExit: ProgramSnapshot["lastExit"] = null;
+  /** a oneshot reached SUCCEEDED at least once: its work is done, and its `down` has something to undo */
+  succeededOnce = false;
   private proc: SpawnedProcess | undefined;
   private runs = 0;
   private generation = 0;
@@ -194,7 +201,10 @@ export class ProgramRunner {
     const s = this.state.name;
     if (s === "FATAL") this.deps.logger.error(`${name} ${this.describeExit()}; giving up (FATAL) after ${this.state.failures} failed start(s)`, { program: name });
     else if (s === "FAILED") this.deps.logger.error(`oneshot ${name} failed: ${this.describeExit()}`, { program: name });
-    else if (s === "SUCCEEDED") this.deps.logger.info(`oneshot ${name} succeeded`, { program: name });
+    else if (s === "SUCCEEDED") {
+      this.succeededOnce = true;
+      this.deps.logger.info(`oneshot ${name} succeeded`, { program: name });
+    }
     else if (s === "EXITED") this.deps.logger.info(`${name} ${this.describeExit()}; not restarted (restart: ${this.def.restart})`, { program: name });
     else this.deps.logger.info(`${name} stopped (${this.describeExit()})`, { program: name });
   }
@@ -230,7 +240,7 @@ export class ProgramRunner {
   private async probe(gen: number, ready: Ready, pid: number): Promise<void> {
     const abort = (this.probeAbort = new AbortController());
     const ctx = { spawner: this.deps.spawner, env: this.deps.env(), user: this.def.user, cwd: this.def.cwd, clock: this.deps.clock };
-    const result = await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.clock);
+    const result = ready.uptime !== undefined ? await stayedUp(ready.uptime, abort.signal, this.deps.clock) : await waitReady(probeAttempt(ready, ctx), ready, abort.signal, this.deps.clock);
     if (gen !== this.generation || this.state.name !== "STARTING") return;
     if (result === "ready") this.dispatch({ type: "ready" });
     else if (result === "timeout") {
@@ -261,11 +271,6 @@ export class ProgramRunner {
 
   /** "exited with code 3" / "was killed by SIGKILL (exit 137)" / "could not start: ..." / "was not ready after 60s; ..." */
   describeExit(): string {
-    const e = this.lastExit;
-    if (!e) return "never ran";
-    if (e.spawnError) return `could not start: ${e.spawnError} (exit ${e.exitCode})`;
-    const how = e.signal ? `was killed by ${sigName(e.signal)} (exit ${e.exitCode})` : `exited with code ${e.code}`;
-    // a run foyer stopped on its own says why first: an OOM-looking "killed by SIGKILL" alone would mislead
-    return e.reason ? `was ${e.reason}; when stopped it ${how}` : how;
+    return describeExit(this.lastExit);
   }
 }

@@ -126,7 +126,7 @@ async function runFinishHooks(spec: Spec, env: Record<string, string>, opts: Run
 export function programDef(name: string, p: Program): ProgramDef {
   return {
     name,
-    argv: Array.isArray(p.command) ? p.command : ["/bin/sh", "-c", p.command],
+    argv: argvOf(p.command),
     ...(p.cwd ? { cwd: p.cwd } : {}),
     ...(p.user ? { user: p.user } : {}),
     ...(p.umask !== undefined ? { umask: p.umask } : {}),
@@ -140,8 +140,12 @@ export function programDef(name: string, p: Program): ProgramDef {
     restart: p.restart,
     backoff: p.backoff,
     stop: p.stop,
+    ...(p.down ? { down: { argv: argvOf(p.down.command), retries: p.down.retries, ...(p.down.timeout !== undefined ? { timeout: p.down.timeout } : {}) } } : {}),
   };
 }
+
+// a string command is run by /bin/sh -c (the schema allows one only with `shell: true`)
+const argvOf = (command: string | string[]): string[] => (Array.isArray(command) ? command : ["/bin/sh", "-c", command]);
 
 // The `-- CMD` program: tini-like (foyer's terminal, critical, never restarted), after every autostart program.
 function mainDef(argv: string[], others: ProgramDef[], spec: Spec): ProgramDef {

@@ -3,6 +3,7 @@
 import type { ProgramSnapshot } from "./program.js";
 import type { KeptLine } from "./output.js";
 import { STATES } from "./states.js";
+import { DOWN_STATES } from "./down.js";
 import type { Phase } from "./supervisor.js";
 
 /** The whole picture at one moment. */
@@ -36,6 +37,9 @@ export function renderMetrics(report: StatusReport): string {
   metric("foyer_program_restarts_total", "counter", "Times the program was started again.", report.programs.map((p) => `foyer_program_restarts_total{${label(p)}} ${p.restarts}`));
   metric("foyer_program_uptime_seconds", "gauge", "Seconds since the current process started (0 when not running).", report.programs.map((p) => `foyer_program_uptime_seconds{${label(p)}} ${p.startedAt === null ? 0 : secs(report.now - p.startedAt)}`));
   metric("foyer_program_last_exit_code", "gauge", "Exit code of the last run (-1 if none).", report.programs.map((p) => `foyer_program_last_exit_code{${label(p)}} ${p.lastExit?.exitCode ?? -1}`));
+  const downs = report.programs.filter((p) => p.down);
+  if (downs.length)
+    metric("foyer_program_down_state", "gauge", "1 for the state each oneshot's down is in.", downs.flatMap((p) => DOWN_STATES.map((s) => `foyer_program_down_state{${label(p)},state="${s}"} ${p.down!.state === s ? 1 : 0}`)));
   return out.join("\n") + "\n";
 }
 
@@ -45,7 +49,7 @@ export function renderHtml(report: StatusReport): string {
     const how = p.lastExit ? (p.lastExit.spawnError ? `could not start` : p.lastExit.signal ? `${p.lastExit.signal}` : `code ${p.lastExit.code}`) : "–";
     const exit = p.lastExit?.reason ? `${p.lastExit.reason} (${how})` : how;
     const lines = (p.lines ?? []).slice(-15).map((l) => `<span class="${l.stream}">${esc(l.text)}</span>`).join("\n");
-    return `<tr><td class="name">${esc(p.name)}${p.critical ? ' <span class="tag">critical</span>' : ""}${p.oneshot ? ' <span class="tag">oneshot</span>' : ""}</td>
+    return `<tr><td class="name">${esc(p.name)}${p.critical ? ' <span class="tag">critical</span>' : ""}${p.oneshot ? ' <span class="tag">oneshot</span>' : ""}${p.down ? ` <span class="tag">down ${p.down.state}${p.down.lastExit ? `, ${p.down.lastExit.spawnError ? "could not start" : p.down.lastExit.signal ?? `code ${p.down.lastExit.code}`}` : ""}</span>` : ""}</td>
 <td><span class="state s-${p.state}">${p.state}</span></td><td>${p.pid ?? "–"}</td>
 <td>${p.startedAt === null ? "–" : duration(report.now - p.startedAt)}</td><td>${p.restarts}</td><td>${esc(exit)}</td></tr>
 <tr class="log"><td colspan="6"><pre>${lines || '<span class="none">no output yet</span>'}</pre></td></tr>`;

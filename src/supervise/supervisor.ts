@@ -5,6 +5,7 @@ import type { Logger } from "../log/index.js";
 import { ProgramRunner, seconds, type ProgramDef, type ProgramSnapshot, type RunnerDeps } from "./program.js";
 import { dependentsOf, startLevels } from "./order.js";
 import type { MachineState } from "./states.js";
+import { DownRunner } from "./down.js";
 
 /** Signals that make foyer shut down; all others are forwarded. */
 export const SHUTDOWN_SIGNALS = new Set(["TERM", "INT", "QUIT"]);
@@ -26,6 +27,9 @@ export interface SupervisorOptions {
 /** Runs a set of programs as one unit. */
 export class Supervisor {
   readonly runners = new Map<string, ProgramRunner>();
+  /** oneshots' `down` commands, run at shutdown */
+  readonly downs = new Map<string, DownRunner>();
+  private deadlinePassed = false;
   phase: Phase = "starting";
   readonly startedAt: number;
   private readonly levels: string[][];
@@ -45,6 +49,11 @@ export class Supervisor {
       const runner = new ProgramRunner(def, { ...options.deps, env: () => options.envFor(def.name), changed: (r, from) => this.changed(r, from) });
       this.runners.set(def.name, runner);
       options.deps.output.registerName(def.name);
+      if (def.down) {
+        const down = new DownRunner({ ...def, down: def.down }, { ...options.deps, env: () => options.envFor(def.name) });
+        this.downs.set(def.name, down);
+        options.deps.output.registerName(down.label);
+      }
     }
   }
 
@@ -89,23 +98,40 @@ export class Supervisor {
     for (const r of targets) if (r.signal(name)) this.logger.debug(`forwarded SIG${name} to ${r.name}`);
   }
 
-  /** Stop everything in reverse start order, each program with its own grace, all within the deadline. */
+  /**
+   * Stop everything in reverse start order, each program with its own grace, all within the
+   * deadline. A oneshot's `down` runs once every program after it has stopped, before the
+   * programs it comes after are asked to stop.
+   */
   async shutdown(): Promise<number> {
     if (this.phase === "stopping" || this.phase === "stopped") return this.finalCode();
     this.phase = "stopping";
     const { clock } = this.options.deps;
     const t0 = clock.now();
     const deadline = clock.setTimeout(() => {
+      this.deadlinePassed = true;
       this.logger.error(`shutdown deadline (${seconds(this.options.deadline)}) reached; killing every remaining program`);
       for (const r of this.runners.values()) r.killNow();
+      for (const d of this.downs.values()) d.killNow();
     }, this.options.deadline);
     for (const level of [...this.levels].reverse()) {
-      await Promise.all(level.map((name) => this.runners.get(name)!.stop()));
+      await Promise.all(level.map((name) => this.stopOne(name)));
     }
     clock.clearTimeout(deadline);
     this.phase = "stopped";
     this.logger.info(`all programs stopped (${seconds(clock.now() - t0)})`);
     return this.finalCode();
+  }
+
+  private async stopOne(name: string): Promise<void> {
+    const runner = this.runners.get(name)!;
+    await runner.stop();
+    const down = this.downs.get(name);
+    if (!down) return;
+    if (this.deadlinePassed) return down.skip("the shutdown deadline was reached");
+    // only a oneshot that did its work has something to undo
+    if (!runner.succeededOnce) return down.skip(`oneshot ${name} ${runner.lastExit ? `did not succeed (${runner.describeExit()})` : "never ran"}`);
+    await down.run();
   }
 
   /** foyer's exit code: the ending program's, else the main program's, else 0. */
@@ -117,7 +143,10 @@ export class Supervisor {
 
   /** Snapshots of every program, in start order. */
   snapshot(): ProgramSnapshot[] {
-    return this.levels.flat().map((n) => this.runners.get(n)!.snapshot());
+    return this.levels.flat().map((n) => {
+      const down = this.downs.get(n);
+      return { ...this.runners.get(n)!.snapshot(), ...(down ? { down: down.snapshot() } : {}) };
+    });
   }
 
   // A program changed state: a critical end or a failed dependency ends the container.

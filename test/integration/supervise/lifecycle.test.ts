@@ -141,7 +141,7 @@ describe("hooks and environment", () => {
     const dump = (name: string) => ["sh", "-c", `env > ${out}.${name}`];
     // the secret comes the docker way: DB_PASSWORD_FILE names a file holding it
     const secretFile = join(dir, "db-password");
-    writeFileSync(secretFile, "hunter2");
+    writeFileSync(secretFile, "hunter2-staple");
     const foyer = await startFoyer(
       {
         secrets: { db: { env: "DB_PASSWORD" } },
@@ -159,12 +159,12 @@ describe("hooks and environment", () => {
     const plain = readFileSync(`${out}.plain`, "utf8");
     expect(asks).toContain("FROM_HOOK=hello from hook\n");
     expect(asks).toContain("CHAIN=1+2\n");
-    expect(asks).toContain("PGPASSWORD=hunter2\n");
+    expect(asks).toContain("PGPASSWORD=hunter2-staple\n");
     expect(asks).toContain("FROM_SPEC=spec\n");
     expect(plain).toContain("FROM_HOOK=hello from hook\n");
     expect(plain).not.toContain("FROM_SPEC");
     for (const env of [asks, plain]) expect(env).not.toMatch(/^DB_PASSWORD(_FILE)?=/m);
-    expect(plain).not.toContain("hunter2");
+    expect(plain).not.toContain("hunter2-staple");
     expect(foyer.stdout()).toContain("executable hook sees CHAIN=1+2");
     expect(foyer.stderr()).toContain("40-notes.txt: not executable and not *.sh; skipped");
   });

@@ -32,7 +32,7 @@ const SIGNUM: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKI
 /**
  * Spawner whose processes are scripted by `behave(programName, spawnCount, request)`. The program
  * name is the request's FOYER_PROGRAM; a readiness exec probe (argv[0] "probe") counts as
- * "NAME:probe".
+ * "NAME:probe", a oneshot's down command (argv[0] "down") as "NAME:down".
  */
 export class FakeSpawner implements Spawner {
   readonly events: FakeEvent[] = [];
@@ -58,7 +58,7 @@ export class FakeSpawner implements Spawner {
 
   spawn(req: SpawnRequest): SpawnedProcess {
     const name = req.env.FOYER_PROGRAM ?? req.argv.join(" ");
-    const program = req.argv[0] === "probe" ? `${name}:probe` : name;
+    const program = req.argv[0] === "probe" || req.argv[0] === "down" ? `${name}:${req.argv[0]}` : name;
     const n = (this.counts.get(program) ?? 0) + 1;
     this.counts.set(program, n);
     this.requests.push(req);

@@ -58,6 +58,34 @@ describe("start order", () => {
   });
 });
 
+describe("uptime readiness (supervisord's startsecs)", () => {
+  it("is ready once it stayed up that long: its dependents start exactly then", async () => {
+    const { sup, spawner, clock } = setup({ a: { ready: { uptime: "2s" } }, b: { after: ["a"] } }, () => ({}));
+    sup.startAll();
+    await clock.advance(1999);
+    expect(state(sup, "a")).toBe("STARTING");
+    expect(spawner.spawns("b")).toHaveLength(0);
+    await clock.runUntil(() => spawner.spawns("b").length > 0);
+    expect(spawner.spawns("b")[0]!.t).toBe(2000);
+    expect(state(sup, "a")).toBe("RUNNING");
+    await clock.drive(sup.shutdown());
+  });
+
+  it("an exit before then is a failed start (retried), whatever its code", async () => {
+    const { sup, spawner, clock } = setup({ a: { ready: { uptime: "2s" }, backoff: { initial: "1s", retries: 1 } } }, () => ({ exitAfter: 1500, code: 0 }));
+    sup.startAll();
+    await clock.runUntil(() => state(sup, "a") === "FATAL");
+    expect(spawner.spawns("a").map((e) => e.t)).toEqual([0, 2500]);
+    expect(sup.runners.get("a")!.snapshot().readyAt).toBeNull();
+    await clock.drive(sup.shutdown());
+  });
+
+  it("is one probe among tcp, http, exec, file", () => {
+    expect(ProgramSchema.parse({ command: ["a"], ready: { uptime: 3 } }).ready?.uptime).toBe(3000);
+    expect(ProgramSchema.safeParse({ command: ["a"], ready: { uptime: 3, file: "/x" } }).error?.issues[0]?.message).toBe("give exactly one probe: tcp, http, exec, file or uptime");
+  });
+});
+
 describe("restarts", () => {
   it("restarts a crashing program with growing delays, then FATAL; a non-critical FATAL does not end the container", async () => {
     const { sup, spawner, logger, clock } = setup({ crashy: { backoff: { initial: "80ms", max: "1s", retries: 3 } }, steady: {} }, (p) =>
