@@ -74,8 +74,12 @@ function report(err: unknown): number {
  */
 function handleStdioErrors(keepRunning: boolean): void {
   for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (err: NodeJS.ErrnoException) => {
-      if (keepRunning) return;
+    stream.once("error", (err: NodeJS.ErrnoException) => {
+      stream.on("error", () => {}); // a destroyed stream stays quiet, but never let a later error crash foyer
+      if (keepRunning) {
+        if (stream === process.stdout) writeStderr(`foyer: stdout failed (${err.code ?? err.message}); program output to stdout is dropped from now on\n`);
+        return;
+      }
       if (err.code === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
       if (stream === process.stdout) writeStderr(`foyer: cannot write to stdout: ${err.code ?? err.message}\n`);
       process.exit(ExitCode.internal);
