@@ -102,6 +102,32 @@ programs:
   });
 });
 
+describe("foyer's own stderr going away", () => {
+  it("run keeps supervising (its log lines are lost, the programs are not) and stops in order on TERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-epipe-"));
+    writeFileSync(
+      join(dir, "spec.yaml"),
+      `control: { enabled: false }
+programs:
+  talker:
+    command: [sh, -c, "trap 'touch ${dir}/stopped; exit 0' TERM; i=0; while :; do echo line $i; echo err $i >&2; echo $i > ${dir}/count; i=$((i+1)); sleep 0.01; done"]
+`,
+    );
+    const child = spawn(FOYER, ["run", "--spec", join(dir, "spec.yaml")], { stdio: ["ignore", "pipe", "pipe"] });
+    let code: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) => child.on("close", (c) => resolve((code = c))));
+    child.stdout.destroy();
+    child.stderr.destroy(); // foyer's next log line and every program line now meet EPIPE
+    const count = () => Number(existsSync(join(dir, "count")) ? readFileSync(join(dir, "count"), "utf8") || 0 : 0);
+    // 50 more lines through foyer's closed pipes (polling a file the program writes, not a timer)
+    while (count() < 50 && code === undefined) await new Promise((r) => setTimeout(r, 20));
+    expect(code, "foyer died on its closed stderr").toBeUndefined();
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dir, "stopped"))).toBe(true);
+  });
+});
+
 describe("validate with nothing to validate", () => {
   it("no spec at all is a configuration error (78), not 'valid'", () => {
     expect(existsSync("/etc/foyer/foyer.yaml")).toBe(false); // the test relies on the default being absent
