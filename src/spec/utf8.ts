@@ -1,6 +1,6 @@
 // Strict UTF-8 for the text foyer reads (the spec, template files): a byte sequence that is not
 // UTF-8 is reported with its place, never turned silently into U+FFFD in a rendered config file.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { configError } from "../errors.js";
 
@@ -16,11 +16,35 @@ export function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok
   return { ok: false, line, col, byte: buf[at]! };
 }
 
-/** Read a file as strict UTF-8; throws ConfigError (exit 78) naming the file and line:col. */
+/** A spec is a page of YAML; anything this big is a mistake (`--spec /dev/zero`), not a spec. */
+export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Read a spec as strict UTF-8, at most MAX_SPEC_BYTES (a pipe such as `--spec <(...)` works; an
+ * endless device does not hang foyer); throws ConfigError (exit 78) naming the file and line:col.
+ */
 export function readUtf8File(path: string): string {
-  const r = decodeUtf8(readFileSync(path));
+  const r = decodeUtf8(readCapped(path, MAX_SPEC_BYTES));
   if (r.ok) return r.text;
   throw configError("(spec)", notUtf8Message(path, r), `${path}:${r.line}:${r.col}`);
+}
+
+function readCapped(path: string, max: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > max) throw configError("(spec)", `spec file ${path} is larger than ${max / 1024 / 1024} MiB; is it really a spec?`);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** "FILE is not UTF-8 text: byte 0xff at line 3, column 7". */

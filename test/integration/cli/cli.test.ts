@@ -149,6 +149,12 @@ describe("bytes that are not UTF-8", () => {
     expect(r.status).toBe(78);
   });
 
+  it("a spec that never ends (/dev/zero) is refused at 16 MiB, not read until memory runs out", () => {
+    const r = spawnSync(FOYER, ["validate", "--spec", "/dev/zero"], { encoding: "utf8", timeout: 20_000 });
+    expect(r.stderr).toContain("spec file /dev/zero is larger than 16 MiB");
+    expect(r.status).toBe(78);
+  });
+
   it("in a template file: 78 naming the file, line and column; nothing written", () => {
     const dir = mkdtempSync(join(tmpdir(), "foyer-utf8-"));
     const tpl = join(dir, "app.conf.hbs");
