@@ -1,13 +1,14 @@
 // A signal that arrives while foyer is still starting (as PID 1: before it has handlers, the kernel
 // drops it) is kept: TERM/INT/QUIT stop foyer before any program runs, with 128+n; other signals
 // reach CMD once it runs. The gate (start-gate.ts) holds foyer at one instant of its start-up.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { constants } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STOP_SIGNALS } from "../../../src/pid1/index.js";
-import { requireBinary } from "./harness.js";
+import { requireBinary, sleep, startFoyer } from "./harness.js";
 import { buildGate, startGated } from "./start-gate.js";
 
 const N = constants.signals;
@@ -93,5 +94,36 @@ describe("another signal while foyer starts is not lost", () => {
     await g.signalAtGate("SIGUSR2");
     const r = await g.foyer.done;
     expect(r.code, r.stderr).toBe(128 + N.SIGUSR2);
+  });
+});
+
+describe("a stop signal while init hooks run reaches the supervisor", () => {
+  it("run --spec: the hook is interrupted, no program starts, foyer ends promptly (not KILLed)", async () => {
+    const hooks = path.join(dir, "hooks-blocking");
+    fs.mkdirSync(hooks);
+    const fifo = path.join(dir, "hook.fifo");
+    execFileSync("mkfifo", [fifo]);
+    fs.writeFileSync(path.join(hooks, "10-wait.sh"), `cat ${fifo} >/dev/null\n`);
+    const { marker, cmd } = marked("after-hooks");
+    const spec = path.join(dir, "hooks-spec.yaml");
+    fs.writeFileSync(spec, `control: { enabled: false }\nhooks: { init: ${hooks} }\nprograms:\n  app: { command: ${JSON.stringify(cmd)} }\n`);
+    const f = startFoyer(["run", "--spec", spec]);
+    // the hook holds the FIFO's read end open once it runs: an observable state, no timing guess
+    let fd: number | undefined;
+    while (fd === undefined) {
+      try {
+        fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      } catch {
+        await sleep(5);
+      }
+    }
+    const t0 = Date.now();
+    process.kill(await f.foyerPid(), "SIGTERM");
+    const r = await f.done;
+    fs.closeSync(fd);
+    expect(r.stderr).toMatch(/init hook 10-wait\.sh interrupted/);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(r.code).not.toBe(137);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
