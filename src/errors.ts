@@ -43,9 +43,6 @@ export class ConfigError extends FoyerError {
   }
 }
 
-/** A command to run could not be started (126/127 like a shell). */
-export class ExecError extends FoyerError {}
-
 /** Shorthand for a single-issue ConfigError. */
 export function configError(path: string, message: string, where?: string): ConfigError {
   return new ConfigError([{ path, message, ...(where ? { where } : {}) }]);

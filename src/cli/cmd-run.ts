@@ -5,13 +5,14 @@ import { runBurstSelfTest, runMain } from "../pid1/index.js";
 import { findSpecPath } from "../spec/locate.js";
 import { parseDuration } from "../spec/duration.js";
 import { cliLogger } from "./log-flags.js";
-import { parseCommandArgs, splitAtDoubleDash, UsageError, type Command } from "./command.js";
+import { parseCommandArgs, splitCommandLine, UsageError, type Command } from "./command.js";
 
 const DEFAULT_GRACE = "10s";
+const RUN_OPTIONS = { grace: { type: "string" }, spec: { type: "string" } } as const;
 
 export const runCommand: Command = {
   name: "run",
-  help: `usage: foyer run [--grace 10s] [--spec F] [-- CMD ARGS...]
+  help: `usage: foyer run [--grace 10s] [--spec F] [--] [CMD ARGS...]
 
 With a spec (--spec F, $FOYER_SPEC, or /etc/foyer/foyer.yaml): validate everything (exit 78 and
 nothing written on any problem), apply the plan like 'foyer init', run the init hooks, start the
@@ -26,23 +27,29 @@ environment (NODE_OPTIONS included) pass through; signals go to CMD's process gr
 reaped; when CMD exits, processes it left behind get SIGTERM, then SIGKILL after --grace; foyer
 exits with CMD's code, 128+n if signal n killed it, 127 if not found, 126 if not executable.
 
+The '--' is optional (like dumb-init): foyer's options end at the first word that is not one, and
+everything from CMD on is CMD's (foyer run --grace 2s ls -la). So ENTRYPOINT ["foyer", "run"] with
+any image CMD works. A SIGTERM, SIGINT or SIGQUIT that arrives before anything started (while the
+spec loads and applies) ends foyer with 128+n, starting nothing.
+
 options:
   --grace D         time between SIGTERM and SIGKILL for leftovers (default ${DEFAULT_GRACE})
   --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml if present)
   --log-level L     debug|info|warn|error (default info)
   --log-format F    text|json (default text)`,
+  ownArgs: (argv) => splitCommandLine(argv, RUN_OPTIONS).own,
   async run(argv) {
-    const { before, after } = splitAtDoubleDash(argv);
-    if (before[0] === "__selftest-burst") return exitNow(await selfTestBurst(before.slice(1)));
-    const { values } = parseCommandArgs("run", before, { grace: { type: "string" }, spec: { type: "string" } });
-    const grace = graceMs(values.grace ?? DEFAULT_GRACE);
-    if (after !== undefined && after.length === 0) throw new UsageError("foyer run: nothing after '--' (expected -- CMD ARGS...)");
+    if (argv[0] === "__selftest-burst") return exitNow(await selfTestBurst(argv.slice(1)));
+    const { own, cmd } = splitCommandLine(argv, RUN_OPTIONS);
+    const { values } = parseCommandArgs("run", own, RUN_OPTIONS);
+    const grace = graceMs(values.grace ?? DEFAULT_GRACE, "run");
+    if (cmd !== undefined && cmd.length === 0) throw new UsageError("foyer run: nothing after '--' (expected -- CMD ARGS...)");
     if (findSpecPath(values.spec, process.env) !== undefined) {
       const { runWithSpec } = await import("./run-spec.js");
-      return exitNow(await runWithSpec(values, after, grace, inheritedEnv()));
+      return exitNow(await runWithSpec(values, cmd, grace, inheritedEnv()));
     }
-    if (after === undefined) throw new UsageError("foyer run: no spec found (--spec, $FOYER_SPEC, /etc/foyer/foyer.yaml) and no '-- CMD'");
-    return exitNow(await runWithoutSpec(after, grace, cliLogger(values["log-level"], values["log-format"])));
+    if (cmd === undefined) throw new UsageError("foyer run: no spec found (--spec, $FOYER_SPEC, /etc/foyer/foyer.yaml) and no CMD to run");
+    return exitNow(await runWithoutSpec(cmd, grace, cliLogger(values["log-level"], values["log-format"])));
   },
 };
 
@@ -56,10 +63,10 @@ export function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-/** --grace: "10s", "500ms", "2m", or plain seconds (the spec's duration syntax). */
-export function graceMs(text: string): number {
+/** --grace of `command`: "10s", "500ms", "2m", or plain seconds (the spec's duration syntax). */
+export function graceMs(text: string, command: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError(`foyer run: --grace expects a duration like 10s or 500ms, got '${text}'`);
+  if (ms === undefined) throw new UsageError(`foyer ${command}: --grace expects a duration like 10s or 500ms, got '${text}'`);
   return ms;
 }
 

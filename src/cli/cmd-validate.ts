@@ -1,4 +1,6 @@
 // `foyer validate`: the spec, the env, the secrets and every file it would render; exit 0 or 78.
+import { configError } from "../errors.js";
+import { findSpecPath } from "../spec/locate.js";
 import { makeLogger, loadFromFlags, SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare } from "./prepare.js";
@@ -18,6 +20,8 @@ options:
   --log-format F    text|json`,
   async run(argv) {
     const { values } = parseCommandArgs("validate", argv, SPEC_OPTIONS);
+    // nothing to validate is not "valid": a typo in $FOYER_SPEC's name must not pass a CI check
+    if (findSpecPath(values.spec, process.env) === undefined) throw configError("(spec)", "no spec found: --spec, $FOYER_SPEC, /etc/foyer/foyer.yaml");
     const loaded = loadFromFlags(values);
     const { actions } = prepare(loaded, process.env);
     const programs = Object.keys(loaded.spec.programs).length;

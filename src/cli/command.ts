@@ -15,6 +15,8 @@ export interface Command {
   /** full --help text (usage line first) */
   help: string;
   run(argv: string[]): Promise<number>;
+  /** the arguments that are foyer's own (for commands that take a CMD: those before it) */
+  ownArgs?(argv: string[]): string[];
 }
 
 /** Parse a command's arguments; an unknown flag is a usage error naming the flag (exit 2). */
@@ -38,10 +40,34 @@ export class UsageError extends FoyerError {
   }
 }
 
-/** Split `foyer run [opts] -- CMD ARGS` into (opts, CMD ARGS). */
-export function splitAtDoubleDash(argv: string[]): { before: string[]; after: string[] | undefined } {
-  const i = argv.indexOf("--");
-  return i < 0 ? { before: argv, after: undefined } : { before: argv.slice(0, i), after: argv.slice(i + 1) };
+/**
+ * Split `[OPTIONS] [--] CMD ARGS...` the way dumb-init and gosu do: foyer's options end at `--` or
+ * at the first word that is neither an option nor an option's value; from CMD on every word is
+ * CMD's, even one that looks like an option (`foyer run ls -la`). `leading` positionals (exec-as's
+ * USER) stay with the options. `cmd` is undefined when there is none, [] after a bare `--`.
+ */
+export function splitCommandLine(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  leading = 0,
+): { own: string[]; cmd: string[] | undefined } {
+  const all: NonNullable<ParseArgsConfig["options"]> = { ...GLOBAL_OPTIONS, ...options };
+  const takesValue = (arg: string): boolean => {
+    if (arg.startsWith("--")) return !arg.includes("=") && all[arg.slice(2)]?.type === "string";
+    return arg.length === 2 && Object.values(all).some((o) => o.short === arg[1] && o.type === "string");
+  };
+  let positionals = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return { own: argv.slice(0, i), cmd: argv.slice(i + 1) };
+    if (arg.startsWith("-") && arg !== "-") {
+      if (takesValue(arg)) i++;
+      continue;
+    }
+    if (positionals++ < leading) continue;
+    return { own: argv.slice(0, i), cmd: argv.slice(i) };
+  }
+  return { own: argv, cmd: undefined };
 }
 
 export { ConfigError, ExitCode };

@@ -1,41 +1,49 @@
 // `foyer run` with a spec: load → validate → apply (like init) → supervise the spec's programs (and
 // the `-- CMD` main program) as PID 1 → stop leftovers → exit with the container's code.
-import { startPid1, terminateLeftovers } from "../pid1/index.js";
+import { openSignalInbox, startPid1, stopReceived, stoppedBySignalCode, terminateLeftovers } from "../pid1/index.js";
 import { runSupervisor } from "../supervise/index.js";
 import type { Logger } from "../log/index.js";
 import { loadFromFlags, makeLogger, type CommonFlags } from "./context.js";
 import { applyPrepared } from "./cmd-init.js";
 import { prepare } from "./prepare.js";
 
-/** Run the full start for a spec; resolves to foyer's exit code. */
+/**
+ * Run the full start for a spec; resolves to foyer's exit code. A TERM, INT or QUIT that arrives
+ * before supervision begins ends foyer with 128+n at the next check: after validating (nothing is
+ * written then) or after applying (what was applied stays: every write is atomic and idempotent).
+ * No hook and no program runs: finish hooks pair with init hooks, which never ran.
+ */
 export async function runWithSpec(flags: CommonFlags, main: string[] | undefined, graceMs: number, env: Record<string, string>): Promise<number> {
+  const signals = openSignalInbox(); // opened by main.ts already, before anything slow
   const loaded = loadFromFlags(flags);
   const logger = makeLogger(flags, loaded);
-  applyPrepared(prepare(loaded, env), logger);
+  const stopped = async (phase: string): Promise<number | undefined> => {
+    const signal = await stopReceived(signals);
+    if (!signal) return undefined;
+    logger.info(`received ${signal} while ${phase}; no program started, exiting`);
+    return stoppedBySignalCode(signal);
+  };
+  const prepared = prepare(loaded, env);
+  const beforeApply = await stopped("validating");
+  if (beforeApply !== undefined) return beforeApply;
+  applyPrepared(prepared, logger);
   const runtime = startPid1(logger);
-  const listeners = new Set<(signal: string) => void>();
-  const unroute = runtime.routeSignals((signal) => listeners.forEach((l) => l(signal)));
-  try {
-    const code = await runSupervisor({
-      spec: loaded.spec,
-      ...(main ? { main: { argv: main } } : {}),
-      spawner: runtime.spawner,
-      logger,
-      logFormat: logger.options.format,
-      baseEnv: env,
-      secrets: loaded.secrets,
-      signals: {
-        subscribe: (listener) => {
-          listeners.add(listener);
-          return () => listeners.delete(listener);
-        },
-      },
-    });
-    await stopLeftovers(runtime, graceMs, logger);
-    return code;
-  } finally {
-    unroute();
-  }
+  const beforeStart = await stopped("applying the plan");
+  if (beforeStart !== undefined) return beforeStart;
+  // From here on the supervisor owns every signal (ordered shutdown, finish hooks, forwarding to
+  // main); the inbox replays to it whatever came in since the last check.
+  const code = await runSupervisor({
+    spec: loaded.spec,
+    ...(main ? { main: { argv: main } } : {}),
+    spawner: runtime.spawner,
+    logger,
+    logFormat: logger.options.format,
+    baseEnv: env,
+    secrets: loaded.secrets,
+    signals: { subscribe: (listener) => runtime.routeSignals(listener) },
+  });
+  await stopLeftovers(runtime, graceMs, logger);
+  return code;
 }
 
 /** Processes the programs left behind (daemonised children, orphans): TERM, then KILL after grace. */

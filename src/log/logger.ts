@@ -62,7 +62,17 @@ export class Logger {
 
 /** A logger writing to stderr. */
 export function stderrLogger(level: LogLevel, format: LogFormat, redactor: Redactor): Logger {
-  return new Logger({ level, format, redactor, sink: { write: (l) => void process.stderr.write(l) }, now: () => new Date() });
+  return new Logger({ level, format, redactor, sink: { write: writeStderr }, now: () => new Date() });
+}
+
+// A log line must never take foyer down: when stderr is a file, a failed write (EIO, ENOSPC) throws
+// here; on a pipe or terminal it is an 'error' event, which src/cli/main.ts handles.
+function writeStderr(line: string): void {
+  try {
+    process.stderr.write(line);
+  } catch {
+    // the line is lost; there is nowhere else to say so
+  }
 }
 
 /** A logger that keeps its lines in memory (tests, and plan output capture). */

@@ -2,7 +2,7 @@
 // reaping, exit codes, privilege drop. The native addon is used here and nowhere else.
 export type { ExitStatus, SpawnRequest, SpawnedProcess, Spawner } from "./types.js";
 export { exitCodeFor, signalNumber, signalName, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from "./exit-status.js";
-export { FORWARDED_SIGNALS, installSignalRouter, forwardSignal, type ForwardedSignal } from "./signals.js";
+export { FORWARDED_SIGNALS, STOP_SIGNALS, installSignalRouter, openSignalInbox, stopReceived, stoppedBySignalCode, forwardSignal, type ForwardedSignal, type SignalInbox } from "./signals.js";
 export { startPid1, type Pid1Runtime } from "./runtime.js";
 export { runMain, type RunMainOptions } from "./run-main.js";
 export { terminateLeftovers, liveDescendants } from "./leftovers.js";

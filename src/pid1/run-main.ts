@@ -4,7 +4,7 @@
 import type { Logger } from "../log/index.js";
 import { startPid1, type Pid1Runtime } from "./runtime.js";
 import { terminateLeftovers } from "./leftovers.js";
-import { forwardSignal } from "./signals.js";
+import { forwardSignal, openSignalInbox, stopReceived, stoppedBySignalCode } from "./signals.js";
 import type { SpawnedProcess, SpawnRequest } from "./types.js";
 
 /** Options of runMain; `env` is the child's complete environment. */
@@ -24,17 +24,26 @@ export interface RunMainOptions {
 /** Run one main program to completion as PID 1 (or subreaper); resolves to foyer's exit code. */
 export async function runMain(argv: string[], opts: RunMainOptions): Promise<number> {
   const { logger, graceMs } = opts;
+  const signals = openSignalInbox(); // opened by main.ts already: the same inbox
   const runtime = opts.runtime ?? startPid1(logger);
-  let main: SpawnedProcess | undefined;
+  // A TERM/INT/QUIT that came while foyer was starting: CMD never runs (a pod deleted while starting
+  // must not wait out its grace period). Nothing can arrive between this check and the spawn below:
+  // both run in the same turn of the event loop.
+  const early = await stopReceived(signals);
+  if (early) {
+    logger.info(`received ${early} before ${argv[0] ?? "the program"} started; not starting it`);
+    return stoppedBySignalCode(early);
+  }
   let mainExited = false;
   let hurry = false;
+  const main: SpawnedProcess = runtime.spawner.spawn({ argv, env: opts.env, user: opts.user, stdio: "inherit", group: opts.group ?? "foreground" });
+  // Signals queued while foyer started (HUP, WINCH...) are replayed now, to CMD's group, like tini.
   const uninstall = runtime.routeSignals((signal) => {
-    if (main && !mainExited) forwardSignal(main, signal);
+    if (!mainExited) forwardSignal(main, signal);
     // TERM/INT while leftovers are being stopped: stop waiting, KILL them now.
     else if (signal === "SIGTERM" || signal === "SIGINT") hurry = true;
   });
   try {
-    main = runtime.spawner.spawn({ argv, env: opts.env, user: opts.user, stdio: "inherit", group: opts.group ?? "foreground" });
     const status = await main.exited;
     mainExited = true;
     if (status.spawnError) logger.error(status.spawnError);

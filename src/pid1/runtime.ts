@@ -8,7 +8,7 @@ import { Reaper, startReaperLoop } from "./reaper.js";
 import { ProcessSpawner } from "./spawner.js";
 import { realSys, type Pid1Sys } from "./sys.js";
 import { decodeWaitStatus, signalNumber } from "./exit-status.js";
-import { FORWARDED_SIGNALS, installSignalRouter, type ForwardedSignal } from "./signals.js";
+import { FORWARDED_SIGNALS, openSignalInbox, type ForwardedSignal } from "./signals.js";
 
 /** What the supervisor and `foyer run` use: the Spawner and the process-table view. */
 export interface Pid1Runtime {
@@ -21,7 +21,7 @@ export interface Pid1Runtime {
   native: NativeAddon | null;
   /** true when foyer is PID 1 or a registered child subreaper */
   reaping: boolean;
-  /** installSignalRouter, plus making sure the signals can arrive at all (see routeSignals) */
+  /** subscribe to the signal inbox (signals queued since start-up are replayed first) */
   routeSignals(onSignal: (signal: ForwardedSignal) => void): () => void;
   /** stop the reaper loop (tests, and shutdown) */
   stop(): void;
@@ -57,6 +57,11 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
   // After handing the terminal to a foreground program, foyer is a background group: a log line
   // written with `stty tostop` would stop it (SIGTTOU) and with it signal forwarding and reaping.
   native?.ignoreSignals(["SIGTTOU", "SIGTTIN"].map((s) => signalNumber(s) ?? 0));
+  // The SEA runs with --disable-sigusr1 (no inspector, ever), which also leaves SIGUSR1 blocked in
+  // every thread, so it would never be forwarded. The inbox's handlers exist before the unblocking,
+  // so a stray SIGUSR1 cannot kill foyer.
+  const signals = openSignalInbox();
+  native?.unblockSignals(FORWARDED_SIGNALS.map((s) => signalNumber(s) ?? 0));
   if (uid !== 0 && native) unavailable.push(`user switching (foyer runs as uid ${uid}, not root)`);
   if (unavailable.length) logger.warn(`running with reduced features; unavailable: ${unavailable.join(", ")}`);
 
@@ -73,18 +78,7 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
     gid,
     stdinIsTty: tty.isatty(0),
   });
-  return { spawner, sys, reaper, managed, native, reaping, routeSignals: (on) => routeSignals(native, on), stop: stopLoop };
-}
-
-/**
- * Install the handlers, then unblock SIGUSR1: the SEA runs with --disable-sigusr1 (no inspector,
- * ever), which also leaves SIGUSR1 blocked in every thread, so without this it would never be
- * forwarded. Unblocking only after a listener exists keeps a stray SIGUSR1 from killing foyer.
- */
-function routeSignals(native: NativeAddon | null, onSignal: (signal: ForwardedSignal) => void): () => void {
-  const uninstall = installSignalRouter(onSignal);
-  native?.unblockSignals(FORWARDED_SIGNALS.map((s) => signalNumber(s) ?? 0));
-  return uninstall;
+  return { spawner, sys, reaper, managed, native, reaping, routeSignals: (on) => signals.subscribe(on), stop: stopLoop };
 }
 
 /** How to start foyer itself: the single binary, or node + the dev bundle. */

@@ -3,6 +3,7 @@
 // child_process.spawn; a user switch, or a foreground group on a terminal, goes through foyer's
 // trampoline (foyer itself in `exec-as __exec` mode), which drops privileges and execs natively.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { statSync } from "node:fs";
 import { getSystemErrorMessage } from "node:util";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, execFailureExitCode, exitCodeFor, spawnFailure } from "./exit-status.js";
 import type { NativeAddon } from "./native.js";
@@ -37,6 +38,9 @@ export class ProcessSpawner implements Spawner {
 
   spawn(req: SpawnRequest): SpawnedProcess {
     if (!req.argv[0]) return failedProcess(spawnFailure(EXIT_NOT_FOUND, "cannot execute an empty command"));
+    // Checked first: a missing cwd fails the fork with ENOENT, which would read as "command not found".
+    const badCwd = req.cwd === undefined ? undefined : cwdProblem(req.cwd);
+    if (badCwd) return failedProcess(spawnFailure(EXIT_NOT_EXECUTABLE, `cannot execute '${req.argv[0]}': ${badCwd}`));
     const plan = this.planUser(req);
     if ("error" in plan) return failedProcess(spawnFailure(EXIT_NOT_EXECUTABLE, plan.error));
     const needsTrampoline =
@@ -90,7 +94,9 @@ export class ProcessSpawner implements Spawner {
     };
     let child: ChildProcess;
     try {
-      child = spawn(self, [...selfArgs, ...TRAMPOLINE_ARGV], { env: this.opts.trampolineEnv, stdio, detached: session, cwd: "/" });
+      // In the request's cwd (checked as the user again by execAs), else foyer's own: CMD keeps the
+      // caller's working directory like tini and gosu.
+      child = spawn(self, [...selfArgs, ...TRAMPOLINE_ARGV], { env: this.opts.trampolineEnv, stdio, detached: session, cwd: req.cwd });
     } catch (err) {
       return failedProcess(spawnErrorStatus(self, err as NodeJS.ErrnoException));
     }
@@ -131,6 +137,18 @@ function statusOf(code: number | null, signal: NodeJS.Signals | null): ExitStatu
 
 function stdioFor(stdio: SpawnRequest["stdio"]): StdioOptions {
   return stdio === "inherit" ? ["inherit", "inherit", "inherit"] : ["ignore", "pipe", "pipe"];
+}
+
+/** Why `cwd` cannot be a working directory, or undefined when it can. */
+function cwdProblem(cwd: string): string | undefined {
+  try {
+    return statSync(cwd).isDirectory() ? undefined : `working directory ${cwd} is not a directory`;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ENOENT") return `working directory ${cwd} does not exist`;
+    if (e.code === "ENOTDIR") return `working directory ${cwd} is not a directory`;
+    return `working directory ${cwd}: ${typeof e.errno === "number" ? getSystemErrorMessage(e.errno) : e.message}`;
+  }
 }
 
 /** ENOENT → 127 "not found", anything else → 126, with one line naming the program. */

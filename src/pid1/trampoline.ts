@@ -37,7 +37,7 @@ export function runTrampoline(): number {
   }
   const failure = native.addon.execAs({ ...req, reportFd: TRAMPOLINE_FD });
   const notFound = failure.stage === "exec" && (failure.errno === ENOENT || failure.errno === ENOTDIR);
-  const what = failure.stage === "exec" ? "" : `${failure.stage} failed: `;
+  const what = failure.stage === "exec" ? "" : failure.stage === "chdir" ? `working directory ${req.cwd}: ` : `${failure.stage} failed: `;
   return report({
     exitCode: notFound ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
     message: `cannot execute '${req.file}': ${what}${failure.message}`,

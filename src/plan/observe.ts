@@ -8,6 +8,7 @@ import { contentDigest, type FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
 import type { TemplateFileRead } from "./planner.js";
+import { decodeUtf8, notUtf8Message } from "../spec/utf8.js";
 
 /** Everything `foyer plan` needs to mark unchanged actions: path states and resolved owners. */
 export interface Observed {
@@ -97,7 +98,8 @@ export function readTemplateFiles(paths: readonly string[], fs: FsOps = realFs):
   const out = new Map<string, TemplateFileRead>();
   for (const p of paths) {
     try {
-      out.set(p, { ok: true, content: fs.readFileSync(p, "utf8") });
+      const text = decodeUtf8(fs.readFileSync(p));
+      out.set(p, text.ok ? { ok: true, content: text.text } : { ok: false, error: notUtf8Message("it", text) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       out.set(p, { ok: false, error: e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.code === "EISDIR" ? "it is a directory" : e.message });

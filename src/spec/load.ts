@@ -12,6 +12,7 @@ import { resolveSecrets, type ReadText, type ResolvedSecrets } from "./secrets.j
 import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
 import { validateSpec } from "./validate.js";
+import { readUtf8File } from "./utf8.js";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
 export interface LoadedSpec {
@@ -37,6 +38,7 @@ function readSpecSource(path: string | undefined, read: ReadText): ParsedSource 
   try {
     text = read(path);
   } catch (err) {
+    if (err instanceof ConfigError) throw err; // not UTF-8
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})`;
     throw new ConfigError([{ path: "(spec)", message: `spec file ${path} ${why}` }]);
@@ -65,7 +67,7 @@ export function loadSpec(options: LoadOptions): LoadedSpec {
   const read = options.read ?? ((p: string) => readFileSync(p, "utf8"));
   const exists = options.exists ?? existsSync;
   const specPath = findSpecPath(options.specFlag, options.env, exists);
-  const user = readSpecSource(specPath, read);
+  const user = readSpecSource(specPath, options.read ?? readUtf8File);
   if (user.issues.length) throw new ConfigError(user.issues);
   const issues: ConfigIssue[] = [];
   const userData = user.data as Record<string, unknown>;

@@ -18,7 +18,7 @@ function underPty(command: string): Promise<{ code: number | null; out: string }
 
 // pid, pgrp, tty_nr and tpgid of CMD itself (fields 1, 5, 7, 8 of /proc/PID/stat). Single-quoted
 // below: `script` runs the command through $SHELL -c, which must not expand $$ itself.
-const SHOW = `echo stat=$(cut -d" " -f1,5,7,8 /proc/$$/stat) foyer=$PPID`;
+const SHOW = `echo stat=$(cut -d" " -f1,5,7,8 /proc/$$/stat) foyer=$PPID; echo cwd=$(pwd)`;
 
 describe("a terminal on stdin", () => {
   it("foyer run: CMD leads its own process group, which is the terminal's foreground group", async () => {
@@ -30,6 +30,7 @@ describe("a terminal on stdin", () => {
     expect(pgrp).toBe(pid);
     expect(ttyNr).not.toBe("0");
     expect(tpgid).toBe(pgrp);
+    expect(r.out).toContain(`cwd=${process.cwd()}\n`); // through the trampoline, yet in the caller's cwd
     expect(r.code).toBe(4);
   });
 

@@ -1,9 +1,16 @@
+import { constants } from "node:os";
 import { describe, expect, it } from "vitest";
+import { FORWARDED_SIGNALS } from "../../../src/pid1/signals.js";
 import { decodeWaitStatus, execFailureExitCode, exitCodeFor, signalName, signalNumber } from "../../../src/pid1/exit-status.js";
 
 describe("exitCodeFor", () => {
-  it.each([0, 1, 2, 32, 64, 127, 254, 255])("passes exit code %i through", (code) => {
-    expect(exitCodeFor({ code, signal: null })).toBe(code);
+  it("passes every exit code 0-255 through", () => {
+    const codes = Array.from({ length: 256 }, (_, code) => code);
+    expect(codes.map((code) => exitCodeFor({ code, signal: null }))).toEqual(codes);
+  });
+
+  it("gives 128+n for every forwarded signal", () => {
+    for (const signal of FORWARDED_SIGNALS) expect(exitCodeFor({ code: null, signal })).toBe(128 + constants.signals[signal]);
   });
 
   it.each([
