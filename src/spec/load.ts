@@ -1,6 +1,6 @@
 // Load a spec: find it, parse it, merge it over its profile, apply env overrides, validate it and
 // resolve its secrets. Collects every issue before failing; touches nothing but reads.
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { deepMerge, isPlainObject } from "./merge.js";
@@ -64,7 +64,6 @@ function profileSource(name: unknown, issues: ConfigIssue[], locate: ParsedSourc
 
 /** Load, merge, validate and resolve; throws ConfigError (exit 78) listing every issue. */
 export function loadSpec(options: LoadOptions): LoadedSpec {
-  const read = options.read ?? ((p: string) => readFileSync(p, "utf8"));
   const exists = options.exists ?? existsSync;
   const specPath = findSpecPath(options.specFlag, options.env, exists);
   const user = readSpecSource(specPath, options.read ?? readUtf8File);
