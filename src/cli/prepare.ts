@@ -2,16 +2,16 @@
 // the planner needs, plan, and check the plan against the system. All issues are collected and
 // thrown together (exit 78) before anything is written.
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import { checkOwners, planInit, readTemplateFiles, templateFilePaths, type Action, type UserLookup } from "../plan/index.js";
+import { systemUserDatabase, type UserDatabase } from "../identity/index.js";
+import { checkOwners, planInit, readTemplateFiles, templateFilePaths, type Action } from "../plan/index.js";
 import type { LoadedSpec } from "../spec/index.js";
 import { startLevels } from "../supervise/order.js";
-import { systemUsers } from "./users.js";
 
 /** A loaded spec and the plan `foyer init` would apply. */
 export interface Prepared {
   loaded: LoadedSpec;
   actions: Action[];
-  users: UserLookup;
+  users: UserDatabase;
 }
 
 /** Plan init for a loaded spec; throws ConfigError with every issue (templates, owners, programs). */
@@ -19,7 +19,7 @@ export function prepare(loaded: LoadedSpec, env: Record<string, string | undefin
   const { spec } = loaded;
   const templateFiles = readTemplateFiles(templateFilePaths(spec));
   const { actions, issues } = planInit({ spec, secrets: loaded.secrets.values, env, templateFiles });
-  const users = systemUsers();
+  const users = systemUserDatabase();
   const all: ConfigIssue[] = [...issues, ...checkOwners(actions, users).issues, ...checkProgramOrder(spec.programs)];
   if (all.length) throw new ConfigError(all);
   return { loaded, actions, users };

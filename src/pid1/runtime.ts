@@ -88,7 +88,7 @@ function routeSignals(native: NativeAddon | null, onSignal: (signal: ForwardedSi
 }
 
 /** How to start foyer itself: the single binary, or node + the dev bundle. */
-function selfCommand(): string[] {
+export function selfCommand(): string[] {
   if (isSea() || !process.argv[1]) return [process.execPath];
   return [process.execPath, ...process.execArgv, path.resolve(process.argv[1])];
 }

@@ -8,15 +8,18 @@ import { atomicMkdir, atomicSymlink, atomicWriteFile, fsyncDir, removeStaleTemps
 import { compareAction, ownerChange, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { observe, observePath } from "./observe.js";
-import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
-import { passwdLookup, setprivRunner, type CommandRunner } from "./system.js";
+import { runAsSync, systemUserDatabase, type RunAs, type UserDatabase } from "../identity/index.js";
+import { selfCommand } from "../pid1/runtime.js";
+import { checkOwners, type OwnerIds } from "./owners.js";
 import { validatePlan } from "./validate.js";
 
 /** The executor's effects; each defaults to the real system. */
 export interface ApplySys {
   fs?: FsOps;
-  users?: UserLookup;
-  runner?: CommandRunner;
+  /** the user database owners are resolved in (default: the system's, NSS) */
+  users?: UserDatabase;
+  /** how run-command-as-user runs (default: `foyer exec-as`, the path programs take) */
+  runAs?: RunAs;
   /** told about each action as it is applied (for logging) */
   onAction?: (action: Action, verdict: Verdict) => void;
 }
@@ -30,11 +33,11 @@ export interface ApplyResult {
 /** Apply a plan: check everything (ConfigError, exit 78, nothing written), then act idempotently. */
 export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): ApplyResult {
   const fs = sys.fs ?? realFs;
-  const users = sys.users ?? passwdLookup("/");
+  const users = sys.users ?? systemUserDatabase();
   const owners = preflight(actions, users, fs);
   removeStaleTemps(fs, actions.filter((a) => a.kind === "write-file" || a.kind === "merge-json" || a.kind === "symlink" || a.kind === "ensure-dir").map((a) => a.path));
   const result: ApplyResult = { changed: [], unchanged: [] };
-  const ctx: Ctx = { fs, users, runner: sys.runner ?? setprivRunner, dirs: new Set() };
+  const ctx: Ctx = { fs, runAs: sys.runAs, dirs: new Set() };
   let failure: unknown;
   try {
     applyEach(actions, owners, ctx, result, sys.onAction);
@@ -79,7 +82,7 @@ function observedPathOf(a: Action): string {
 }
 
 /** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
-function preflight(actions: readonly Action[], users: UserLookup, fs: FsOps): Map<string, OwnerIds> {
+function preflight(actions: readonly Action[], users: UserDatabase, fs: FsOps): Map<string, OwnerIds> {
   const issues: ConfigIssue[] = [...validatePlan(actions)];
   const checked = checkOwners(actions, users);
   issues.push(...checked.issues);
@@ -122,7 +125,7 @@ function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | u
   return spec === undefined ? undefined : owners.get(spec);
 }
 
-type Ctx = { fs: FsOps; users: UserLookup; runner: CommandRunner; dirs: DirSync };
+type Ctx = { fs: FsOps; runAs: RunAs | undefined; dirs: DirSync };
 
 /** Carry out one action; false when it turned out there was nothing to do (a recursive chown). */
 function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): boolean | void {
@@ -146,7 +149,7 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
     case "chmod":
       return fs.chmodSync(a.path, a.mode);
     case "run-command-as-user":
-      return runCommand(a, owner!, ctx);
+      return runCommand(a, ctx);
   }
 }
 
@@ -174,10 +177,13 @@ function chown(a: ChownAction, owner: OwnerIds, fs: FsOps): boolean {
   return changed;
 }
 
-function runCommand(a: RunCommandAction, owner: OwnerIds, ctx: Ctx): void {
-  const entry = ctx.users.userById(owner.uid);
-  const groups = entry ? ctx.users.supplementaryGids(entry.name) : [];
-  const r = ctx.runner.run({ argv: a.argv, uid: owner.uid, gid: owner.gid, groups, user: entry?.name, home: entry?.home, cwd: a.path, env: a.env });
+/** PATH for commands foyer runs as a user; their env is otherwise only the action's (no secrets of foyer's own). */
+const COMMAND_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// Through `foyer exec-as`, like every program: same resolver, groups and login variables.
+function runCommand(a: RunCommandAction, ctx: Ctx): void {
+  const runAs = ctx.runAs ?? runAsSync(selfCommand());
+  const r = runAs({ user: a.user, argv: a.argv, cwd: a.path, env: { PATH: COMMAND_PATH, ...a.env } });
   if (r.error || r.code !== 0) {
     const how = r.error ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`);
     throw new FoyerError(`${a.source ?? a.reason}: command ${JSON.stringify(a.argv[0])} as ${a.user} failed: ${how}`);

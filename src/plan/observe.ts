@@ -4,7 +4,8 @@
 import type { Action } from "./action.js";
 import type { FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
-import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
+import type { UserDatabase } from "../identity/index.js";
+import { checkOwners, type OwnerIds } from "./owners.js";
 import type { TemplateFileRead } from "./planner.js";
 
 /** Everything `foyer plan` needs to mark unchanged actions: path states and resolved owners. */
@@ -38,7 +39,7 @@ function isDir(path: string, fs: FsOps): boolean {
 }
 
 /** Observe every path the plan touches (file contents for writes) and resolve its owners. */
-export function observe(actions: readonly Action[], users: UserLookup, fs: FsOps = realFs): Observed {
+export function observe(actions: readonly Action[], users: UserDatabase, fs: FsOps = realFs): Observed {
   const paths = new Map<string, FileState>();
   for (const a of actions) {
     const p = a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;

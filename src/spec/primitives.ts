@@ -1,6 +1,7 @@
 // Small reusable schema pieces: durations, modes, paths, user names.
 import * as z from "zod";
 import { parseDuration } from "./duration.js";
+import { parseUserSpec, USER_SPEC_PATTERN } from "../identity/user-spec.js";
 
 export { parseDuration };
 
@@ -31,10 +32,14 @@ export const AbsolutePath = z
   .refine((p) => !p.split("/").includes(".."), "must not contain '..' segments")
   .refine((p) => !p.includes("\0"), "must not contain NUL bytes");
 
-/** "name", "name:group", "1000" or "1000:1000". */
+/** USER[:GROUP]: "name", "name:group", "1000", "1000:0" (src/identity's grammar; its message says what is wrong). */
 export const UserSpec = z
   .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]*(:[A-Za-z0-9_][A-Za-z0-9_.@-]*)?$/, 'expected "user", "user:group", "uid" or "uid:gid"');
+  .superRefine((text, ctx) => {
+    const parsed = parseUserSpec(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `invalid user ${JSON.stringify(text)}: ${parsed.error}` });
+  })
+  .meta({ description: 'USER[:GROUP]: names or numeric ids ("rstudio-server", "jovyan:users", "1000", "1000:0")', pattern: USER_SPEC_PATTERN });
 
 /** A name usable as an environment variable. */
 export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
