@@ -1,7 +1,8 @@
 // `foyer init`: load → validate → apply, then exit (initContainers, SPCS startup, image checks).
 import { applyPlan } from "../plan/index.js";
 import type { Logger } from "../log/index.js";
-import { makeLogger, loadFromFlags, SPEC_OPTIONS } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare, type Prepared } from "./prepare.js";
 
@@ -19,7 +20,7 @@ options:
   --log-format F    text|json`,
   async run(argv) {
     const { values } = parseCommandArgs("init", argv, SPEC_OPTIONS);
-    const prepared = prepare(loadFromFlags(values), process.env);
+    const prepared = await prepare(values, SCOPES.init);
     applyPrepared(prepared, makeLogger(values, prepared.loaded));
     return 0;
   },

@@ -1,7 +1,6 @@
 // Shared by the commands: the --spec/--log-* options, loading the spec, and making the logger.
-import { readFileSync } from "node:fs";
 import { Redactor, stderrLogger, type Logger } from "../log/index.js";
-import { loadSpec, type LoadedSpec } from "../spec/index.js";
+import type { LoadedSpec } from "../spec/index.js";
 import { pickFormat, pickLevel } from "./log-flags.js";
 
 /** Options shared by every command that reads a spec. */
@@ -20,19 +19,4 @@ export function makeLogger(flags: CommonFlags, loaded?: LoadedSpec): Logger {
   const level = pickLevel(flags["log-level"] ?? env.FOYER_LOG_LEVEL, loaded?.spec.log.level ?? "info");
   const format = pickFormat(flags["log-format"] ?? env.FOYER_LOG_FORMAT, loaded?.spec.log.format ?? "text");
   return stderrLogger(level, format, loaded?.redactor ?? new Redactor());
-}
-
-/** Load the spec named by the flags/env (throws ConfigError, exit 78). */
-export function loadFromFlags(flags: CommonFlags): LoadedSpec {
-  return loadSpec({ specFlag: flags.spec, env: process.env });
-}
-
-/** Read a text file for the planner: its content, or why it cannot be read. */
-export function readForPlan(path: string): { ok: true; content: string } | { ok: false; error: string } {
-  try {
-    return { ok: true, content: readFileSync(path, "utf8") };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, error: code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})` };
-  }
 }

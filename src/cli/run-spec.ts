@@ -3,15 +3,18 @@
 import { startPid1, terminateLeftovers } from "../pid1/index.js";
 import { runSupervisor } from "../supervise/index.js";
 import type { Logger } from "../log/index.js";
-import { loadFromFlags, makeLogger, type CommonFlags } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { makeLogger, type CommonFlags } from "./context.js";
 import { applyPrepared } from "./cmd-init.js";
 import { prepare } from "./prepare.js";
 
 /** Run the full start for a spec; resolves to foyer's exit code. */
 export async function runWithSpec(flags: CommonFlags, main: string[] | undefined, graceMs: number, env: Record<string, string>): Promise<number> {
-  const loaded = loadFromFlags(flags);
+  // every check (with "main" taken when -- CMD is given, and the health port) before any write
+  const prepared = await prepare(flags, SCOPES.run(main !== undefined), env);
+  const { loaded } = prepared;
   const logger = makeLogger(flags, loaded);
-  applyPrepared(prepare(loaded, env), logger);
+  applyPrepared(prepared, logger);
   const runtime = startPid1(logger);
   const listeners = new Set<(signal: string) => void>();
   const unroute = runtime.routeSignals((signal) => listeners.forEach((l) => l(signal)));

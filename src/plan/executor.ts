@@ -7,7 +7,8 @@ import type { Action, ChownAction, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, fsyncDir, removeStaleTemps, type DirSync } from "./atomic.js";
 import { compareAction, ownerChange, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
-import { observe, observePath } from "./observe.js";
+import { observePath } from "./observe.js";
+import { checkPlanOnDisk, observeDisk, observedPathOf } from "../check/disk.js";
 import { runAsSync, systemUserDatabase, type RunAs, type UserDatabase } from "../identity/index.js";
 import { selfCommand } from "../pid1/runtime.js";
 import { checkOwners, type OwnerIds } from "./owners.js";
@@ -77,47 +78,17 @@ function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, Owner
   }
 }
 
-function observedPathOf(a: Action): string {
-  return a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
-}
 
-/** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
+/**
+ * Every problem that can be known before writing, checked again right before writing (the
+ * validation stage ran the same checks; the disk may have changed since): plan, owners, disk.
+ */
 function preflight(actions: readonly Action[], users: UserDatabase, fs: FsOps): Map<string, OwnerIds> {
-  const issues: ConfigIssue[] = [...validatePlan(actions)];
   const checked = checkOwners(actions, users);
-  issues.push(...checked.issues);
-  if (issues.length === 0) {
-    const seen = observe(actions, users, fs);
-    const earlier = new Set<string>(); // paths earlier actions create: a later chown of them is fine
-    for (const a of actions) {
-      const st = seen.paths.get(observedPathOf(a)) ?? { type: "missing" as const };
-      const v = compareAction(a, st, ownerOf(a, checked.owners));
-      const madeEarlier = ancestorsAndSelf(a.path).some((p) => earlier.has(p));
-      earlier.add(a.path);
-      if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: a.source ?? a.path, message: v.problem ?? "conflict" });
-      const blocker = st.type === "missing" && a.kind !== "run-command-as-user" ? nonDirAncestor(a.path, fs) : undefined;
-      if (blocker) issues.push({ path: a.source ?? a.path, message: `cannot create ${a.path}: ${blocker} exists and is not a directory` });
-    }
-  }
+  const issues: ConfigIssue[] = [...validatePlan(actions), ...checked.issues];
+  if (issues.length === 0) issues.push(...checkPlanOnDisk(actions, checked.owners, observeDisk(actions, fs)));
   if (issues.length > 0) throw new ConfigError(issues);
   return checked.owners;
-}
-
-function ancestorsAndSelf(path: string): string[] {
-  const out = [path];
-  for (let p = parentOf(path); p !== "/"; p = parentOf(p)) out.push(p);
-  return out;
-}
-
-/** The nearest existing ancestor of a missing path, when it is not a directory (so mkdir would fail). */
-function nonDirAncestor(path: string, fs: FsOps): string | undefined {
-  for (let p = parentOf(path); ; p = parentOf(p)) {
-    try {
-      return fs.statSync(p).isDirectory() ? undefined : p;
-    } catch {
-      if (p === "/") return undefined;
-    }
-  }
 }
 
 function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {

@@ -20,7 +20,22 @@ export const Duration = z
 
 /** A file mode: octal string "0640"/"640" or a number (decimal 416 = 0o640). */
 export const FileMode = z
-  .union([z.string().regex(/^0?[0-7]{3,4}$/, 'expected an octal mode like "0644"'), z.number().int().min(0).max(0o7777)])
+  .union([
+    z.string().regex(/^0?[0-7]{3,4}$/, 'expected an octal mode like "0644"'),
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(0o7777)
+      .superRefine((n, ctx) => {
+        // `mode: 644` / `mode: 0644` unquoted: YAML reads decimal 644 (= 0o1204, sticky bit). Decimal
+        // modes up to 511 (0o777, Kubernetes' defaultMode: 420 style) stay accepted.
+        if (n > 0o777 && /^[0-7]+$/.test(String(n))) {
+          const quoted = String(n).padStart(4, "0");
+          ctx.addIssue({ code: "custom", message: `YAML reads ${n} as the decimal number ${n} (octal ${n.toString(8)}), not the mode ${quoted}: write it quoted, "${quoted}"` });
+        }
+      }),
+  ])
   .transform((v) => (typeof v === "number" ? v : parseInt(v, 8)))
   .meta({ description: 'File mode, octal string like "0640"' });
 

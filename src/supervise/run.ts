@@ -6,11 +6,12 @@ import type { Spec, Program } from "../spec/schema.js";
 import type { Spawner } from "../pid1/types.js";
 import type { Logger } from "../log/index.js";
 import { configError } from "../errors.js";
-import { checkProgramSecrets, programEnv, sharedEnv, type SupervisorSecrets } from "./env.js";
+import { programEnv, sharedEnv, type SupervisorSecrets } from "./env.js";
 import { OutputMux, type OutputSinks } from "./output.js";
 import type { ProgramDef } from "./program.js";
 import { Supervisor } from "./supervisor.js";
 import { runHookDir } from "./hooks.js";
+import { MAIN_PROGRAM } from "./order.js";
 import { isReady, type StatusReport } from "./status.js";
 import { startControlServer, type ControlHandler } from "./control.js";
 
@@ -37,8 +38,7 @@ export interface RunSupervisorOptions {
   now?: () => number;
 }
 
-/** The name the `-- CMD` program gets. */
-export const MAIN_PROGRAM = "main";
+export { MAIN_PROGRAM };
 
 /** Supervise the spec's programs (and the main program) until the container should end; returns its exit code. */
 export async function runSupervisor(opts: RunSupervisorOptions): Promise<number> {
@@ -46,10 +46,8 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   const now = opts.now ?? Date.now;
   const programs = Object.entries(spec.programs).map(([name, p]) => programDef(name, p));
   if (opts.main) {
-    if (spec.programs[MAIN_PROGRAM]) throw configError(`programs.${MAIN_PROGRAM}`, `'${MAIN_PROGRAM}' is the name of the program given after --; rename this program`);
     programs.push(mainDef(opts.main.argv, programs, spec));
   }
-  checkProgramSecrets(spec.programs, secrets);
   const sinks = opts.sinks ?? { stdout: process.stdout, stderr: process.stderr };
   const output = new OutputMux({ format: opts.logFormat ?? spec.log.format, sinks, now, redactor: logger.options.redactor });
   let shared = sharedEnv(opts.baseEnv, spec.env, secrets);

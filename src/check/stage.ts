@@ -1,0 +1,116 @@
+// The validation stage: what every command (validate, plan, init, render, run) runs before any
+// write. Load (YAML, profile, env overrides, schema, secrets) → plan (pure) → gather the facts
+// (template files, NSS, the disk, the health port) → every check → all issues at once, each with
+// its spec path and file:line:col (or the env variable) → ConfigError (exit 78), nothing written.
+import { ConfigError, type ConfigIssue } from "../errors.js";
+import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabase } from "../identity/index.js";
+import type { Action } from "../plan/action.js";
+import { realFs, type FsOps } from "../plan/fsops.js";
+import { readTemplateFiles } from "../plan/observe.js";
+import { checkOwners, type OwnerIds } from "../plan/owners.js";
+import { planInit, templateFilePaths } from "../plan/planner.js";
+import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
+import type { Spec } from "../spec/schema.js";
+import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
+import { gatherFacts, type Facts } from "./gather.js";
+import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets } from "./spec-checks.js";
+import { checkDirs, checkHealthPort, checkRunAsUsers } from "./system-checks.js";
+
+/** What a command checks beyond the spec itself. */
+export interface CheckScope {
+  /** `run -- CMD`: a program named "main" joins the spec's */
+  main: boolean;
+  /** the target system: the plan's paths on disk, hook dirs, program cwds (not render --out: it writes under DIR) */
+  system: boolean;
+  /** bind-probe health.listen (the commands that start the server or foretell it: validate, plan, run) */
+  ports: boolean;
+}
+
+export const SCOPES = {
+  validate: { main: false, system: true, ports: true },
+  plan: { main: false, system: true, ports: true },
+  init: { main: false, system: true, ports: false },
+  render: { main: false, system: false, ports: false },
+  run: (withMain: boolean): CheckScope => ({ main: withMain, system: true, ports: true }),
+} as const;
+
+/** A spec that passed every check, with what the later phases need. */
+export interface Validated {
+  loaded: LoadedSpec;
+  actions: Action[];
+  users: UserDatabase;
+  owners: ReadonlyMap<string, OwnerIds>;
+  /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
+  disk?: DiskFacts;
+}
+
+export interface StageOptions {
+  load: LoadOptions;
+  scope: CheckScope;
+  /** default: the system's (NSS) */
+  users?: UserDatabase;
+  /** accounts a later phase of this run creates (user provisioning) */
+  planned?: PlannedAccounts;
+  fs?: FsOps;
+}
+
+/** Run the whole stage; throws ConfigError with every issue found. */
+export async function validateForCommand(opts: StageOptions): Promise<Validated> {
+  const { loaded, issues: loadIssues } = loadSpecCollecting(opts.load);
+  if (!loaded) throw new ConfigError(loadIssues);
+  const fs = opts.fs ?? realFs;
+  const { spec } = loaded;
+  const templateFiles = readTemplateFiles(templateFilePaths(spec), fs);
+  const plan = planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles });
+  const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
+  const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
+  const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin });
+  const issues = [...loadIssues, ...plan.issues, ...checked.issues].map((i) => locateIssue(i, loaded));
+  if (issues.length) throw new ConfigError(dedupe(issues));
+  return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
+}
+
+/** The checks' input: the typed spec, the plan, and the facts gathered for them. */
+export interface CheckInput {
+  spec: Spec;
+  resolvedSecrets: ReadonlySet<string>;
+  actions: readonly Action[];
+  scope: CheckScope;
+  facts: Facts;
+  origin: LoadedSpec["origin"];
+}
+
+/** Every check, pure; the owners resolved on the way. */
+export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {
+  const { spec, facts, actions, scope } = input;
+  const owners = checkOwners(actions, facts.users);
+  const issues = [
+    ...checkContradictions(spec),
+    ...checkEnvTemplates(spec),
+    ...checkProgramSecrets(spec, input.resolvedSecrets),
+    ...checkMainName(spec, scope.main),
+    ...checkProgramOrder(spec),
+    ...checkRunAsUsers(spec, facts.users),
+    ...owners.issues,
+    ...(facts.disk ? checkPlanOnDisk(actions, owners.owners, facts.disk) : []),
+    ...(scope.system
+      ? checkDirs(spec, { kinds: facts.kinds, planned: plannedDirs(actions), hookFromProfile: (phase) => input.origin(["hooks", phase]) === "profile" })
+      : []),
+    ...checkHealthPort(facts.port),
+  ];
+  return { issues, owners: owners.owners };
+}
+
+function locateIssue(issue: ConfigIssue, loaded: LoadedSpec): ConfigIssue {
+  if (issue.where) return issue;
+  const where = loaded.whereIs(issue.path);
+  return where ? { ...issue, where } : issue;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\0${i.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
