@@ -13,26 +13,28 @@ const files = (map: Record<string, string>) => ({
   },
   exists: (p: string) => p in map,
 });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reaching into the parsed spec by test case
+type Loose = Record<string, any>;
 const load = (yaml: string, env: Record<string, string> = {}) => loadSpecCollecting({ specFlag: "/s.yaml", env, ...files({ "/s.yaml": yaml }) });
 const text = (r: ReturnType<typeof load>) => r.issues.map((i) => `${i.path} | ${i.message} | ${i.where}`);
 
 describe("FOYER__ overrides take the type of the field they set", () => {
   it.each([
-    ["FOYER__programs__a__user", "1000", (s: Record<string, any>) => s.programs.a.user, "1000"],
-    ["FOYER__env__DEBUG", "true", (s: Record<string, any>) => s.env.DEBUG, "true"],
-    ["FOYER__env__PORT", "8787", (s: Record<string, any>) => s.env.PORT, "8787"],
-    ["FOYER__programs__a__env__X", "no", (s: Record<string, any>) => s.programs.a.env.X, "no"],
-    ["FOYER__programs__a__critical", "true", (s: Record<string, any>) => s.programs.a.critical, true],
-    ["FOYER__programs__a__backoff__retries", "3", (s: Record<string, any>) => s.programs.a.backoff.retries, 3],
-    ["FOYER__programs__a__stop__grace", "30", (s: Record<string, any>) => s.programs.a.stop.grace, 30_000],
-    ["FOYER__programs__a__umask", "022", (s: Record<string, any>) => s.programs.a.umask, 0o22],
-    ["FOYER__health__listen", "9000", (s: Record<string, any>) => s.health.listen, { host: "127.0.0.1", port: 9000 }],
-    ["FOYER__config__defaultMode", "0644", (s: Record<string, any>) => s.config.defaultMode, 0o644],
-    ["FOYER__programs__a__ready__userAgent", "true", (s: Record<string, any>) => s.programs.a.ready.userAgent, true],
+    ["FOYER__programs__a__user", "1000", (s: Loose) => s.programs.a.user, "1000"],
+    ["FOYER__env__DEBUG", "true", (s: Loose) => s.env.DEBUG, "true"],
+    ["FOYER__env__PORT", "8787", (s: Loose) => s.env.PORT, "8787"],
+    ["FOYER__programs__a__env__X", "no", (s: Loose) => s.programs.a.env.X, "no"],
+    ["FOYER__programs__a__critical", "true", (s: Loose) => s.programs.a.critical, true],
+    ["FOYER__programs__a__backoff__retries", "3", (s: Loose) => s.programs.a.backoff.retries, 3],
+    ["FOYER__programs__a__stop__grace", "30", (s: Loose) => s.programs.a.stop.grace, 30_000],
+    ["FOYER__programs__a__umask", "022", (s: Loose) => s.programs.a.umask, 0o22],
+    ["FOYER__health__listen", "9000", (s: Loose) => s.health.listen, { host: "127.0.0.1", port: 9000 }],
+    ["FOYER__config__defaultMode", "0644", (s: Loose) => s.config.defaultMode, 0o644],
+    ["FOYER__programs__a__ready__userAgent", "true", (s: Loose) => s.programs.a.ready.userAgent, true],
   ])("%s=%s", (name, value, pick, want) => {
     const r = load("programs:\n  a: { command: [x], ready: { tcp: 80 } }\n", { [name]: value });
     expect(text(r)).toEqual([]);
-    expect(pick(r.loaded!.spec as Record<string, any>)).toEqual(want);
+    expect(pick(r.loaded!.spec as unknown as Loose)).toEqual(want);
   });
 
   it("knows the JSON types of fields", () => {
