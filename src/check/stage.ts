@@ -65,7 +65,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin });
-  const issues = [...loadIssues, ...plan.issues, ...checked.issues].map((i) => locateIssue(i, loaded));
+  const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
   return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
@@ -99,6 +99,13 @@ export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: M
     ...checkHealthPort(facts.port),
   ];
   return { issues, owners: owners.owners };
+}
+
+// A secret that could not be resolved is reported once, at secrets.NAME; each template using it
+// would only repeat that (and call it optional), so those echoes are dropped.
+function withoutEchoes(planIssues: ConfigIssue[], loadIssues: ConfigIssue[]): ConfigIssue[] {
+  const failed = loadIssues.flatMap((i) => (i.path.startsWith("secrets.") ? [JSON.stringify(i.path.slice("secrets.".length))] : []));
+  return planIssues.filter((i) => !failed.some((name) => i.message.includes(`secret ${name} has no value`)));
 }
 
 function locateIssue(issue: ConfigIssue, loaded: LoadedSpec): ConfigIssue {
