@@ -60,11 +60,14 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   if (!loaded) throw new ConfigError(loadIssues);
   const fs = opts.fs ?? realFs;
   const { spec } = loaded;
-  const templateFiles = readTemplateFiles(templateFilePaths(spec), fs);
-  const plan = planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles });
+  const incomplete = loaded.incomplete ?? new Set<string>();
+  // with a section the schema refused, what reads it is not checked (its own issues are reported)
+  const planned = !PLAN_READS.some((s) => incomplete.has(s));
+  const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [] };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
-  const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin });
+  const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
   return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
@@ -78,25 +81,30 @@ export interface CheckInput {
   scope: CheckScope;
   facts: Facts;
   origin: LoadedSpec["origin"];
+  /** sections the schema refused (at their defaults here; "(plan)" when there is no plan): checks reading them are skipped */
+  incomplete?: ReadonlySet<string>;
 }
+
+/** The sections planning reads. */
+const PLAN_READS = ["config", "files", "secrets", "env"];
 
 /** Every check, pure; the owners resolved on the way. */
 export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {
   const { spec, facts, actions, scope } = input;
+  const ok = (...sections: string[]): boolean => !sections.some((s) => input.incomplete?.has(s));
   const owners = checkOwners(actions, facts.users);
   const issues = [
-    ...checkContradictions(spec),
-    ...checkEnvTemplates(spec),
-    ...checkProgramSecrets(spec, input.resolvedSecrets),
-    ...checkMainName(spec, scope.main),
-    ...checkProgramOrder(spec),
-    ...checkRunAsUsers(spec, facts.users),
+    ...(ok("programs") ? checkContradictions(spec) : []),
+    ...(ok("env", "programs") ? checkEnvTemplates(spec) : []),
+    ...(ok("programs", "secrets") ? checkProgramSecrets(spec, input.resolvedSecrets) : []),
+    ...(ok("programs") ? [...checkMainName(spec, scope.main), ...checkProgramOrder(spec)] : []),
+    ...(ok("programs", "hooks") ? checkRunAsUsers(spec, facts.users) : []),
     ...owners.issues,
     ...(facts.disk ? checkPlanOnDisk(actions, owners.owners, facts.disk) : []),
-    ...(scope.system
+    ...(scope.system && ok("programs", "hooks", "(plan)")
       ? checkDirs(spec, { kinds: facts.kinds, planned: plannedDirs(actions), hookFromProfile: (phase) => input.origin(["hooks", phase]) === "profile" })
       : []),
-    ...checkHealthPort(facts.port),
+    ...(ok("health") ? checkHealthPort(facts.port) : []),
   ];
   return { issues, owners: owners.owners };
 }

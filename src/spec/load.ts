@@ -25,6 +25,11 @@ export interface LoadedSpec {
   whereIs(path: string): string | undefined;
   /** who wrote the value at a path: the spec file, an env override, or the profile */
   origin(path: readonly PropertyKey[]): "spec" | "env" | "profile" | undefined;
+  /**
+   * Top-level sections that failed the schema and stand at their defaults here (only from
+   * loadSpecCollecting, which then also returns their issues): checks that read them are skipped.
+   */
+  incomplete?: ReadonlySet<string>;
 }
 
 export interface LoadOptions {
@@ -94,15 +99,18 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     issues.push({ path: formatPath(path), message: `${String(path[path.length - 1])} has no value (null); give it one or remove the line (null only removes a value the profile sets)`, ...(where ? { where } : {}) });
   };
   const merged = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
-  const { spec, issues: schemaIssues } = validateSpec(isPlainObject(merged) ? merged : {}, locate);
-  issues.push(...schemaIssues);
+  const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate);
+  issues.push(...validated.issues);
+  const spec = validated.spec ?? validated.partial;
   if (!spec) return { issues };
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, read);
   issues.push(...secretIssues);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);
-  return { loaded: { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path) }, issues };
+  const loaded: LoadedSpec = { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path) };
+  if (validated.failed) loaded.incomplete = validated.failed;
+  return { loaded, issues };
 }
 
 interface Sources {

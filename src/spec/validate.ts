@@ -97,9 +97,19 @@ function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator): ConfigIssue[]
   return [{ path: formatPath(issue.path), message: issue.message, ...where(issue.path) }];
 }
 
-/** Validate merged spec data. */
-export function validateSpec(data: unknown, locate: Locator): { spec?: Spec; issues: ConfigIssue[] } {
+/**
+ * Validate merged spec data. When it fails, the top-level sections that failed (`failed`) are left
+ * out and the rest is validated again: `partial` is then a typed spec with those sections at their
+ * defaults, so the later checks can still report the other sections' problems in the same run.
+ */
+export function validateSpec(data: unknown, locate: Locator): { spec?: Spec; partial?: Spec; failed?: ReadonlySet<string>; issues: ConfigIssue[] } {
   const result = SpecSchema.safeParse(data);
   if (result.success) return { spec: result.data, issues: [] };
-  return { issues: result.error.issues.flatMap((i) => toConfigIssues(i, locate)) };
+  const issues = result.error.issues.flatMap((i) => toConfigIssues(i, locate));
+  // a top-level key that is unknown is failed itself; any other issue fails the section it is in
+  const failed = new Set(result.error.issues.flatMap((i) => (i.path.length ? [String(i.path[0])] : i.code === "unrecognized_keys" ? i.keys : [])));
+  if (typeof data !== "object" || data === null || failed.size === 0) return { issues };
+  const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !failed.has(k)));
+  const retry = SpecSchema.safeParse(rest);
+  return retry.success ? { partial: retry.data, failed, issues } : { issues };
 }

@@ -49,6 +49,8 @@ programs:
     secrets: { PW: nope }
     oneshot: true
     restart: always
+log: { levle: debug }
+shutdown: { deadline: forever }
 `;
 
 // [place, problem] of each mistake; the place includes the line:col
@@ -61,6 +63,9 @@ const MISTAKES: Array<[RegExp, RegExp]> = [
   [/programs\.main\.user \(.*spec\.yaml:17:11\)/, /no-such-user-xyz" does not exist/],
   [/programs\.main\.secrets\.PW \(.*spec\.yaml:18:20\)/, /'nope' is not declared/],
   [/programs\.main\.restart \(.*spec\.yaml:20:14\)/, /contradicts oneshot/],
+  // schema mistakes in other sections do not hide the checks above
+  [/log\.levle \(.*spec\.yaml:21:8\)/, /did you mean "level"/],
+  [/shutdown\.deadline \(.*spec\.yaml:22:23\)/, /expected a duration/],
 ];
 
 describe("every mistake of every stage in one run", () => {

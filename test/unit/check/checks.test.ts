@@ -97,6 +97,17 @@ describe("directories", () => {
   });
 });
 
+describe("runChecks skips what reads a section the schema refused", () => {
+  it("programs refused: no program checks (they would only echo the schema's issue)", async () => {
+    const { runChecks } = await import("../../../src/check/index.js");
+    const s = spec({ programs: { a: prog({ user: "ghost", oneshot: true, restart: "always" }) } });
+    const input = { spec: s, resolvedSecrets: new Set<string>(), actions: [], scope: { main: false, system: false, ports: false }, facts: { users, kinds: new Map() }, origin: () => undefined };
+    expect(runChecks(input).issues).toHaveLength(2);
+    expect(runChecks({ ...input, incomplete: new Set(["programs"]) }).issues).toEqual([]);
+    expect(runChecks({ ...input, incomplete: new Set(["hooks"]) }).issues.map((i) => i.path)).toEqual(["programs.a.restart"]);
+  });
+});
+
 describe("health port, disk", () => {
   it("a probe problem is an issue at health.listen", () => {
     expect(paths(checkHealthPort({ host: "127.0.0.1", port: 4182, problem: "in use" }))).toEqual(["health.listen: cannot listen on 127.0.0.1:4182: in use"]);

@@ -101,6 +101,19 @@ describe("a null that removes nothing", () => {
   });
 });
 
+describe("a section the schema refuses does not hide the rest", () => {
+  it("types the other sections (for the later checks) and marks the refused ones", () => {
+    const r = load("log: { levle: debug }\nbogus: 1\nprograms:\n  a: { command: [x], user: ghost }\n");
+    expect(text(r)).toEqual([
+      expect.stringMatching(/^log\.levle \| unknown key/),
+      expect.stringMatching(/^bogus \| unknown key/),
+    ]);
+    expect(r.loaded!.incomplete).toEqual(new Set(["log", "bogus"]));
+    expect(r.loaded!.spec.programs.a!.user).toBe("ghost");
+    expect(r.loaded!.spec.log.level).toBe("info"); // the refused section stands at its default
+  });
+});
+
 describe("locating dotted paths", () => {
   it("matches names with dots (config file names) against the data", () => {
     const data = { config: { server: { "rserver.conf": { "www-port": 1 } } }, files: [{ path: "/x" }] };
