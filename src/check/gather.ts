@@ -7,7 +7,7 @@ import type { Action } from "../plan/action.js";
 import type { FsOps } from "../plan/fsops.js";
 import type { Spec } from "../spec/schema.js";
 import { observeDisk, type DiskFacts } from "./disk.js";
-import { neededDirs, type PathKind, type PortFact } from "./system-checks.js";
+import { neededDirs, type PathKind, type PortFact, type SelfIds } from "./system-checks.js";
 
 /** Everything the checks know about the system. */
 export interface Facts {
@@ -16,6 +16,8 @@ export interface Facts {
   disk?: DiskFacts;
   kinds: ReadonlyMap<string, PathKind>;
   port?: PortFact;
+  /** foyer's own ids (when the scope looks at the system that will run the spec) */
+  self?: SelfIds;
 }
 
 /** Which reads to make. */
@@ -31,6 +33,7 @@ export async function gatherFacts(spec: Spec, actions: readonly Action[], opts: 
   if (opts.system) {
     facts.disk = observeDisk(actions, opts.fs);
     facts.kinds = new Map(neededDirs(spec).map((d) => [d, kindOf(d, opts.fs)]));
+    facts.self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
   }
   if (opts.ports && spec.health) facts.port = { ...spec.health.listen, ...(await portProblem(spec.health.listen)) };
   return facts;

@@ -4,4 +4,4 @@ export { validateForCommand, runChecks, SCOPES, type CheckScope, type Validated,
 export { gatherFacts, type Facts, type GatherOptions } from "./gather.js";
 export { observeDisk, checkPlanOnDisk, plannedDirs, observedPathOf, type DiskFacts } from "./disk.js";
 export { checkContradictions, checkEnvTemplates, checkProgramSecrets, checkMainName, checkProgramOrder } from "./spec-checks.js";
-export { checkRunAsUsers, checkDirs, checkHealthPort, neededDirs, type PathKind, type PortFact, type DirFacts } from "./system-checks.js";
+export { checkRunAsUsers, checkPrivileges, checkDirs, checkHealthPort, neededDirs, type PathKind, type PortFact, type DirFacts, type SelfIds } from "./system-checks.js";

@@ -14,7 +14,7 @@ import type { Spec } from "../spec/schema.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
 import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets } from "./spec-checks.js";
-import { checkDirs, checkHealthPort, checkRunAsUsers } from "./system-checks.js";
+import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
 export interface CheckScope {
@@ -100,6 +100,7 @@ export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: M
     ...(ok("programs") ? [...checkMainName(spec, scope.main), ...checkProgramOrder(spec)] : []),
     ...(ok("programs", "hooks") ? checkRunAsUsers(spec, facts.users) : []),
     ...owners.issues,
+    ...(ok("programs", "hooks") ? checkPrivileges(spec, actions, owners.owners, facts.users, facts.self) : []),
     ...(facts.disk ? checkPlanOnDisk(actions, owners.owners, facts.disk) : []),
     ...(scope.system && ok("programs", "hooks", "(plan)")
       ? checkDirs(spec, { kinds: facts.kinds, planned: plannedDirs(actions), hookFromProfile: (phase) => input.origin(["hooks", phase]) === "profile" })

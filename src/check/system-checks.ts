@@ -1,7 +1,9 @@
 // Checks of the spec against facts gathered from the system (users, directories, the health
 // port). Pure: the facts are read beforehand by gather.ts.
 import type { ConfigIssue } from "../errors.js";
-import { resolveUser, type UserDatabase } from "../identity/index.js";
+import { resolveUser, type OwnerIds, type UserDatabase } from "../identity/index.js";
+import type { Action } from "../plan/action.js";
+import { ownerSpecOf } from "../plan/owners.js";
 import type { Spec } from "../spec/schema.js";
 
 /** What a path is on disk. */
@@ -17,6 +19,39 @@ export function checkRunAsUsers(spec: Spec, users: UserDatabase): ConfigIssue[] 
   };
   for (const [name, p] of Object.entries(spec.programs)) check(p.user, `programs.${name}.user`);
   for (const phase of ["init", "finish"] as const) check(spec.hooks[phase]?.user, `hooks.${phase}.user`);
+  return issues;
+}
+
+/** Who foyer runs as (process ids and groups). */
+export interface SelfIds {
+  uid: number;
+  gid: number;
+  groups: readonly number[];
+}
+
+/**
+ * Without root, foyer can run programs and hooks only as itself (the Spawner refuses anything
+ * else) and chown only to itself and its own groups (chown(2) would fail mid-apply).
+ */
+export function checkPrivileges(spec: Spec, actions: readonly Action[], owners: ReadonlyMap<string, OwnerIds>, users: UserDatabase, self: SelfIds | undefined): ConfigIssue[] {
+  if (!self || self.uid === 0) return [];
+  const issues: ConfigIssue[] = [];
+  const why = `foyer runs as uid ${self.uid}, not root`;
+  const run = (user: string | undefined, path: string): void => {
+    const r = user === undefined ? undefined : resolveUser(user, users);
+    if (r?.ok && (r.value.uid !== self.uid || r.value.gid !== self.gid)) issues.push({ path, message: `cannot run as user '${user}': ${why}` });
+  };
+  for (const [name, p] of Object.entries(spec.programs)) run(p.user, `programs.${name}.user`);
+  for (const phase of ["init", "finish"] as const) run(spec.hooks[phase]?.user, `hooks.${phase}.user`);
+  for (const a of actions) {
+    const o = ownerSpecOf(a);
+    const ids = o && owners.get(o.spec);
+    if (!o || !ids) continue;
+    if (o.field === "user") run(o.spec, `${a.source ?? a.path}.user`);
+    else if (ids.uid !== self.uid || (ids.gid !== self.gid && !self.groups.includes(ids.gid))) {
+      issues.push({ path: `${a.source ?? a.path}.owner`, message: `cannot give ${a.path} to ${o.spec} (${ids.uid}:${ids.gid}): ${why}` });
+    }
+  }
   return issues;
 }
 

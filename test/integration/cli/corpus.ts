@@ -126,6 +126,8 @@ export const CASES: BadCase[] = [
   { name: "secret template in env:", spec: "secrets:\n  db: { env: HOME }\nenv:\n  PW: \"{{secret 'db'}}\"\n", command: "validate", expect: [/env\.PW/, /not expanded/, /secrets: \{ PW: <secret name> \}/, /spec\.yaml:4:7/] },
   { name: "secret template in a program's env", spec: "secrets:\n  db: { env: HOME }\nprograms:\n  a:\n    command: [x]\n    env: { PW: \"{{secret 'db'}}\" }\n", command: "plan", expect: [/programs\.a\.env\.PW/, /programs\.a\.secrets: \{ PW/, /spec\.yaml:6:/] },
   { name: "env template in env:", spec: "env:\n  H: \"{{env 'HOME'}}\"\n", expect: [/env\.H/, /\{\{env …\}\} is not expanded/, /spec\.yaml:2:6/] },
+  { name: "not root: a program as another user", spec: "programs:\n  a: { command: [x], user: root }\n", asNobody: true, command: "validate", expect: [/programs\.a\.user/, /cannot run as user 'root': foyer runs as uid 65534, not root/, /spec\.yaml:2:/] },
+  { name: "not root: a file owned by another user", spec: withFiles("  - path: @T@/out/x\n    content: y\n    owner: root\n"), asNobody: true, command: "plan", expect: [/files\[1\]\.owner/, /cannot give .*x to root \(0:0\): foyer runs as uid 65534, not root/] },
   // --- spec loading
   { name: "override value invalid names the variable", spec: "programs:\n  a: { command: [x] }\n", env: { FOYER__programs__a__user: "a b" }, command: "validate", expect: [/programs\.a\.user/, /env FOYER__programs__a__user/] },
   { name: "override creates a broken program", spec: "env: {}\n", env: { FOYER__programs__zz__oneshot: "maybe" }, command: "validate", expect: [/programs\.zz\.oneshot/, /env FOYER__programs__zz__oneshot/] },

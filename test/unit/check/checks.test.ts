@@ -81,6 +81,26 @@ describe("users of programs and hooks", () => {
   });
 });
 
+describe("privileges without root", () => {
+  it("programs, hooks and owners only as foyer itself (or its groups for owners)", async () => {
+    const { checkPrivileges } = await import("../../../src/check/index.js");
+    const s = spec({ programs: { a: prog({ user: "svc" }), b: prog({ user: "root" }), c: prog() }, hooks: { init: { dir: "/h", user: "root" } } });
+    const actions: Action[] = [
+      { kind: "write-file", path: "/x", reason: "t", source: "files[0]", content: "", mode: 0o644, secret: false, owner: "svc" },
+      { kind: "write-file", path: "/y", reason: "t", source: "files[1]", content: "", mode: 0o644, secret: false, owner: "svc:0" },
+      { kind: "write-file", path: "/z", reason: "t", source: "files[2]", content: "", mode: 0o644, secret: false, owner: "svc:7" },
+    ];
+    const owners = new Map([["svc", { uid: 999, gid: 999 }], ["svc:0", { uid: 999, gid: 0 }], ["svc:7", { uid: 999, gid: 7 }]]);
+    const self = { uid: 999, gid: 999, groups: [999, 0] };
+    expect(paths(checkPrivileges(s, actions, owners, users, self))).toEqual([
+      "programs.b.user: cannot run as user 'root': foyer runs as uid 999, not root",
+      "hooks.init.user: cannot run as user 'root': foyer runs as uid 999, not root",
+      "files[2].owner: cannot give /z to svc:7 (999:7): foyer runs as uid 999, not root",
+    ]);
+    expect(checkPrivileges(s, actions, owners, users, { uid: 0, gid: 0, groups: [] })).toEqual([]);
+  });
+});
+
 describe("directories", () => {
   const s = spec({ hooks: { init: "/hooks/init", finish: "/hooks/finish" }, programs: { a: prog({ cwd: "/srv/a" }), b: prog({ cwd: "/srv/b" }), c: prog({ cwd: "/etc/app" }) } });
   const kinds = new Map([["/hooks/init", "missing"], ["/hooks/finish", "file"], ["/srv/a", "dir"], ["/srv/b", "missing"], ["/etc/app", "missing"]] as const);
