@@ -22,6 +22,13 @@ export interface RunAsResult {
 /** Runs a command as a user and waits for it. */
 export type RunAs = (req: RunAsRequest) => RunAsResult;
 
+// exec-as loads the native addon again: where foyer was told to find it (noexec /tmp containers)
+function addonLocation(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ["FOYER_NATIVE_DIR", "FOYER_NATIVE_ADDON"]) if (process.env[name]) out[name] = process.env[name];
+  return out;
+}
+
 /** argv of `foyer exec-as USER -- CMD…`, given how to start foyer itself. */
 export function execAsArgv(self: readonly string[], user: string, argv: readonly string[]): string[] {
   return [...self, "exec-as", user, "--", ...argv];
@@ -35,7 +42,7 @@ export function execAsArgv(self: readonly string[], user: string, argv: readonly
 export function runAsSync(self: readonly string[]): RunAs {
   return ({ user, argv, cwd, env }) => {
     const [file, ...args] = execAsArgv(self, user, argv) as [string, ...string[]];
-    const r = spawnSync(file, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
+    const r = spawnSync(file, args, { cwd, env: { ...addonLocation(), ...env }, stdio: ["ignore", "inherit", "inherit"] });
     return { code: r.status, signal: r.signal, ...(r.error ? { error: r.error.message } : {}) };
   };
 }

@@ -39,6 +39,18 @@ export const FileMode = z
   .transform((v) => (typeof v === "number" ? v : parseInt(v, 8)))
   .meta({ description: 'File mode, octal string like "0640"' });
 
+/** A umask as an octal string "022"; an unquoted number gets told to quote it (YAML reads 022 as 22). */
+export const Umask = z
+  .union([
+    z.string().regex(/^0?[0-7]{3}$/, 'expected an octal umask like "022"'),
+    z.number().superRefine((n, ctx) => {
+      const quoted = String(n).padStart(3, "0");
+      ctx.addIssue({ code: "custom", message: `YAML reads ${n} as a number, not the octal umask ${quoted}: write it quoted, "${quoted}"` });
+    }),
+  ])
+  .transform((v) => parseInt(String(v), 8))
+  .meta({ description: 'octal umask like "022"' });
+
 /** An absolute path with no `..` segments and no NUL. */
 export const AbsolutePath = z
   .string()

@@ -53,6 +53,7 @@ export const CASES: BadCase[] = [
   { name: "negative grace", spec: "programs:\n  app: { command: [x], stop: { grace: -5 } }\n", expect: [/programs\.app\.stop\.grace/] },
   { name: "stop signal unknown", spec: "programs:\n  app: { command: [x], stop: { signal: BANG } }\n", expect: [/programs\.app\.stop\.signal/] },
   { name: "retries negative", spec: "programs:\n  app: { command: [x], backoff: { retries: -1 } }\n", expect: [/programs\.app\.backoff\.retries/] },
+  { name: "umask unquoted", spec: "programs:\n  app: { command: [x], umask: 022 }\n", expect: [/programs\.app\.umask/, /write it quoted, "022"/, /spec\.yaml:2:/] },
   { name: "umask not octal", spec: "programs:\n  app: { command: [x], umask: '999' }\n", expect: [/programs\.app\.umask/, /octal/] },
   { name: "cwd relative", spec: "programs:\n  app: { command: [x], cwd: work }\n", expect: [/programs\.app\.cwd/, /absolute/] },
   { name: "env value not a string", spec: "env: { A: { b: c } }\n", expect: [/env\.A/] },
