@@ -27,9 +27,10 @@ options:
 };
 
 /** Apply a prepared plan and log what changed (shared with `foyer run`). */
-export function applyPrepared({ actions, users }: Prepared, logger: Logger): void {
+export function applyPrepared({ actions, users, owners }: Prepared, logger: Logger): void {
   const result = applyPlan(actions, {
     users,
+    validated: { owners },
     onAction: (a, v) => {
       if (v.state !== "unchanged") logger.info(`${v.state} ${a.kind} ${a.path}`, { why: a.reason });
       else logger.debug(`unchanged ${a.path}`);

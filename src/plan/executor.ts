@@ -23,6 +23,11 @@ export interface ApplySys {
   runAs?: RunAs;
   /** told about each action as it is applied (for logging) */
   onAction?: (action: Action, verdict: Verdict) => void;
+  /**
+   * The validation stage (src/check) has just run the preflight's checks on this plan, with these
+   * owners: not observing every path a second time (each action still observes its own path).
+   */
+  validated?: { owners: ReadonlyMap<string, OwnerIds> };
 }
 
 /** What apply did: the paths it changed and the ones it found already right. */
@@ -35,7 +40,7 @@ export interface ApplyResult {
 export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): ApplyResult {
   const fs = sys.fs ?? realFs;
   const users = sys.users ?? systemUserDatabase();
-  const owners = preflight(actions, users, fs);
+  const owners = sys.validated?.owners ?? preflight(actions, users, fs);
   removeStaleTemps(fs, actions.filter((a) => a.kind === "write-file" || a.kind === "merge-json" || a.kind === "symlink" || a.kind === "ensure-dir").map((a) => a.path));
   const result: ApplyResult = { changed: [], unchanged: [] };
   const ctx: Ctx = { fs, runAs: sys.runAs, dirs: new Set() };
