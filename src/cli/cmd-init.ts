@@ -1,7 +1,8 @@
 // `foyer init`: load → validate → apply, then exit (initContainers, SPCS startup, image checks).
 import { applyPlan } from "../plan/index.js";
 import type { Logger } from "../log/index.js";
-import { makeLogger, loadFromFlags, SPEC_OPTIONS } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare, type Prepared } from "./prepare.js";
 
@@ -19,16 +20,17 @@ options:
   --log-format F    text|json`,
   async run(argv) {
     const { values } = parseCommandArgs("init", argv, SPEC_OPTIONS);
-    const prepared = prepare(loadFromFlags(values), process.env);
+    const prepared = await prepare(values, SCOPES.init);
     applyPrepared(prepared, makeLogger(values, prepared.loaded));
     return 0;
   },
 };
 
 /** Apply a prepared plan and log what changed (shared with `foyer run`). */
-export function applyPrepared({ actions, users }: Prepared, logger: Logger): void {
+export function applyPrepared({ actions, users, owners }: Prepared, logger: Logger): void {
   const result = applyPlan(actions, {
     users,
+    validated: { owners },
     onAction: (a, v) => {
       if (v.state !== "unchanged") logger.info(`${v.state} ${a.kind} ${a.path}`, { why: a.reason });
       else logger.debug(`unchanged ${a.path}`);

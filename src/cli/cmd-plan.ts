@@ -1,6 +1,7 @@
 // `foyer plan`: what `foyer init` would do and why, changing nothing; secrets shown as <secret:NAME>.
-import { formatPlan, observe, planJson } from "../plan/index.js";
-import { loadFromFlags, SPEC_OPTIONS } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { formatPlan, planJson } from "../plan/index.js";
+import { SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare } from "./prepare.js";
 
@@ -11,14 +12,16 @@ export const planCommand: Command = {
 Prints each action foyer init would take (write-file, ensure-dir, symlink, chown, chmod, merge-json,
 run-command-as-user) with the reason for it, compared with what is on disk now: + create, ~ update
 (with a diff), = unchanged. Secret values appear only as <secret:NAME>. Nothing is written.
+A plan that could not be applied (a conflict with the disk, any check init would fail) exits 78.
 
 options:
   --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml)
   --json            print exactly the actions array as JSON (secrets redacted)`,
   async run(argv) {
     const { values } = parseCommandArgs("plan", argv, { ...SPEC_OPTIONS, json: { type: "boolean" } });
-    const { loaded, actions, users } = prepare(loadFromFlags(values), process.env);
-    const text = values.json ? planJson(actions, loaded.redactor) : formatPlan(actions, loaded.redactor, observe(actions, users));
+    // a plan that cannot be applied (a conflict with the disk, an unknown owner…) is exit 78, like init
+    const { loaded, actions, owners, disk } = await prepare(values, SCOPES.plan);
+    const text = values.json ? planJson(actions, loaded.redactor) : formatPlan(actions, loaded.redactor, disk && { paths: disk.states, owners });
     process.stdout.write(text);
     return 0;
   },

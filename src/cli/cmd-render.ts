@@ -1,6 +1,7 @@
 // `foyer render --out DIR`: only the rendered config files, under DIR, for review and CI.
 import { renderTo } from "../plan/index.js";
-import { makeLogger, loadFromFlags, SPEC_OPTIONS } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { prepare } from "./prepare.js";
 
@@ -23,7 +24,7 @@ options:
   async run(argv) {
     const { values } = parseCommandArgs("render", argv, { ...SPEC_OPTIONS, out: { type: "string" }, redact: { type: "boolean" } });
     if (!values.out) throw new UsageError("foyer render: --out DIR is required");
-    const { loaded, actions } = prepare(loadFromFlags(values), process.env);
+    const { loaded, actions } = await prepare(values, SCOPES.render);
     const { written } = renderTo(actions, values.out, values.redact ? { redactor: loaded.redactor } : {});
     makeLogger(values, loaded).info(`rendered ${written.length} file(s) under ${values.out}`);
     return 0;

@@ -1,6 +1,6 @@
 // Shared by the commands: the --spec/--log-* options, loading the spec, and making the logger.
 import { Redactor, stderrLogger, type Logger } from "../log/index.js";
-import { loadSpec, type LoadedSpec } from "../spec/index.js";
+import type { LoadedSpec } from "../spec/index.js";
 import { pickFormat, pickLevel } from "./log-flags.js";
 
 /** Options shared by every command that reads a spec. */
@@ -19,9 +19,4 @@ export function makeLogger(flags: CommonFlags, loaded?: LoadedSpec): Logger {
   const level = pickLevel(flags["log-level"] ?? env.FOYER_LOG_LEVEL, loaded?.spec.log.level ?? "info");
   const format = pickFormat(flags["log-format"] ?? env.FOYER_LOG_FORMAT, loaded?.spec.log.format ?? "text");
   return stderrLogger(level, format, loaded?.redactor ?? new Redactor());
-}
-
-/** Load the spec named by the flags/env (throws ConfigError, exit 78). */
-export function loadFromFlags(flags: CommonFlags): LoadedSpec {
-  return loadSpec({ specFlag: flags.spec, env: process.env });
 }

@@ -3,7 +3,8 @@
 import { openSignalInbox, startPid1, stopReceived, stoppedBySignalCode, terminateLeftovers } from "../pid1/index.js";
 import { runSupervisor } from "../supervise/index.js";
 import type { Logger } from "../log/index.js";
-import { loadFromFlags, makeLogger, type CommonFlags } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { makeLogger, type CommonFlags } from "./context.js";
 import { applyPrepared } from "./cmd-init.js";
 import { prepare } from "./prepare.js";
 
@@ -15,7 +16,9 @@ import { prepare } from "./prepare.js";
  */
 export async function runWithSpec(flags: CommonFlags, main: string[] | undefined, graceMs: number, env: Record<string, string>): Promise<number> {
   const signals = openSignalInbox(); // opened by main.ts already, before anything slow
-  const loaded = loadFromFlags(flags);
+  // every check (with "main" taken when -- CMD is given, and the health port) before any write
+  const prepared = await prepare(flags, SCOPES.run(main !== undefined), env);
+  const { loaded } = prepared;
   const logger = makeLogger(flags, loaded);
   const stopped = async (phase: string): Promise<number | undefined> => {
     const signal = await stopReceived(signals);
@@ -23,7 +26,6 @@ export async function runWithSpec(flags: CommonFlags, main: string[] | undefined
     logger.info(`received ${signal} while ${phase}; no program started, exiting`);
     return stoppedBySignalCode(signal);
   };
-  const prepared = prepare(loaded, env);
   const beforeApply = await stopped("validating");
   if (beforeApply !== undefined) return beforeApply;
   applyPrepared(prepared, logger);

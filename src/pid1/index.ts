@@ -3,10 +3,9 @@
 export type { ExitStatus, SpawnRequest, SpawnedProcess, Spawner } from "./types.js";
 export { exitCodeFor, signalNumber, signalName, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from "./exit-status.js";
 export { FORWARDED_SIGNALS, STOP_SIGNALS, installSignalRouter, openSignalInbox, stopReceived, stoppedBySignalCode, forwardSignal, type ForwardedSignal, type SignalInbox } from "./signals.js";
-export { startPid1, type Pid1Runtime } from "./runtime.js";
+export { startPid1, selfCommand, type Pid1Runtime } from "./runtime.js";
 export { runMain, type RunMainOptions } from "./run-main.js";
 export { terminateLeftovers, liveDescendants } from "./leftovers.js";
-export { parseUserSpec, resolveUser, loginEnv, UserSpecError, type UserSpec, type ResolvedUser } from "./user-spec.js";
 export { runTrampoline, TRAMPOLINE_ARGV } from "./trampoline.js";
 export { runBurstSelfTest, type BurstReport } from "./selftest-burst.js";
 export { loadNative, type NativeAddon, type PasswdEntry } from "./native.js";

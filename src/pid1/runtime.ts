@@ -82,7 +82,7 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
 }
 
 /** How to start foyer itself: the single binary, or node + the dev bundle. */
-function selfCommand(): string[] {
+export function selfCommand(): string[] {
   if (isSea() || !process.argv[1]) return [process.execPath];
   return [process.execPath, ...process.execArgv, path.resolve(process.argv[1])];
 }

@@ -9,7 +9,7 @@ import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, execFailureExitCode, exitCodeFor, 
 import type { NativeAddon } from "./native.js";
 import { killGroupOrPid } from "./signals.js";
 import { TRAMPOLINE_ARGV, TRAMPOLINE_FD, type TrampolineReport, type TrampolineRequest } from "./trampoline.js";
-import { loginEnv, parseUserSpec, resolveUser, type ResolvedUser } from "./user-spec.js";
+import { loginEnv, resolveUser, type ResolvedUser } from "../identity/resolve.js";
 import type { ExitStatus, SpawnedProcess, SpawnRequest, Spawner } from "./types.js";
 
 /** What the Spawner needs to know about foyer itself. */
@@ -53,12 +53,10 @@ export class ProcessSpawner implements Spawner {
     if (req.user === undefined) return { env: req.env };
     const { native, uid, gid } = this.opts;
     if (!native) return { error: `cannot run as user '${req.user}': the native addon is not loaded` };
-    let user: ResolvedUser;
-    try {
-      user = resolveUser(parseUserSpec(req.user), native);
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
+    // the same resolver as file owners and validation (a numeric uid without an entry: gid 0)
+    const resolved = resolveUser(req.user, native);
+    if (!resolved.ok) return { error: `cannot run as user '${req.user}': ${resolved.error}` };
+    const user = resolved.value;
     const env = loginEnv(req.env, user);
     if (uid === 0) return { env, switchTo: user };
     if (user.uid === uid && user.gid === gid) return { env };

@@ -9,18 +9,26 @@ import type { Action, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
 import { compareAction, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
-import { observe, observePath } from "./observe.js";
-import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
-import { passwdLookup, setprivRunner, type CommandRunner } from "./system.js";
+import { observePath } from "./observe.js";
+import { checkPlanOnDisk, observeDisk, observedPathOf } from "../check/disk.js";
+import { runAsSync, systemUserDatabase, type RunAs, type UserDatabase } from "../identity/index.js";
+import { selfCommand } from "../pid1/runtime.js";
+import { checkOwners, type OwnerIds } from "./owners.js";
 import { validatePlan } from "./validate.js";
 
 /** The executor's effects; each defaults to the real system. */
 export interface ApplySys {
   fs?: FsOps;
-  users?: UserLookup;
-  runner?: CommandRunner;
+  users?: UserDatabase;
+  /** how run-command-as-user actions run as their user (default: `foyer exec-as`, like every program) */
+  runAs?: RunAs;
   /** told about each action as it is applied (for logging) */
   onAction?: (action: Action, verdict: Verdict) => void;
+  /**
+   * The validation stage (src/check) has just run the preflight's checks on this plan, with these
+   * owners: not observing every path a second time (each action still observes its own path).
+   */
+  validated?: { owners: ReadonlyMap<string, OwnerIds> };
 }
 
 /** What apply did: the paths it changed and the ones it found already right. */
@@ -32,17 +40,11 @@ export interface ApplyResult {
 /** Apply a plan: check everything (ConfigError, exit 78, nothing written), then act idempotently. */
 export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): ApplyResult {
   const fs = sys.fs ?? realFs;
-  const users = sys.users ?? passwdLookup("/");
-  const dirs = new DirCache(fs, followTrustedLinks); // shared by the checks and the actions
-  let owners: Map<string, OwnerIds>;
-  try {
-    owners = preflight(actions, users, dirs);
-  } catch (err) {
-    dirs.closeAll();
-    throw err;
-  }
+  const users = sys.users ?? systemUserDatabase();
+  const owners = sys.validated?.owners ?? preflight(actions, users, fs);
+  const dirs = new DirCache(fs, followTrustedLinks);
   const result: ApplyResult = { changed: [], unchanged: [] };
-  const ctx: Ctx = { users, runner: sys.runner ?? setprivRunner, dirs, renamedIn: new Set() };
+  const ctx: Ctx = { runAs: sys.runAs, dirs, renamedIn: new Set() };
   let failure: unknown;
   try {
     removeStaleTempsOf(actions, ctx.dirs);
@@ -97,44 +99,17 @@ function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, Owner
   }
 }
 
-function observedPathOf(a: Action): string {
-  return a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
-}
-
-/** Every problem that can be known before writing: plan checks, owners, conflicts with the disk. */
-function preflight(actions: readonly Action[], users: UserLookup, dirs: DirCache): Map<string, OwnerIds> {
-  const issues: ConfigIssue[] = [...validatePlan(actions)];
+/**
+ * Every problem that can be known before writing, checked again right before writing (the
+ * validation stage ran the same checks; the disk may have changed since): plan, owners, disk
+ * (including links a write would have to cross: src/check/disk.ts).
+ */
+function preflight(actions: readonly Action[], users: UserDatabase, fs: FsOps): Map<string, OwnerIds> {
   const checked = checkOwners(actions, users);
-  issues.push(...checked.issues);
-  if (issues.length === 0) {
-    const seen = observe(actions, users, dirs.fs);
-    const earlier = new Set<string>(); // paths earlier actions create: a later chown of them is fine
-    const reach = new Map<string, string | undefined>(); // directory → why it cannot be walked to
-    const blocker = (dir: string) => {
-      if (!reach.has(dir)) reach.set(dir, dirs.problem(dir));
-      return reach.get(dir);
-    };
-    for (const a of actions) {
-      const st = seen.paths.get(observedPathOf(a)) ?? { type: "missing" as const };
-      const v = compareAction(a, st, ownerOf(a, checked.owners));
-      const madeEarlier = ancestorsAndSelf(a.path).some((p) => earlier.has(p));
-      earlier.add(a.path);
-      if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: a.source ?? a.path, message: v.problem ?? "conflict" });
-      if (a.kind === "run-command-as-user") continue; // runs as its user: foyer itself writes nothing there
-      // the directory it goes in must be reachable without crossing an untrusted link; so must an
-      // existing directory link it accepts as is (a mounted config dir), since writes go through it
-      const blocked = blocker(parentOf(a.path)) ?? (a.kind === "ensure-dir" && st.type === "symlink" && v.state !== "conflict" ? blocker(a.path) : undefined);
-      if (blocked) issues.push({ path: a.source ?? a.path, message: `cannot ${st.type === "missing" ? "create" : "change"} ${a.path}: ${blocked}` });
-    }
-  }
+  const issues: ConfigIssue[] = [...validatePlan(actions), ...checked.issues];
+  if (issues.length === 0) issues.push(...checkPlanOnDisk(actions, checked.owners, observeDisk(actions, fs)));
   if (issues.length > 0) throw new ConfigError(issues);
   return checked.owners;
-}
-
-function ancestorsAndSelf(path: string): string[] {
-  const out = [path];
-  for (let p = parentOf(path); p !== "/"; p = parentOf(p)) out.push(p);
-  return out;
 }
 
 function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {
@@ -142,7 +117,7 @@ function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | u
   return spec === undefined ? undefined : owners.get(spec);
 }
 
-type Ctx = { users: UserLookup; runner: CommandRunner; dirs: DirCache; renamedIn: Set<string> };
+type Ctx = { runAs: RunAs | undefined; dirs: DirCache; renamedIn: Set<string> };
 
 /** New directories on the way to an action's path: as `mkdir -p` makes them. */
 const PARENT_MODE = 0o755;
@@ -180,7 +155,7 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
     case "chmod":
       return existingParent(a.path, ctx).chmodEntry(name, a.mode);
     case "run-command-as-user":
-      return runCommand(a, owner!, ctx);
+      return runCommand(a, ctx);
   }
 }
 
@@ -190,10 +165,13 @@ function existingParent(path: string, ctx: Ctx) {
   return dir;
 }
 
-function runCommand(a: RunCommandAction, owner: OwnerIds, ctx: Ctx): void {
-  const entry = ctx.users.userById(owner.uid);
-  const groups = entry ? ctx.users.supplementaryGids(entry.name) : [];
-  const r = ctx.runner.run({ argv: a.argv, uid: owner.uid, gid: owner.gid, groups, user: entry?.name, home: entry?.home, cwd: a.path, env: a.env });
+/** PATH for commands foyer runs as a user; their env is otherwise only the action's (no secrets of foyer's own). */
+const COMMAND_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// Through `foyer exec-as`, like every program: same resolver, groups and login variables.
+function runCommand(a: RunCommandAction, ctx: Ctx): void {
+  const runAs = ctx.runAs ?? runAsSync(selfCommand());
+  const r = runAs({ user: a.user, argv: a.argv, cwd: a.path, env: { PATH: COMMAND_PATH, ...a.env } });
   if (r.error || r.code !== 0) {
     const how = r.error ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`);
     throw new FoyerError(`${a.source ?? a.reason}: command ${JSON.stringify(a.argv[0])} as ${a.user} failed: ${how}`);

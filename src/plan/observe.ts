@@ -6,7 +6,8 @@ import { readRegularFile } from "../fs/index.js";
 import type { Action } from "./action.js";
 import { contentDigest, type FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
-import { checkOwners, type OwnerIds, type UserLookup } from "./owners.js";
+import type { UserDatabase } from "../identity/index.js";
+import { checkOwners, type OwnerIds } from "./owners.js";
 import type { TemplateFileRead } from "./planner.js";
 import { decodeUtf8, notUtf8Message } from "../spec/utf8.js";
 
@@ -49,7 +50,7 @@ function isDir(path: string, fs: FsOps): boolean {
  * /etc/shadow are not held while the plan is printed. A merge-json target keeps its bytes: the
  * merge needs them (and the plan then does not show the merged result).
  */
-export function observe(actions: readonly Action[], users: UserLookup, fs: FsOps = realFs): Observed {
+export function observe(actions: readonly Action[], users: UserDatabase, fs: FsOps = realFs): Observed {
   const paths = new Map<string, FileState>();
   const unreachable = new Set<string>();
   const searchable = searchableByOthers(fs);

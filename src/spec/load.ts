@@ -4,14 +4,14 @@ import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { deepMerge, isPlainObject } from "./merge.js";
-import { overridesFromEnv } from "./overrides.js";
+import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
 import { PROFILES } from "./profiles.js";
 import type { Spec } from "./schema.js";
 import { resolveSecrets, type ReadText, type ResolvedSecrets } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
-import { validateSpec } from "./validate.js";
+import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
@@ -22,6 +22,15 @@ export interface LoadedSpec {
   secrets: ResolvedSecrets;
   /** masks every secret value in anything printed */
   redactor: Redactor;
+  /** "file:line:col" (or "env FOYER__…") of a dotted spec path like `files[2].owner`, if known */
+  whereIs(path: string): string | undefined;
+  /** who wrote the value at a path: the spec file, an env override, or the profile */
+  origin(path: readonly PropertyKey[]): "spec" | "env" | "profile" | undefined;
+  /**
+   * Top-level sections that failed the schema and stand at their defaults here (only from
+   * loadSpecCollecting, which then also returns their issues): checks that read them are skipped.
+   */
+  incomplete?: ReadonlySet<string>;
 }
 
 export interface LoadOptions {
@@ -64,26 +73,121 @@ function profileSource(name: unknown, issues: ConfigIssue[], locate: ParsedSourc
 
 /** Load, merge, validate and resolve; throws ConfigError (exit 78) listing every issue. */
 export function loadSpec(options: LoadOptions): LoadedSpec {
+  const { loaded, issues } = loadSpecCollecting(options);
+  if (!loaded || issues.length) throw new ConfigError(issues);
+  return loaded;
+}
+
+/**
+ * Load for the validation stage: a typed spec whenever the schema accepts it, plus every issue so
+ * far (secrets that cannot be resolved do not stop the later checks, so all issues come at once).
+ * No `loaded` when the YAML or the schema is wrong: nothing later can be checked without types.
+ */
+export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec; issues: ConfigIssue[] } {
   const exists = options.exists ?? existsSync;
   const specPath = findSpecPath(options.specFlag, options.env, exists);
   const user = readSpecSource(specPath, options.read ?? readUtf8File);
-  if (user.issues.length) throw new ConfigError(user.issues);
+  if (user.issues.length) return { issues: user.issues };
   const issues: ConfigIssue[] = [];
   const userData = user.data as Record<string, unknown>;
-  const overrides = overridesFromEnv(options.env);
-  const profileName = (overrides.profile ?? userData.profile) as unknown;
+  const overrides = overridesFromEnv(options.env, fieldTypesAt);
+  const profileName = (overrides.data.profile ?? userData.profile) as unknown;
   const profile = profileSource(profileName, issues, user.locate);
-  const merged = deepMerge(deepMerge(profile?.data ?? {}, userData), overrides);
-  // An error in a value the user did not write points at the profile (or the env override).
-  const locate = (path: readonly PropertyKey[], at?: "key" | "value") => user.locate(path, at) ?? profile?.locate(path, at);
-  const { spec, issues: schemaIssues } = validateSpec(isPlainObject(merged) ? merged : {}, locate);
-  issues.push(...schemaIssues);
-  if (!spec) throw new ConfigError(issues);
+  const sources = { user, profile, overrides };
+  const locate = locator(sources);
+  const strayNull = (path: PropertyKey[]): void => {
+    const where = locate(path, "key");
+    issues.push({ path: formatPath(path), message: `${String(path[path.length - 1])} has no value (null); give it one or remove the line (null only removes a value the profile sets)`, ...(where ? { where } : {}) });
+  };
+  const merged = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
+  const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate);
+  issues.push(...validated.issues);
+  const spec = validated.spec ?? validated.partial;
+  if (!spec) return { issues };
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path, "key"));
   issues.push(...secretIssues);
-  if (issues.length) throw new ConfigError(issues);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
-  return { spec, specPath, secrets, redactor };
+  const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);
+  const loaded: LoadedSpec = { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path) };
+  if (validated.failed) loaded.incomplete = validated.failed;
+  return { loaded, issues };
+}
+
+interface Sources {
+  user: ParsedSource;
+  profile: ParsedSource | undefined;
+  overrides: Overrides;
+}
+
+/**
+ * Where a path's value was written: the env variable that set it (or a parent), else the spec file
+ * when it has the path, else the profile; a path nobody wrote (a missing key) points at its nearest
+ * parent in the spec file, or at the variable that created the map around it.
+ */
+function locator({ user, profile, overrides }: Sources): Locator {
+  return (path, at) => {
+    const byEnv = overrideVarFor(overrides.vars, path);
+    if (byEnv) return `env ${byEnv}`;
+    // the deepest part of the path someone wrote: the spec file, the profile, or a variable below it
+    for (let k = path.length; k > 0; k--) {
+      const prefix = path.slice(0, k);
+      const how = k === path.length ? at : "value";
+      if (hasPath(user.data, prefix)) return user.locate(prefix, how);
+      if (profile && hasPath(profile.data, prefix)) return profile.locate(prefix, how);
+      const below = overrideVarBelow(overrides.vars, prefix);
+      if (below) return `env ${below}`;
+    }
+    return user.locate(path, at) ?? profile?.locate(path, at);
+  };
+}
+
+function originOf({ user, profile, overrides }: Sources, path: readonly PropertyKey[]): "spec" | "env" | "profile" | undefined {
+  if (overrideVarFor(overrides.vars, path)) return "env";
+  if (hasPath(user.data, path)) return "spec";
+  if (profile && hasPath(profile.data, path)) return "profile";
+  return undefined;
+}
+
+function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
+  let node = data;
+  for (const key of path) {
+    if (Array.isArray(node) && typeof key === "number" && key < node.length) node = node[key];
+    else if (isPlainObject(node) && Object.hasOwn(node, String(key))) node = node[String(key)];
+    else return false;
+  }
+  return true;
+}
+
+/**
+ * A dotted path (`files[2].owner`, `config.server.rserver.conf.www-port`) back to keys. Names may
+ * contain dots (file names), so at each level the longest run of segments that is a key wins.
+ */
+export function specKeys(path: string, data: unknown): PropertyKey[] {
+  const tokens = [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+  const keys: PropertyKey[] = [];
+  let node = data;
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i]!;
+    if (typeof t === "number") {
+      keys.push(t);
+      node = Array.isArray(node) ? node[t] : undefined;
+      i++;
+      continue;
+    }
+    let take = 1;
+    for (let j = tokens.length; j > i + 1 && isPlainObject(node); j--) {
+      const run = tokens.slice(i, j);
+      if (run.every((x) => typeof x === "string") && Object.hasOwn(node, run.join("."))) {
+        take = j - i;
+        break;
+      }
+    }
+    const key = tokens.slice(i, i + take).join(".");
+    keys.push(key);
+    node = isPlainObject(node) ? node[key] : undefined;
+    i += take;
+  }
+  return keys;
 }

@@ -1,6 +1,7 @@
 // Small reusable schema pieces: durations, modes, paths, user names.
 import * as z from "zod";
 import { parseDuration } from "./duration.js";
+import { parseUserSpec, USER_SPEC_PATTERN } from "../identity/user-spec.js";
 
 export { parseDuration };
 
@@ -19,9 +20,36 @@ export const Duration = z
 
 /** A file mode: octal string "0640"/"640" or a number (decimal 416 = 0o640). */
 export const FileMode = z
-  .union([z.string().regex(/^0?[0-7]{3,4}$/, 'expected an octal mode like "0644"'), z.number().int().min(0).max(0o7777)])
+  .union([
+    z.string().regex(/^0?[0-7]{3,4}$/, 'expected an octal mode like "0644"'),
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(0o7777)
+      .superRefine((n, ctx) => {
+        // `mode: 644` / `mode: 0644` unquoted: YAML reads decimal 644 (= 0o1204, sticky bit). Decimal
+        // modes up to 511 (0o777, Kubernetes' defaultMode: 420 style) stay accepted.
+        if (n > 0o777 && /^[0-7]+$/.test(String(n))) {
+          const quoted = String(n).padStart(4, "0");
+          ctx.addIssue({ code: "custom", message: `YAML reads ${n} as the decimal number ${n} (octal ${n.toString(8)}), not the mode ${quoted}: write it quoted, "${quoted}"` });
+        }
+      }),
+  ])
   .transform((v) => (typeof v === "number" ? v : parseInt(v, 8)))
   .meta({ description: 'File mode, octal string like "0640"' });
+
+/** A umask as an octal string "022"; an unquoted number gets told to quote it (YAML reads 022 as 22). */
+export const Umask = z
+  .union([
+    z.string().regex(/^0?[0-7]{3}$/, 'expected an octal umask like "022"'),
+    z.number().superRefine((n, ctx) => {
+      const quoted = String(n).padStart(3, "0");
+      ctx.addIssue({ code: "custom", message: `YAML reads ${n} as a number, not the octal umask ${quoted}: write it quoted, "${quoted}"` });
+    }),
+  ])
+  .transform((v) => parseInt(String(v), 8))
+  .meta({ description: 'octal umask like "022"' });
 
 /** An absolute path with no `..` segments and no NUL. */
 export const AbsolutePath = z
@@ -31,10 +59,14 @@ export const AbsolutePath = z
   .refine((p) => !p.split("/").includes(".."), "must not contain '..' segments")
   .refine((p) => !p.includes("\0"), "must not contain NUL bytes");
 
-/** "name", "name:group", "1000" or "1000:1000". */
+/** USER[:GROUP]: "name", "name:group", "1000", "1000:0" (src/identity's grammar; its message says what is wrong). */
 export const UserSpec = z
   .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]*(:[A-Za-z0-9_][A-Za-z0-9_.@-]*)?$/, 'expected "user", "user:group", "uid" or "uid:gid"');
+  .superRefine((text, ctx) => {
+    const parsed = parseUserSpec(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `invalid user ${JSON.stringify(text)}: ${parsed.error}` });
+  })
+  .meta({ description: 'USER[:GROUP]: names or numeric ids ("rstudio-server", "jovyan:users", "1000", "1000:0")', pattern: USER_SPEC_PATTERN });
 
 /** A name usable as an environment variable. */
 export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");

@@ -1,7 +1,7 @@
 // The spec: the single source of truth for foyer's configuration types and for `foyer schema`.
 // Every object is strict, so a misspelt key is an error (with a did-you-mean) instead of being ignored.
 import * as z from "zod";
-import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, UserSpec } from "./primitives.js";
+import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
@@ -109,7 +109,7 @@ export const ProgramSchema = z
     secrets: z.record(EnvName, SecretName).default({}).meta({ description: "ENV_VAR: secret-name, given to this program only" }),
     cwd: AbsolutePath.optional(),
     user: UserSpec.optional(),
-    umask: z.string().regex(/^0?[0-7]{3}$/, 'expected an octal umask like "022"').transform((v) => parseInt(v, 8)).optional(),
+    umask: Umask.optional(),
     after: z.array(z.string()).default([]),
     oneshot: z.boolean().default(false),
     down: DownSchema.optional().meta({ description: "oneshot only: a command that undoes its work at shutdown" }),

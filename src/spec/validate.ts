@@ -12,21 +12,52 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "");
 }
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[]; items?: JsonSchema };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema | boolean;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+};
 
-/** The keys the schema allows at a path (for did-you-mean); empty if it cannot tell. */
-function knownKeysAt(root: JsonSchema, path: readonly PropertyKey[]): string[] {
+const alternatives = (x: JsonSchema): JsonSchema[] => [x, ...(x.anyOf ?? []).flatMap(alternatives), ...(x.oneOf ?? []).flatMap(alternatives)];
+
+/** The schema nodes at a path (all union branches). */
+function nodesAt(root: JsonSchema, path: readonly PropertyKey[]): JsonSchema[] {
   let nodes: JsonSchema[] = [root];
   for (const key of path) {
     const next: JsonSchema[] = [];
-    for (const n of nodes.flatMap((x) => [x, ...(x.anyOf ?? [])])) {
-      if (typeof key === "number" && n.items) next.push(n.items);
-      else if (typeof key === "string" && n.properties?.[key]) next.push(n.properties[key]);
-      else if (typeof key === "string" && typeof n.additionalProperties === "object") next.push(n.additionalProperties);
+    for (const n of nodes.flatMap(alternatives)) {
+      if ((typeof key === "number" || /^\d+$/.test(String(key))) && n.items) next.push(n.items);
+      else if (n.properties?.[String(key)]) next.push(n.properties[String(key)]!);
+      else if (typeof n.additionalProperties === "object") next.push(n.additionalProperties);
     }
     nodes = next;
   }
-  return nodes.flatMap((x) => [x, ...(x.anyOf ?? [])]).flatMap((n) => Object.keys(n.properties ?? {}));
+  return nodes.flatMap(alternatives);
+}
+
+/** The keys the schema allows at a path (for did-you-mean); empty if it cannot tell. */
+function knownKeysAt(root: JsonSchema, path: readonly PropertyKey[]): string[] {
+  return nodesAt(root, path).flatMap((n) => Object.keys(n.properties ?? {}));
+}
+
+/** The JSON types the field at `path` accepts; undefined when unknown or anything goes. */
+export function fieldTypesAt(path: readonly string[]): ReadonlySet<string> | undefined {
+  const nodes = nodesAt(jsonSchema(), path);
+  const types = new Set<string>();
+  for (const n of nodes) {
+    const own = n.type ?? (n.const !== undefined ? typeof n.const : n.enum?.length ? typeof n.enum[0] : undefined);
+    if (own === undefined) {
+      if (!n.anyOf && !n.oneOf) return undefined; // {}: any value
+      continue;
+    }
+    for (const t of Array.isArray(own) ? own : [own]) types.add(t === "integer" ? "number" : t);
+  }
+  return types.size ? types : undefined;
 }
 
 let cachedJsonSchema: JsonSchema | undefined;
@@ -66,9 +97,19 @@ function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator): ConfigIssue[]
   return [{ path: formatPath(issue.path), message: issue.message, ...where(issue.path) }];
 }
 
-/** Validate merged spec data. */
-export function validateSpec(data: unknown, locate: Locator): { spec?: Spec; issues: ConfigIssue[] } {
+/**
+ * Validate merged spec data. When it fails, the top-level sections that failed (`failed`) are left
+ * out and the rest is validated again: `partial` is then a typed spec with those sections at their
+ * defaults, so the later checks can still report the other sections' problems in the same run.
+ */
+export function validateSpec(data: unknown, locate: Locator): { spec?: Spec; partial?: Spec; failed?: ReadonlySet<string>; issues: ConfigIssue[] } {
   const result = SpecSchema.safeParse(data);
   if (result.success) return { spec: result.data, issues: [] };
-  return { issues: result.error.issues.flatMap((i) => toConfigIssues(i, locate)) };
+  const issues = result.error.issues.flatMap((i) => toConfigIssues(i, locate));
+  // a top-level key that is unknown is failed itself; any other issue fails the section it is in
+  const failed = new Set(result.error.issues.flatMap((i) => (i.path.length ? [String(i.path[0])] : i.code === "unrecognized_keys" ? i.keys : [])));
+  if (typeof data !== "object" || data === null || failed.size === 0) return { issues };
+  const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !failed.has(k)));
+  const retry = SpecSchema.safeParse(rest);
+  return retry.success ? { partial: retry.data, failed, issues } : { issues };
 }

@@ -1,6 +1,5 @@
 // Each program's environment: foyer's env, the spec's env, hook exports and the program's own env,
 // with `unset` names and every secret's source variable removed unless the program asks for it.
-import { ConfigError, type ConfigIssue } from "../errors.js";
 
 /** Secret values resolved by the spec loader, and the env vars they were read from. */
 export interface SupervisorSecrets {
@@ -39,18 +38,6 @@ export function programEnv(input: ProgramEnvInput, secrets: SupervisorSecrets): 
     if (value !== undefined) env[variable] = value;
   }
   return env;
-}
-
-/** Every `programs.X.secrets` entry must name a secret the loader resolved (checked before starting). */
-export function checkProgramSecrets(programs: Record<string, { secrets: Record<string, string> }>, secrets: SupervisorSecrets): void {
-  const issues: ConfigIssue[] = [];
-  for (const [name, p] of Object.entries(programs)) {
-    for (const [variable, secret] of Object.entries(p.secrets)) {
-      if (!secrets.values.has(secret))
-        issues.push({ path: `programs.${name}.secrets.${variable}`, message: `secret '${secret}' is not defined or has no value` });
-    }
-  }
-  if (issues.length) throw new ConfigError(issues);
 }
 
 /** Parse `env -0` output (NUL-separated NAME=value records). */

@@ -2,6 +2,9 @@
 // cycle is a configuration error (exit 78) instead of a program that silently never starts.
 import { ConfigError, type ConfigIssue } from "../errors.js";
 
+/** The name the `foyer run -- CMD` program gets. */
+export const MAIN_PROGRAM = "main";
+
 /** The part of a program the ordering looks at. */
 export interface OrderNode {
   after: readonly string[];

@@ -6,11 +6,12 @@ import type { Spec, Program } from "../spec/schema.js";
 import type { Spawner } from "../pid1/types.js";
 import type { Logger } from "../log/index.js";
 import { configError } from "../errors.js";
-import { checkProgramSecrets, programEnv, sharedEnv, type SupervisorSecrets } from "./env.js";
+import { programEnv, sharedEnv, type SupervisorSecrets } from "./env.js";
 import { OutputMux, type OutputSinks } from "./output.js";
 import type { ProgramDef } from "./program.js";
 import { Supervisor } from "./supervisor.js";
 import { runHookDir } from "./hooks.js";
+import { MAIN_PROGRAM } from "./order.js";
 import { isReady, type StatusReport } from "./status.js";
 import { startControlServer, type ControlHandler } from "./control.js";
 import { realClock, settlesWithin, type Clock } from "../time/clock.js";
@@ -42,8 +43,7 @@ export interface RunSupervisorOptions {
 /** How long queued program output may take to leave foyer before it exits anyway. */
 const FLUSH_WAIT_MS = 5000;
 
-/** The name the `-- CMD` program gets. */
-export const MAIN_PROGRAM = "main";
+export { MAIN_PROGRAM };
 
 /** Supervise the spec's programs (and the main program) until the container should end; returns its exit code. */
 export async function runSupervisor(opts: RunSupervisorOptions): Promise<number> {
@@ -52,10 +52,8 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   const now = (): number => clock.now();
   const programs = Object.entries(spec.programs).map(([name, p]) => programDef(name, p));
   if (opts.main) {
-    if (spec.programs[MAIN_PROGRAM]) throw configError(`programs.${MAIN_PROGRAM}`, `'${MAIN_PROGRAM}' is the name of the program given after --; rename this program`);
     programs.push(mainDef(opts.main.argv, programs, spec));
   }
-  checkProgramSecrets(spec.programs, secrets);
   const sinks = opts.sinks ?? { stdout: process.stdout, stderr: process.stderr };
   const output = new OutputMux({
     format: opts.logFormat ?? spec.log.format,

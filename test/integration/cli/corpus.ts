@@ -8,8 +8,10 @@ export interface BadCase {
   env?: Record<string, string>;
   /** files to create first, relative to @T@ (content, optional mode) */
   files?: Record<string, { content: string; mode?: number }>;
-  /** run `foyer validate` instead of the default `foyer init` */
-  command?: "validate" | "init" | "plan" | "render";
+  /** run `foyer validate`/`plan`/`render`/`run` instead of the default `foyer init` */
+  command?: "validate" | "init" | "plan" | "render" | "run";
+  /** arguments after the spec (for run: `--`, CMD…) */
+  args?: string[];
   /** run foyer as nobody (root can read anything, so unreadable files need an ordinary user) */
   asNobody?: boolean;
 }
@@ -51,6 +53,7 @@ export const CASES: BadCase[] = [
   { name: "negative grace", spec: "programs:\n  app: { command: [x], stop: { grace: -5 } }\n", expect: [/programs\.app\.stop\.grace/] },
   { name: "stop signal unknown", spec: "programs:\n  app: { command: [x], stop: { signal: BANG } }\n", expect: [/programs\.app\.stop\.signal/] },
   { name: "retries negative", spec: "programs:\n  app: { command: [x], backoff: { retries: -1 } }\n", expect: [/programs\.app\.backoff\.retries/] },
+  { name: "umask unquoted", spec: "programs:\n  app: { command: [x], umask: 022 }\n", expect: [/programs\.app\.umask/, /write it quoted, "022"/, /spec\.yaml:2:/] },
   { name: "umask not octal", spec: "programs:\n  app: { command: [x], umask: '999' }\n", expect: [/programs\.app\.umask/, /octal/] },
   { name: "cwd relative", spec: "programs:\n  app: { command: [x], cwd: work }\n", expect: [/programs\.app\.cwd/, /absolute/] },
   { name: "env value not a string", spec: "env: { A: { b: c } }\n", expect: [/env\.A/] },
@@ -104,4 +107,32 @@ export const CASES: BadCase[] = [
   { name: "dependency cycle", spec: "programs:\n  a: { command: [x], after: [b] }\n  b: { command: [x], after: [a] }\n", expect: [/programs\.(a|b)/, /cycle/i] },
   // --- the spec file itself
   { name: "spec file is empty list in profile", spec: "profile: [workbench]\n", expect: [/profile/] },
+  // --- checks of the validation stage (every command, before any write)
+  { name: "program user does not exist", spec: "programs:\n  a: { command: [x], user: no-such-user-xyz }\n", command: "validate", expect: [/programs\.a\.user/, /no-such-user-xyz" does not exist/, /spec\.yaml:2:28/] },
+  { name: "program group does not exist", spec: "programs:\n  a: { command: [x], user: 'root:no-such-group-xyz' }\n", command: "plan", expect: [/programs\.a\.user/, /group "no-such-group-xyz" does not exist/, /spec\.yaml:2:/] },
+  { name: "hook user does not exist", spec: "hooks:\n  init: { dir: @T@/h, user: no-such-user-xyz }\n", files: { "h/keep": { content: "" } }, command: "validate", expect: [/hooks\.init\.user/, /no-such-user-xyz/, /spec\.yaml:2:/] },
+  { name: "program user unknown, as run", spec: "programs:\n  a: { command: [touch, @T@/started], user: no-such-user-xyz }\n", command: "run", args: ["--", "true"], expect: [/programs\.a\.user/, /spec\.yaml:2:/] },
+  { name: "program asks for an undeclared secret", spec: "programs:\n  a: { command: [x], secrets: { PW: dbb } }\nsecrets:\n  db: { env: HOME }\n", command: "validate", expect: [/programs\.a\.secrets\.PW/, /'dbb' is not declared/, /did you mean 'db'/, /spec\.yaml:2:/] },
+  { name: "program asks for an absent optional secret", spec: "programs:\n  a: { command: [x], secrets: { PW: db } }\nsecrets:\n  db: { env: FOYER_TEST_NO_SUCH_VAR, optional: true }\n", command: "plan", expect: [/programs\.a\.secrets\.PW/, /optional and has no value/, /spec\.yaml:2:/] },
+  { name: "program named main with -- CMD", spec: "programs:\n  main: { command: [touch, @T@/started] }\n", command: "run", args: ["--", "true"], expect: [/programs\.main/, /'main' is the name of the program given after --/, /spec\.yaml:2:9/] },
+  { name: "files[].path is a directory", spec: withFiles("  - path: @T@/adir\n    content: y\n"), files: { "adir/keep": { content: "" } }, command: "validate", expect: [/files\[1\]/, /it is a directory/, /spec\.yaml:4:/] },
+  { name: "files[].path under a file", spec: withFiles("  - path: @T@/afile/x.conf\n    content: y\n"), files: { afile: { content: "" } }, command: "validate", expect: [/files\[1\]/, /afile exists and is not a directory/, /spec\.yaml:4:/] },
+  { name: "plan with a conflict exits 78", spec: withFiles("  - path: @T@/adir\n    content: y\n"), files: { "adir/keep": { content: "" } }, command: "plan", expect: [/files\[1\]/, /it is a directory/] },
+  { name: "init hook dir missing", spec: "hooks: { init: @T@/init.d }\n", command: "validate", expect: [/hooks\.init/, /init\.d does not exist/, /spec\.yaml:1:16/] },
+  { name: "finish hook dir is a file", spec: "hooks:\n  finish: { dir: @T@/fin }\n", files: { fin: { content: "" } }, command: "plan", expect: [/hooks\.finish/, /is not a directory/, /spec\.yaml:2:/] },
+  { name: "hook dir missing, as run", spec: "hooks: { init: @T@/init.d }\nprograms:\n  a: { command: [touch, @T@/started] }\n", command: "run", expect: [/hooks\.init/, /does not exist/] },
+  { name: "program cwd missing", spec: "programs:\n  a: { command: [x], cwd: @T@/nowhere }\n", command: "validate", expect: [/programs\.a\.cwd/, /nowhere does not exist/, /spec\.yaml:2:/] },
+  { name: "oneshot with restart always", spec: "programs:\n  a: { command: [x], oneshot: true, restart: always }\n", command: "validate", expect: [/programs\.a\.restart/, /contradicts oneshot/, /spec\.yaml:2:/] },
+  { name: "backoff initial above max", spec: "programs:\n  a:\n    command: [x]\n    backoff: { initial: 2m, max: 10s }\n", command: "plan", expect: [/programs\.a\.backoff\.initial/, /longer than backoff\.max/, /spec\.yaml:4:/] },
+  { name: "secret template in env:", spec: "secrets:\n  db: { env: HOME }\nenv:\n  PW: \"{{secret 'db'}}\"\n", command: "validate", expect: [/env\.PW/, /not expanded/, /secrets: \{ PW: <secret name> \}/, /spec\.yaml:4:7/] },
+  { name: "secret template in a program's env", spec: "secrets:\n  db: { env: HOME }\nprograms:\n  a:\n    command: [x]\n    env: { PW: \"{{secret 'db'}}\" }\n", command: "plan", expect: [/programs\.a\.env\.PW/, /programs\.a\.secrets: \{ PW/, /spec\.yaml:6:/] },
+  { name: "env template in env:", spec: "env:\n  H: \"{{env 'HOME'}}\"\n", expect: [/env\.H/, /\{\{env …\}\} is not expanded/, /spec\.yaml:2:6/] },
+  { name: "not root: a program as another user", spec: "programs:\n  a: { command: [x], user: root }\n", asNobody: true, command: "validate", expect: [/programs\.a\.user/, /cannot run as user 'root': foyer runs as uid 65534, not root/, /spec\.yaml:2:/] },
+  { name: "not root: a file owned by another user", spec: withFiles("  - path: @T@/out/x\n    content: y\n    owner: root\n"), asNobody: true, command: "plan", expect: [/files\[1\]\.owner/, /cannot give .*x to root \(0:0\): foyer runs as uid 65534, not root/] },
+  // --- spec loading
+  { name: "override value invalid names the variable", spec: "programs:\n  a: { command: [x] }\n", env: { FOYER__programs__a__user: "a b" }, command: "validate", expect: [/programs\.a\.user/, /env FOYER__programs__a__user/] },
+  { name: "override creates a broken program", spec: "env: {}\n", env: { FOYER__programs__zz__oneshot: "maybe" }, command: "validate", expect: [/programs\.zz\.oneshot/, /env FOYER__programs__zz__oneshot/] },
+  { name: "mode unquoted", spec: withFiles("  - path: @T@/out/x\n    content: y\n    mode: 644\n"), expect: [/files\[1\]\.mode/, /write it quoted, "0644"/, /spec\.yaml:6:11/] },
+  { name: "top-level key without value", spec: "programs:\nhooks: ~\n", command: "validate", expect: [/programs has no value \(null\)/, /spec\.yaml:1:1/, /hooks has no value/, /spec\.yaml:2:1/] },
+  { name: "nested key without value", spec: "programs:\n  a:\n    command: [x]\n    env:\n", command: "plan", expect: [/programs\.a\.env/, /no value \(null\)/, /spec\.yaml:4:5/] },
 ];

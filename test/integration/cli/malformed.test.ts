@@ -36,9 +36,9 @@ describe("malformed-input corpus", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     const { dir, specPath, env } = setUp(c);
     const command = c.command ?? "init";
-    const argv = [command, "--spec", specPath, ...(command === "render" ? ["--out", join(dir, "render")] : [])];
+    const argv = [command, "--spec", specPath, ...(command === "render" ? ["--out", join(dir, "render")] : []), ...(c.args ?? [])];
     const [file, args] = c.asNobody ? ["setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", FOYER, ...argv]] : [FOYER, argv];
-    const r = spawnSync(file, args as string[], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
+    const r = spawnSync(file, args as string[], { encoding: "utf8", timeout: 20_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
     const out = r.stdout + r.stderr;
     expect(r.status, out).toBe(78);
     for (const re of c.expect) expect(out).toMatch(re);

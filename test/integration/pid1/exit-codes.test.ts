@@ -104,7 +104,7 @@ describe("foyer exec-as: exec failures", () => {
     const r = await runFoyer(["exec-as", "no-such-user-xyz", "--", "sh", "-c", "echo ran-as-root"]);
     expect(r.code).toBe(126);
     expect(r.stdout).not.toContain("ran-as-root");
-    expect(r.stderr).toMatch(/user 'no-such-user-xyz' not found/);
+    expect(r.stderr).toMatch(/cannot run as user 'no-such-user-xyz': user "no-such-user-xyz" does not exist/);
   });
 });
 

@@ -7,9 +7,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ConfigError, ExitCode } from "../../../src/errors.js";
 import { Redactor } from "../../../src/log/index.js";
-import { applyPlan, formatPlan, lookupFromFiles, observe, readTemplateFiles, renderTo, type Action, type FsOps } from "../../../src/plan/index.js";
+import { filesDatabase, runAsSync } from "../../../src/identity/index.js";
+import { applyPlan, formatPlan, observe, readTemplateFiles, renderTo, type Action, type FsOps } from "../../../src/plan/index.js";
 
-const users = lookupFromFiles("root:x:0:0::/root:/bin/sh\nsvc:x:1234:1234::/home/svc:/bin/sh\n", "root:x:0:\nsvc:x:1234:\ndata:x:2345:svc\n");
+// commands run the way programs do: through the binary's exec-as (so they see the host's NSS)
+const runAs = runAsSync([join(__dirname, "../../../dist/foyer")]);
+const users = filesDatabase("root:x:0:0::/root:/bin/sh\nsvc:x:1234:1234::/home/svc:/bin/sh\n", "root:x:0:\nsvc:x:1234:\ndata:x:2345:svc\n");
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "foyer-exec-"));
@@ -82,22 +85,31 @@ describe("idempotence per action kind (second apply: nothing changed, mtimes kep
     expect(JSON.parse(readFileSync(f, "utf8"))).toEqual({ theme: "dark", favorites: [{ path: "work" }] });
   });
 
-  test("run-command-as-user runs once as the user (creates marks it done)", () => {
+  test("run-command-as-user runs once as the user, through exec-as (creates marks it done)", () => {
     chmodSync(dir, 0o755); // mkdtemp makes it 0700
     mkdirSync(p("work"));
     chmodSync(p("work"), 0o777);
     const out = p("work", "who");
-    const script = `echo "$(id -u) $(id -g) $(id -G) $HOME $GREETING" > ${out}`;
-    const cmd: Action = { kind: "run-command-as-user", path: p("work"), reason: "t", argv: ["sh", "-c", script], user: "svc", env: { GREETING: "hi" }, creates: out };
-    applyTwice([cmd], [out]);
-    expect(readFileSync(out, "utf8")).toBe("1234 1234 1234 2345 /home/svc hi\n");
-    expect(statSync(out).uid).toBe(1234);
+    const script = `echo "$(id -u) $(id -g) $(id -G) $HOME $(pwd) $GREETING \${SECRET_OF_FOYER:-none}" > ${out}`;
+    // 4242 has no passwd entry: gid 0 and HOME=/, like a program with user: 4242 and a file owner 4242
+    const cmd: Action = { kind: "run-command-as-user", path: p("work"), reason: "t", argv: ["sh", "-c", script], user: "4242", env: { GREETING: "hi" }, creates: out };
+    process.env.SECRET_OF_FOYER = "leaked";
+    try {
+      const first = applyPlan([cmd], { users, runAs });
+      expect(first.changed).toEqual([p("work")]);
+      expect(applyPlan([cmd], { users, runAs }).changed).toEqual([]);
+    } finally {
+      delete process.env.SECRET_OF_FOYER;
+    }
+    expect(readFileSync(out, "utf8")).toBe(`4242 0 0 / ${p("work")} hi none\n`);
+    expect(statSync(out).uid).toBe(4242);
+    expect(statSync(out).gid).toBe(0);
   });
 });
 
 test("a failing command stops the apply with its exit code", () => {
   const cmd: Action = { kind: "run-command-as-user", path: "/", reason: "t", source: "home.venv", argv: ["sh", "-c", "exit 3"], user: "0", env: {} };
-  expect(() => applyPlan([cmd], { users })).toThrow('home.venv: command "sh" as 0 failed: exit code 3');
+  expect(() => applyPlan([cmd], { users, runAs })).toThrow('home.venv: command "sh" as 0 failed: exit code 3');
 });
 
 describe("changes are minimal", () => {

@@ -10,11 +10,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
 import { followTrustedLinks, openDirPath } from "../../../src/fs/index.js";
-import { applyPlan, lookupFromFiles, type Action, type FsOps } from "../../../src/plan/index.js";
+import { applyPlan, type Action, type FsOps } from "../../../src/plan/index.js";
+import { filesDatabase } from "../../../src/identity/index.js";
 
 const FOYER = join(__dirname, "../../../dist/foyer");
 const ATTACKER = 65534;
-const users = lookupFromFiles("root:x:0:0::/root:/bin/sh\nsvc:x:1234:1234::/home/svc:/bin/sh\n", "root:x:0:\nsvc:x:1234:\n");
+const users = filesDatabase("root:x:0:0::/root:/bin/sh\nsvc:x:1234:1234::/home/svc:/bin/sh\n", "root:x:0:\nsvc:x:1234:\n");
 let dir = "";
 let home = ""; // the attacker's home: they can create, rename and link anything in it
 let victim = "";

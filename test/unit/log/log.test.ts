@@ -51,7 +51,7 @@ describe("spec helpers", () => {
   });
 
   it("reads FOYER__ overrides as nested YAML scalars", () => {
-    expect(overridesFromEnv({ FOYER__health__listen: "127.0.0.1:9000", FOYER__programs__a__critical: "true", OTHER: "x" })).toEqual({
+    expect(overridesFromEnv({ FOYER__health__listen: "127.0.0.1:9000", FOYER__programs__a__critical: "true", OTHER: "x" }).data).toEqual({
       health: { listen: "127.0.0.1:9000" },
       programs: { a: { critical: true } },
     });

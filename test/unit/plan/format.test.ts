@@ -1,3 +1,4 @@
+import { filesDatabase } from "../../../src/identity/index.js";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,7 +122,7 @@ describe("observe", () => {
     chmodSync(p, mode);
     return p;
   };
-  const users = { userByName: () => undefined, userById: () => undefined, groupByName: () => undefined, supplementaryGids: () => [] };
+  const users = filesDatabase("", "");
 
   test("keeps only a digest of a secret or unreadable file's bytes, and still tells unchanged from changed", () => {
     const open = put("open.conf", "a=1\n", 0o644);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dependentsOf, startLevels } from "../../../src/supervise/order.js";
-import { checkProgramSecrets, envAfterSourcing, parseEnvZ, programEnv, sharedEnv } from "../../../src/supervise/env.js";
+import { envAfterSourcing, parseEnvZ, programEnv, sharedEnv } from "../../../src/supervise/env.js";
 import { ConfigError } from "../../../src/errors.js";
 
 const node = (after: string[] = [], autostart = true) => ({ after, autostart });
@@ -53,11 +53,6 @@ describe("program environment", () => {
     const shared = sharedEnv({ DB_PASSWORD: "hunter2" }, {}, secrets);
     expect(programEnv({ shared, name: "a", env: {}, unset: [], secrets: { PGPASSWORD: "db" } }, secrets).PGPASSWORD).toBe("hunter2");
     expect(Object.values(programEnv({ shared, name: "b", env: {}, unset: [], secrets: {} }, secrets))).not.toContain("hunter2");
-  });
-
-  it("rejects a program asking for a secret that does not exist", () => {
-    expect(() => checkProgramSecrets({ a: { secrets: { X: "nope" } } }, secrets)).toThrow(/programs.a.secrets.X/);
-    expect(() => checkProgramSecrets({ a: { secrets: { X: "db" } } }, secrets)).not.toThrow();
   });
 
   it("parses env -0 output and drops the shell's own variables from sourced exports", () => {

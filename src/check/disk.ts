@@ -1,0 +1,120 @@
+// The plan against what is on disk: a file where a directory is, a directory where a file goes, a
+// parent that is a file, JSON that cannot be merged, a chown of something nothing creates. Shared
+// by the validation stage (before any write) and the executor (again, right before it writes).
+import type { ConfigIssue } from "../errors.js";
+import { DirCache, followTrustedLinks } from "../fs/index.js";
+import type { Action } from "../plan/action.js";
+import { compareAction, type FileState } from "../plan/compare.js";
+import type { FsOps } from "../plan/fsops.js";
+import { observePath } from "../plan/observe.js";
+import type { OwnerIds } from "../plan/owners.js";
+
+/** What the disk says about a plan's paths. */
+export interface DiskFacts {
+  /** each action's path (run-command: its `creates`), file bytes for writes */
+  states: ReadonlyMap<string, FileState>;
+  /** a missing path → its nearest existing ancestor when that is not a directory */
+  blockers: ReadonlyMap<string, string>;
+  /**
+   * a path → why foyer cannot reach the directory it goes in without crossing a link it does not
+   * trust (src/fs/beneath.ts: links are followed only when root-owned in a root-owned directory
+   * nobody else can write), or an accepted directory link (a mounted config dir) it would write through
+   */
+  unreachable: ReadonlyMap<string, string>;
+}
+
+/** The path an action is observed at. */
+export function observedPathOf(a: Action): string {
+  return a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
+}
+
+/** Read what the checks need (lstat, file bytes, ancestors of missing paths, links on the way). */
+export function observeDisk(actions: readonly Action[], fs: FsOps): DiskFacts {
+  const states = new Map<string, FileState>();
+  const blockers = new Map<string, string>();
+  const unreachable = new Map<string, string>();
+  const dirs = new DirCache(fs, followTrustedLinks);
+  const reach = new Map<string, string | undefined>(); // directory → why it cannot be walked to
+  const problem = (dir: string): string | undefined => {
+    if (!reach.has(dir)) reach.set(dir, dirs.problem(dir));
+    return reach.get(dir);
+  };
+  try {
+    for (const a of actions) {
+      const p = observedPathOf(a);
+      const withContent = a.kind === "write-file" || a.kind === "merge-json";
+      const known = states.get(p);
+      if (!known || (withContent && known.type === "file" && !known.content)) states.set(p, observePath(p, withContent, fs));
+      if (a.kind === "run-command-as-user") continue; // runs as its user: foyer itself writes nothing there
+      const st = states.get(p)!;
+      const blocker = st.type === "missing" ? nonDirAncestor(a.path, fs) : undefined;
+      if (blocker) {
+        blockers.set(a.path, blocker);
+        continue;
+      }
+      const why = problem(parentOf(a.path)) ?? (a.kind === "ensure-dir" && st.type === "symlink" && st.toDir ? problem(a.path) : undefined);
+      if (why) unreachable.set(a.path, why);
+    }
+  } finally {
+    dirs.closeAll();
+  }
+  return { states, blockers, unreachable };
+}
+
+/** Every conflict between the plan and the disk (pure). */
+export function checkPlanOnDisk(actions: readonly Action[], owners: ReadonlyMap<string, OwnerIds>, disk: DiskFacts): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const earlier = new Set<string>(); // paths earlier actions create: a later chown of them is fine
+  for (const a of actions) {
+    const at = a.source ?? a.path;
+    const st = disk.states.get(observedPathOf(a)) ?? { type: "missing" as const };
+    const owner = ownerSpec(a);
+    const v = compareAction(a, st, owner === undefined ? undefined : owners.get(owner));
+    const madeEarlier = ancestorsAndSelf(a.path).some((p) => earlier.has(p));
+    earlier.add(a.path);
+    if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: at, message: v.problem ?? "conflict" });
+    const blocker = disk.blockers.get(a.path);
+    if (blocker) {
+      issues.push({ path: at, message: `cannot create ${a.path}: ${blocker} exists and is not a directory` });
+    }
+    const why = disk.unreachable.get(a.path);
+    if (why) issues.push({ path: at, message: `cannot ${st.type === "missing" ? "create" : "change"} ${a.path}: ${why}` });
+  }
+  return issues;
+}
+
+/** Directories the plan makes (ensure-dir, and every parent of a path it writes). */
+export function plannedDirs(actions: readonly Action[]): Set<string> {
+  const dirs = new Set<string>();
+  for (const a of actions) {
+    if (a.kind === "run-command-as-user" || a.kind === "chown" || a.kind === "chmod") continue;
+    if (a.kind === "ensure-dir") dirs.add(a.path);
+    for (const p of ancestorsAndSelf(a.path).slice(1)) dirs.add(p);
+  }
+  return dirs;
+}
+
+function ownerSpec(a: Action): string | undefined {
+  return a.kind === "run-command-as-user" ? a.user : "owner" in a ? a.owner : undefined;
+}
+
+function ancestorsAndSelf(path: string): string[] {
+  const out = [path];
+  for (let p = parentOf(path); p !== "/"; p = parentOf(p)) out.push(p);
+  return out;
+}
+
+/** The nearest existing ancestor of a missing path, when it is not a directory (so mkdir would fail). */
+function nonDirAncestor(path: string, fs: FsOps): string | undefined {
+  for (let p = parentOf(path); ; p = parentOf(p)) {
+    try {
+      return fs.statSync(p).isDirectory() ? undefined : p;
+    } catch {
+      if (p === "/") return undefined;
+    }
+  }
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}

@@ -1,0 +1,108 @@
+// Checks of the spec against facts gathered from the system (users, directories, the health
+// port). Pure: the facts are read beforehand by gather.ts.
+import type { ConfigIssue } from "../errors.js";
+import { resolveUser, type OwnerIds, type UserDatabase } from "../identity/index.js";
+import type { Action } from "../plan/action.js";
+import { ownerSpecOf } from "../plan/owners.js";
+import type { Spec } from "../spec/schema.js";
+
+/** What a path is on disk. */
+export type PathKind = "dir" | "file" | "other" | "missing";
+
+/** `user:` of every program and hook resolves (the same resolver the Spawner uses). */
+export function checkRunAsUsers(spec: Spec, users: UserDatabase): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const check = (user: string | undefined, path: string): void => {
+    if (user === undefined) return;
+    const r = resolveUser(user, users);
+    if (!r.ok) issues.push({ path, message: r.error });
+  };
+  for (const [name, p] of Object.entries(spec.programs)) check(p.user, `programs.${name}.user`);
+  for (const phase of ["init", "finish"] as const) check(spec.hooks[phase]?.user, `hooks.${phase}.user`);
+  return issues;
+}
+
+/** Who foyer runs as (process ids and groups). */
+export interface SelfIds {
+  uid: number;
+  gid: number;
+  groups: readonly number[];
+}
+
+/**
+ * Without root, foyer can run programs and hooks only as itself (the Spawner refuses anything
+ * else) and chown only to itself and its own groups (chown(2) would fail mid-apply).
+ */
+export function checkPrivileges(spec: Spec, actions: readonly Action[], owners: ReadonlyMap<string, OwnerIds>, users: UserDatabase, self: SelfIds | undefined): ConfigIssue[] {
+  if (!self || self.uid === 0) return [];
+  const issues: ConfigIssue[] = [];
+  const why = `foyer runs as uid ${self.uid}, not root`;
+  const run = (user: string | undefined, path: string): void => {
+    const r = user === undefined ? undefined : resolveUser(user, users);
+    if (r?.ok && (r.value.uid !== self.uid || r.value.gid !== self.gid)) issues.push({ path, message: `cannot run as user '${user}': ${why}` });
+  };
+  for (const [name, p] of Object.entries(spec.programs)) run(p.user, `programs.${name}.user`);
+  for (const phase of ["init", "finish"] as const) run(spec.hooks[phase]?.user, `hooks.${phase}.user`);
+  for (const a of actions) {
+    const o = ownerSpecOf(a);
+    const ids = o && owners.get(o.spec);
+    if (!o || !ids) continue;
+    if (o.field === "user") run(o.spec, `${a.source ?? a.path}.user`);
+    else if (ids.uid !== self.uid || (ids.gid !== self.gid && !self.groups.includes(ids.gid))) {
+      issues.push({ path: `${a.source ?? a.path}.owner`, message: `cannot give ${a.path} to ${o.spec} (${ids.uid}:${ids.gid}): ${why}` });
+    }
+  }
+  return issues;
+}
+
+/** The directories programs and hooks need, for gathering. */
+export function neededDirs(spec: Spec): string[] {
+  const dirs = Object.values(spec.programs).flatMap((p) => (p.cwd ? [p.cwd] : []));
+  for (const phase of ["init", "finish"] as const) if (spec.hooks[phase]) dirs.push(spec.hooks[phase].dir);
+  return [...new Set(dirs)];
+}
+
+/** Facts for the directory checks. */
+export interface DirFacts {
+  kinds: ReadonlyMap<string, PathKind>;
+  /** directories the plan creates (they need not exist yet) */
+  planned: ReadonlySet<string>;
+  /** true when the profile, not the user, named this hook (a convention that may be absent) */
+  hookFromProfile: (phase: "init" | "finish") => boolean;
+}
+
+/** Hook directories and program `cwd`s exist (or the plan makes them) and are directories. */
+export function checkDirs(spec: Spec, facts: DirFacts): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const problem = (dir: string): string | undefined => {
+    const kind = facts.kinds.get(dir) ?? "missing";
+    if (kind === "dir" || (kind === "missing" && facts.planned.has(dir))) return undefined;
+    return kind === "missing" ? `directory ${dir} does not exist` : `${dir} is not a directory`;
+  };
+  for (const phase of ["init", "finish"] as const) {
+    const hook = spec.hooks[phase];
+    if (!hook) continue;
+    const why = problem(hook.dir);
+    // a profile's conventional hook dir (docker-stacks' start-notebook.d) may be absent: skipped at run
+    if (why && !(facts.kinds.get(hook.dir) === "missing" && facts.hookFromProfile(phase))) {
+      issues.push({ path: `hooks.${phase}`, message: `${phase} hooks: ${why} (create it, or remove hooks.${phase})` });
+    }
+  }
+  for (const [name, p] of Object.entries(spec.programs)) {
+    const why = p.cwd ? problem(p.cwd) : undefined;
+    if (why) issues.push({ path: `programs.${name}.cwd`, message: `${why}; program '${name}' could not start there` });
+  }
+  return issues;
+}
+
+/** The health port can be bound (probed by binding and closing); `problem` says why not. */
+export interface PortFact {
+  host: string;
+  port: number;
+  problem?: string;
+}
+
+export function checkHealthPort(fact: PortFact | undefined): ConfigIssue[] {
+  if (!fact?.problem) return [];
+  return [{ path: "health.listen", message: `cannot listen on ${fact.host}:${fact.port}: ${fact.problem}` }];
+}

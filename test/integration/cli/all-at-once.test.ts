@@ -1,0 +1,110 @@
+// The validation stage through the binary: a spec with mistakes of every stage (secret resolution,
+// templates, NSS users, program secrets, the disk, hook dirs, the health port, contradictions, the
+// main name) is reported in ONE run of validate, plan and run, each mistake with its line:col, and
+// nothing is written or started. Also: what overrides may now set, and `validate` without a spec.
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const FOYER = join(__dirname, "../../../dist/foyer");
+let dir = "";
+let taken: Server;
+let port = 0;
+
+function foyer(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(FOYER, args, { encoding: "utf8", cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeout: 30_000 });
+  return { status: r.status, out: r.stdout + r.stderr, stdout: r.stdout };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "foyer-all-"));
+  chmodSync(dir, 0o777); // a program runs as uid 4243 and writes here
+  mkdirSync(join(dir, "adir"));
+  taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
+  port = (taken.address() as { port: number }).port;
+});
+afterAll(() => taken.close());
+
+const spec = () => `secrets:
+  db: { env: FOYER_TEST_UNSET_SECRET }
+files:
+  - path: ${dir}/out/good.conf
+    content: "fine\\n"
+  - path: ${dir}/out/t.conf
+    template: "{{undefinedThing}}"
+  - path: ${dir}/adir
+    content: "x"
+hooks:
+  init: ${dir}/init.d
+health:
+  listen: 127.0.0.1:${port}
+programs:
+  main:
+    command: [touch, ${dir}/started]
+    user: no-such-user-xyz
+    secrets: { PW: nope }
+    oneshot: true
+    restart: always
+log: { levle: debug }
+shutdown: { deadline: forever }
+`;
+
+// [place, problem] of each mistake; the place includes the line:col
+const MISTAKES: Array<[RegExp, RegExp]> = [
+  [/secrets\.db \(.*spec\.yaml:2:7\)/, /FOYER_TEST_UNSET_SECRET is not set/],
+  [/files\[1\]\.template \(.*spec\.yaml:7:15\)/, /undefinedThing/],
+  [/files\[2\] \(.*spec\.yaml:8:5\)/, /it is a directory/],
+  [/hooks\.init \(.*spec\.yaml:11:9\)/, /init\.d does not exist/],
+  [/health\.listen \(.*spec\.yaml:13:11\)/, /already in use/],
+  [/programs\.main\.user \(.*spec\.yaml:17:11\)/, /no-such-user-xyz" does not exist/],
+  [/programs\.main\.secrets\.PW \(.*spec\.yaml:18:20\)/, /'nope' is not declared/],
+  [/programs\.main\.restart \(.*spec\.yaml:20:14\)/, /contradicts oneshot/],
+  // schema mistakes in other sections do not hide the checks above
+  [/log\.levle \(.*spec\.yaml:21:8\)/, /did you mean "level"/],
+  [/shutdown\.deadline \(.*spec\.yaml:22:23\)/, /expected a duration/],
+];
+
+describe("every mistake of every stage in one run", () => {
+  it.each([["validate"], ["plan"], ["run"]])("foyer %s", (command) => {
+    writeFileSync(join(dir, "spec.yaml"), spec());
+    const withMain = command === "run" ? ["--", "true"] : [];
+    const r = foyer([command, "--spec", join(dir, "spec.yaml"), ...withMain]);
+    expect(r.status, r.out).toBe(78);
+    // the problem line, then its place: "✖ problem\n  → at place (file:line:col)"
+    const blocks = r.out.split("✖ ").slice(1);
+    for (const [place, problem] of MISTAKES) {
+      expect(blocks.some((b) => problem.test(b) && place.test(b)), `${problem} at ${place}\n${r.out}`).toBe(true);
+    }
+    if (command === "run") expect(r.out).toMatch(/'main' is the name of the program given after --[\s\S]*programs\.main \(/);
+    else expect(r.out).not.toContain("'main' is the name");
+    expect(r.out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(existsSync(join(dir, "out")), "nothing written").toBe(false);
+    expect(existsSync(join(dir, "started")), "nothing started").toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(["adir", "spec.yaml"]);
+  });
+});
+
+describe("FOYER__ overrides set fields of their type", () => {
+  it("user: 1000 and env.DEBUG: true reach the program as written", () => {
+    writeFileSync(join(dir, "ov.yaml"), `programs:\n  show:\n    oneshot: true\n    command: [sh, -c, 'echo "debug=$DEBUG uid=$(id -u)" > ${dir}/ov.out']\n`);
+    const env = { FOYER__programs__show__user: "4243", FOYER__env__DEBUG: "true" };
+    const v = foyer(["validate", "--spec", join(dir, "ov.yaml")], env);
+    expect(v.status, v.out).toBe(0);
+    const r = spawnSync("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", join(dir, "ov.yaml"), "--", "true"], { encoding: "utf8", cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeout: 30_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(spawnSync("cat", [join(dir, "ov.out")], { encoding: "utf8" }).stdout).toBe("debug=true uid=4243\n");
+  });
+});
+
+describe("foyer validate without a spec", () => {
+  it("says no spec was found (exit 78) instead of 'valid'", () => {
+    const r = foyer(["validate"], {});
+    expect(r.status, r.out).toBe(78);
+    expect(r.out).toMatch(/no spec found: give --spec F, set \$FOYER_SPEC, or create \/etc\/foyer\/foyer\.yaml/);
+    expect(r.out).not.toMatch(/valid:/);
+  });
+});
