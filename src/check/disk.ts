@@ -6,13 +6,15 @@ import { DirCache, followTrustedLinks } from "../fs/index.js";
 import type { Action } from "../plan/action.js";
 import { compareAction, type FileState } from "../plan/compare.js";
 import type { FsOps } from "../plan/fsops.js";
-import { observePath } from "../plan/observe.js";
+import { observePaths } from "../plan/observe.js";
 import type { OwnerIds } from "../plan/owners.js";
 
 /** What the disk says about a plan's paths. */
 export interface DiskFacts {
-  /** each action's path (run-command: its `creates`), file bytes for writes */
+  /** each action's path (run-command: its `creates`), file bytes for writes (a digest only for files the plan may not show) */
   states: ReadonlyMap<string, FileState>;
+  /** existing files others cannot reach (a directory above is not searchable by others): their old content is not shown */
+  hiddenFromOthers: ReadonlySet<string>;
   /** a missing path → its nearest existing ancestor when that is not a directory */
   blockers: ReadonlyMap<string, string>;
   /**
@@ -20,7 +22,7 @@ export interface DiskFacts {
    * trust (src/fs/beneath.ts: links are followed only when root-owned in a root-owned directory
    * nobody else can write), or an accepted directory link (a mounted config dir) it would write through
    */
-  unreachable: ReadonlyMap<string, string>;
+  linkBlocked: ReadonlyMap<string, string>;
 }
 
 /** The path an action is observed at. */
@@ -30,9 +32,9 @@ export function observedPathOf(a: Action): string {
 
 /** Read what the checks need (lstat, file bytes, ancestors of missing paths, links on the way). */
 export function observeDisk(actions: readonly Action[], fs: FsOps): DiskFacts {
-  const states = new Map<string, FileState>();
+  const { paths: states, unreachable: hiddenFromOthers } = observePaths(actions, fs);
   const blockers = new Map<string, string>();
-  const unreachable = new Map<string, string>();
+  const linkBlocked = new Map<string, string>();
   const dirs = new DirCache(fs, followTrustedLinks);
   const reach = new Map<string, string | undefined>(); // directory → why it cannot be walked to
   const problem = (dir: string): string | undefined => {
@@ -42,23 +44,20 @@ export function observeDisk(actions: readonly Action[], fs: FsOps): DiskFacts {
   try {
     for (const a of actions) {
       const p = observedPathOf(a);
-      const withContent = a.kind === "write-file" || a.kind === "merge-json";
-      const known = states.get(p);
-      if (!known || (withContent && known.type === "file" && !known.content)) states.set(p, observePath(p, withContent, fs));
       if (a.kind === "run-command-as-user") continue; // runs as its user: foyer itself writes nothing there
-      const st = states.get(p)!;
+      const st = states.get(p) ?? { type: "missing" as const };
       const blocker = st.type === "missing" ? nonDirAncestor(a.path, fs) : undefined;
       if (blocker) {
         blockers.set(a.path, blocker);
         continue;
       }
       const why = problem(parentOf(a.path)) ?? (a.kind === "ensure-dir" && st.type === "symlink" && st.toDir ? problem(a.path) : undefined);
-      if (why) unreachable.set(a.path, why);
+      if (why) linkBlocked.set(a.path, why);
     }
   } finally {
     dirs.closeAll();
   }
-  return { states, blockers, unreachable };
+  return { states, hiddenFromOthers, blockers, linkBlocked };
 }
 
 /** Every conflict between the plan and the disk (pure). */
@@ -77,7 +76,7 @@ export function checkPlanOnDisk(actions: readonly Action[], owners: ReadonlyMap<
     if (blocker) {
       issues.push({ path: at, message: `cannot create ${a.path}: ${blocker} exists and is not a directory` });
     }
-    const why = disk.unreachable.get(a.path);
+    const why = disk.linkBlocked.get(a.path);
     if (why) issues.push({ path: at, message: `cannot ${st.type === "missing" ? "create" : "change"} ${a.path}: ${why}` });
   }
   return issues;

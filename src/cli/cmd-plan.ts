@@ -21,7 +21,7 @@ options:
     const { values } = parseCommandArgs("plan", argv, { ...SPEC_OPTIONS, json: { type: "boolean" } });
     // a plan that cannot be applied (a conflict with the disk, an unknown owner…) is exit 78, like init
     const { loaded, actions, owners, disk } = await prepare(values, SCOPES.plan);
-    const text = values.json ? planJson(actions, loaded.redactor) : formatPlan(actions, loaded.redactor, disk && { paths: disk.states, owners });
+    const text = values.json ? planJson(actions, loaded.redactor) : formatPlan(actions, loaded.redactor, disk && { paths: disk.states, owners, unreachable: disk.hiddenFromOthers });
     process.stdout.write(text);
     return 0;
   },

@@ -51,6 +51,11 @@ function isDir(path: string, fs: FsOps): boolean {
  * merge needs them (and the plan then does not show the merged result).
  */
 export function observe(actions: readonly Action[], users: UserDatabase, fs: FsOps = realFs): Observed {
+  return { ...observePaths(actions, fs), owners: checkOwners(actions, users).owners };
+}
+
+/** The path states of `observe` (with old contents the plan may not show reduced to a digest), without owners. */
+export function observePaths(actions: readonly Action[], fs: FsOps = realFs): { paths: Map<string, FileState>; unreachable: Set<string> } {
   const paths = new Map<string, FileState>();
   const unreachable = new Set<string>();
   const searchable = searchableByOthers(fs);
@@ -65,7 +70,7 @@ export function observe(actions: readonly Action[], users: UserDatabase, fs: FsO
     const hidden = a.kind === "write-file" && st.type === "file" && (a.secret || (st.mode & 0o004) === 0 || unreachable.has(p));
     paths.set(p, hidden ? withDigestOnly(st) : st);
   }
-  return { paths, owners: checkOwners(actions, users).owners, unreachable };
+  return { paths, unreachable };
 }
 
 /** Whether others may search a directory and every directory above it (memoised for one observe). */

@@ -105,7 +105,7 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const spec = validated.spec ?? validated.partial;
   if (!spec) return { issues };
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
-  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path, "key"));
+  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);

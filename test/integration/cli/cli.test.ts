@@ -132,7 +132,7 @@ describe("validate with nothing to validate", () => {
   it("no spec at all is a configuration error (78), not 'valid'", () => {
     expect(existsSync("/etc/foyer/foyer.yaml")).toBe(false); // the test relies on the default being absent
     const r = foyer(["validate"]);
-    expect(r.stderr).toContain("no spec found: --spec, $FOYER_SPEC, /etc/foyer/foyer.yaml");
+    expect(r.stderr).toContain("no spec found: give --spec F, set $FOYER_SPEC, or create /etc/foyer/foyer.yaml");
     expect(r.stderr).not.toContain("valid:");
     expect(r.status).toBe(78);
   });

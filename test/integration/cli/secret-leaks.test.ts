@@ -157,7 +157,7 @@ describe("short secrets are refused at load time", () => {
       const r = foyer([cmd, "--spec", specPath], { DB_PASSWORD: value });
       expect(r.status, r.out).toBe(78);
       expect(r.out).toMatch(/secret "db" is shorter than 8 characters/);
-      expect(r.out).toContain(`at secrets.db (${specPath}:2:3)`);
+      expect(r.out).toContain(`at secrets.db (${specPath}:2:7)`);
       if (value.length > 1) expect(r.out).not.toContain(value);
     }
     expect(() => statSync(join(dir, "out"))).toThrow();

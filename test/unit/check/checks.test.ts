@@ -143,7 +143,7 @@ describe("health port, disk", () => {
       { kind: "chown", path: "/srv/new", reason: "t", owner: "svc", recursive: false },
       { kind: "chown", path: "/nothing", reason: "t", source: "home", owner: "svc", recursive: false },
     ];
-    const disk = { states: new Map([["/etc/x", { type: "dir" as const, mode: 0o755, uid: 0, gid: 0 }]]), blockers: new Map([["/etc/f/y", "/etc/f"]]), unreachable: new Map<string, string>() };
+    const disk = { states: new Map([["/etc/x", { type: "dir" as const, mode: 0o755, uid: 0, gid: 0 }]]), hiddenFromOthers: new Set<string>(), blockers: new Map([["/etc/f/y", "/etc/f"]]), linkBlocked: new Map<string, string>() };
     expect(paths(checkPlanOnDisk(actions, new Map([["svc", { uid: 999, gid: 999 }]]), disk))).toEqual([
       "files[0]: it is a directory; not replacing it with a file",
       "files[1]: cannot create /etc/f/y: /etc/f exists and is not a directory",
