@@ -1,6 +1,7 @@
 // A product config file as a flat list of options, whether the spec gives it as verbatim text or
 // as structured data (the charts' `config:` shapes): what the option checks read. Pure: no I/O.
 import type { ConfigIssue } from "../../errors.js";
+import { isMap, placeOf } from "../../render/values.js";
 
 /** One `key=value` (or `Key = value`) of a config file, with where it was written. */
 export interface OptionEntry {
@@ -27,11 +28,8 @@ export interface ParsedOptions {
   issues: ConfigIssue[];
 }
 
-/** `place.key`, quoting keys with dots so the path reads back unambiguously. */
-export function childPath(place: string, key: string | number): string {
-  if (typeof key === "number") return `${place}[${key}]`;
-  return /^[A-Za-z0-9_*@-]+$/.test(key) ? `${place}.${key}` : `${place}.${JSON.stringify(key)}`;
-}
+/** `place.key` / `place[i]`: the same paths the renderers' issues use. */
+export const childPath = placeOf;
 
 /**
  * Posit ini text (rserver.conf, launcher.conf, profiles): `#` comments, `[section]`, `key=value`
@@ -113,10 +111,6 @@ function scalarText(v: unknown): string | undefined {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   return undefined;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** An option given as data: a scalar, or a list of scalars; anything else is the renderer's to report. */

@@ -10,6 +10,7 @@
 // kind of section: a `[*]` written after `[jsmith]` overrides jsmith's own value.
 import type { ConfigIssue } from "../../errors.js";
 import { didYouMean } from "../../spec/suggest.js";
+import { isMap } from "../../render/values.js";
 import { checkAgainst, parseBody } from "../options/check.js";
 import { childPath, type OptionEntry, type ParsedOptions } from "../options/entries.js";
 import { LAUNCHER_KUBERNETES_PROFILES_CONF as CATALOG, PROFILE_OPTIONS } from "./options/launcher.js";
@@ -67,10 +68,6 @@ export function readProfiles(body: unknown, place: string): { sections: ProfileS
 
 /** Stands for the file the renderer writes from an inline `{target, name, json}` override. */
 const INLINE = "<inline json ";
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The raw data of a structured section, found again by its path. */
 function sectionBody(body: unknown, s: ProfileSection): Record<string, unknown> | undefined {
