@@ -24,8 +24,11 @@ export function parseBody(catalog: Pick<FileCatalog, "syntax">, body: unknown, p
   return catalog.syntax === "gcfg" ? gcfgEntriesFromData(body, place) : iniEntriesFromData(body, place);
 }
 
-/** Every warning for parsed entries: unknown sections, unknown options, values of the wrong type. */
-export function checkAgainst(catalog: FileCatalog, parsed: ParsedOptions): ConfigIssue[] {
+/**
+ * Every warning for parsed entries: unknown sections, unknown options, and (unless a caller checks
+ * values more closely itself, as the launcher profiles checker does) values of the wrong type.
+ */
+export function checkAgainst(catalog: FileCatalog, parsed: ParsedOptions, { types = true } = {}): ConfigIssue[] {
   const issues: ConfigIssue[] = [...parsed.issues];
   const fold = (s: string) => (catalog.syntax === "gcfg" ? s.toLowerCase() : s); // gcfg names are case-insensitive
   const reportedSections = new Set<string>();
@@ -51,7 +54,7 @@ export function checkAgainst(catalog: FileCatalog, parsed: ParsedOptions): Confi
       if (message) issues.push(at(e, message));
       continue;
     }
-    const problem = typeProblem(table[known]!, e.values);
+    const problem = types ? typeProblem(table[known]!, e.values) : undefined;
     if (problem) issues.push(at(e, `${e.key}: ${problem}`));
   }
   return issues;

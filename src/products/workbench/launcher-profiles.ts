@@ -88,7 +88,7 @@ export type OverrideFileCheck = (path: string) => string | undefined;
  */
 export function checkLauncherProfiles(body: unknown, place: string, overrideFile: OverrideFileCheck = () => undefined): ConfigIssue[] {
   const { sections, parsed } = readProfiles(body, place);
-  const issues = checkAgainst(CATALOG, parsed);
+  const issues = checkAgainst(CATALOG, parsed, { types: false }); // valueProblem below is stricter
   const at = (p: { path: string; where?: string }, message: string): ConfigIssue => ({ path: p.path, message, ...(p.where ? { where: p.where } : {}) });
   for (const s of sections) {
     if (!/^(\*|@[^\s[\]@]+|[^\s[\]@*][^\s[\]]*)$/.test(s.name)) issues.push(at(s, `[${s.name}] is not a profile section: use [*], [@group] or [user]`));

@@ -133,3 +133,16 @@ describe("catalogs", () => {
     for (const c of CATALOGS) expect(c.sources.length).toBeGreaterThan(0);
   });
 });
+
+describe("checkProductConfig (the validation stage's entry point)", () => {
+  it("sends the Kubernetes profiles file to the Launcher's rules and the rest to the catalogs", async () => {
+    const { checkProductConfig } = await import("../../../src/products/check-config.js");
+    expect(checkProductConfig("launcher.kubernetes.profiles.conf", "[*]\ncpu-request-ratio=2\n", "p").map((i) => i.message)).toEqual([
+      "cpu-request-ratio in [*]: 2 is outside (0, 1]: the request is this fraction of the limit",
+    ]);
+    const missing = checkProductConfig("/etc/rstudio/launcher.kubernetes.profiles.conf", '[*]\njob-json-overrides="/a":"/x.json"\n', "p", { overrideFile: () => "does not exist" });
+    expect(missing.map((i) => i.message)).toEqual(["job-json-overrides in [*]: file /x.json does not exist"]);
+    expect(checkProductConfig("vscode.conf", "enabledd=1\n", "p").map((i) => i.message)).toEqual(["unknown option enabledd in vscode.conf; did you mean enabled?"]);
+    expect(checkProductConfig("odbc.ini", "[x]\nanything=1\n", "p")).toEqual([]);
+  });
+});
