@@ -177,7 +177,7 @@ function checkDefaultImages(sections: readonly ProfileSection[]): ConfigIssue[] 
     const view = sections.filter((t, j) => j === i || t.kind === "everyone");
     const eff = resolve(view);
     const image = eff.get("default-container-image");
-    if (!image || image.value.trim() === "" || /^(1|true)$/i.test(eff.get("allow-unknown-images")?.value.trim() ?? PROFILE_OPTIONS["allow-unknown-images"]!.default)) return;
+    if (!image || image.value.trim() === "" || /^(1|true)$/i.test(eff.get("allow-unknown-images")?.value.trim() ?? PROFILE_OPTIONS["allow-unknown-images"]!.default!)) return;
     const allowed = (eff.get("container-images")?.value ?? "").split(",").map((x) => x.trim());
     if (allowed.includes(image.value.trim())) return;
     const key = `${image.path}|${image.where}|${image.value}`;
@@ -219,16 +219,18 @@ export function sectionMatches(s: Pick<ProfileSection, "kind" | "name">, user: s
 }
 
 /**
- * The effective value of every profile option for `user` in `groups`: each known option in the
- * seed table's order (its default when no matching section sets it), then options the file sets
- * that the table does not know. Top to bottom, the last matching section wins.
+ * The effective value of every profile option for `user` in `groups`: each option of the seed's
+ * table in its order (its default when no matching section sets it), the newer request options
+ * when set, then options the file sets that no table knows. Top to bottom, the last matching section wins.
  */
 export function explainProfiles(sections: readonly ProfileSection[], user: string, groups: readonly string[]): { applied: ProfileSection[]; options: EffectiveOption[] } {
   const applied = sections.filter((s) => sectionMatches(s, user, groups));
   const eff = resolve(applied);
-  const options: EffectiveOption[] = Object.entries(PROFILE_OPTIONS).map(([key, o]) => {
+  // Options of newer Launchers are shown only when set: the seed gives no default for them.
+  const options: EffectiveOption[] = Object.entries(PROFILE_OPTIONS).flatMap(([key, o]): EffectiveOption[] => {
     const set = eff.get(key);
-    return set ? { key, value: set.value, section: set.section, ...(set.where ? { where: set.where } : {}) } : { key, value: o.default };
+    if (set) return [{ key, value: set.value, section: set.section, ...(set.where ? { where: set.where } : {}) }];
+    return o.default === undefined ? [] : [{ key, value: o.default }];
   });
   for (const [key, set] of eff) {
     if (PROFILE_OPTIONS[key]) continue;

@@ -16,8 +16,8 @@ import type { FileCatalog, OptionType } from "../../options/catalog.js";
 
 export interface ProfileOption {
   type: OptionType;
-  /** the product's default when no section sets it (the seed's "Default Value" column) */
-  default: string;
+  /** the product's default when no section sets it (the seed's "Default Value" column); none for `newer` options */
+  default?: string;
   /** true for options of newer Launchers that the seed's table does not list */
   newer?: boolean;
 }
@@ -39,12 +39,12 @@ export const PROFILE_OPTIONS: Readonly<Record<string, ProfileOption>> = {
   "default-amd-gpus": { type: "int", default: "0" },
   "max-nvidia-gpus": { type: "int", default: "0" },
   "max-amd-gpus": { type: "int", default: "0" },
-  "default-cpus-request": { type: "float", default: "0.0", newer: true },
-  "default-mem-mb-request": { type: "float", default: "0.0", newer: true },
-  "max-cpus-request": { type: "float", default: "0.0", newer: true },
-  "max-mem-mb-request": { type: "float", default: "0.0", newer: true },
-  "resource-profiles": { type: "list", default: "", newer: true },
-  "allow-custom-resources": { type: "bool", default: "1", newer: true },
+  "default-cpus-request": { type: "float", newer: true },
+  "default-mem-mb-request": { type: "float", newer: true },
+  "max-cpus-request": { type: "float", newer: true },
+  "max-mem-mb-request": { type: "float", newer: true },
+  "resource-profiles": { type: "list", newer: true },
+  "allow-custom-resources": { type: "bool", newer: true },
 };
 
 export const LAUNCHER_KUBERNETES_PROFILES_CONF: FileCatalog = {
