@@ -1,6 +1,6 @@
 // `foyer launcher-profile explain`: the effective Job Launcher Kubernetes profile of one user —
 // every launcher.kubernetes.profiles.conf option, its value, and the section it came from.
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { checkLauncherProfiles, explainProfiles, readProfiles, type EffectiveOption, type ProfileSection } from "../products/workbench/launcher-profiles.js";
@@ -50,9 +50,12 @@ options:
     const source = values.file !== undefined ? fromFile(values.file) : fromSpec(values);
     const warnings = checkLauncherProfiles(source.text, source.place, source.overrideFile);
     for (const w of warnings) process.stderr.write(source.redactor.redact(`foyer: warning: ${w.message} (${w.where ? `${source.place}:${w.where.replace(/^line /, "")}` : w.path})\n`));
-    const { applied, options } = explainProfiles(readProfiles(source.text, source.place).sections, user, groups);
+    const explained = explainProfiles(readProfiles(source.text, source.place).sections, user, groups);
+    const { applied } = explained;
+    // Redact each value before it is laid out or JSON-encoded: an encoded secret would not match.
+    const options = explained.options.map((o) => ({ ...o, value: source.redactor.redact(o.value) }));
     const out = values.json ? JSON.stringify(asJson(user, groups, applied, options), null, 2) + "\n" : formatExplain(source.origin ? `${source.place} (${source.origin})` : source.place, user, groups, applied, options);
-    process.stdout.write(source.redactor.redact(out));
+    process.stdout.write(out);
     return 0;
   },
 };
@@ -91,34 +94,45 @@ function fromSpec(flags: { spec?: string | undefined }): Source {
 
 /** A regular file's text (never a FIFO or device), or a config error naming it. */
 function readTextFile(path: string, what: string): string {
-  const why = unusableFile(path);
-  if (why) throw new ConfigError([{ path, message: `${what} ${path} ${why}` }]);
-  return readFileSync(path, "utf8");
+  const r = readRegularFile(path, MAX_OVERRIDE_BYTES * 16);
+  if (!r.ok) throw new ConfigError([{ path, message: `${what} ${path} ${r.error}` }]);
+  return r.text;
 }
 
-function unusableFile(path: string): string | undefined {
+/**
+ * Open first, then check what was opened (O_NONBLOCK: opening a FIFO does not wait for a writer),
+ * so a file swapped for a FIFO or /dev/zero between a check and the read cannot hang foyer or fill
+ * its memory.
+ */
+function readRegularFile(path: string, maxBytes: number): { ok: true; text: string } | { ok: false; error: string } {
+  let fd: number;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return "is not a regular file";
-    if (st.size > MAX_OVERRIDE_BYTES * 16) return `is larger than ${MAX_OVERRIDE_BYTES * 16} bytes`;
-    return undefined;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})`;
+    return { ok: false, error: code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, error: "is not a regular file" };
+    if (st.size > maxBytes) return { ok: false, error: `is larger than ${maxBytes} bytes` };
+    return { ok: true, text: readFileSync(fd, "utf8") };
+  } catch (err) {
+    return { ok: false, error: `cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})` };
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** A job-json-overrides file must hold valid JSON (the plugin reads it as the value at the pointer). */
 function overrideFileOnDisk(path: string): string | undefined {
-  const why = unusableFile(path);
-  if (why) return why;
-  if (statSync(path).size > MAX_OVERRIDE_BYTES) return `is larger than ${MAX_OVERRIDE_BYTES} bytes`;
+  const r = readRegularFile(path, MAX_OVERRIDE_BYTES);
+  if (!r.ok) return r.error;
   try {
-    JSON.parse(readFileSync(path, "utf8"));
+    JSON.parse(r.text);
     return undefined;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? `cannot be read (${code})` : "is not valid JSON";
+  } catch {
+    return "is not valid JSON";
   }
 }
 

@@ -165,6 +165,28 @@ describe("foyer launcher-profile explain --spec", () => {
   });
 });
 
+describe("secrets", () => {
+  it("a secret templated into the profiles file is shown as <secret:NAME>, in text and JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-lp-"));
+    const secret = 'img"pa\\ss';
+    const spec = {
+      secrets: { reg: { env: "REG_TOKEN" } },
+      config: { dir: join(dir, "etc"), profiles: { "launcher.kubernetes.profiles.conf": { "*": { "default-container-image": "{{secret 'reg'}}" } } } },
+    };
+    writeFileSync(join(dir, "foyer.yaml"), stringify(spec));
+    for (const json of [[], ["--json"]]) {
+      const r = spawnSync(FOYER, ["launcher-profile", "explain", "--user", "u", "--spec", join(dir, "foyer.yaml"), ...json], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", REG_TOKEN: secret },
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain("<secret:reg>");
+      expect(r.stdout + r.stderr).not.toContain("pa\\ss");
+      expect(r.stdout + r.stderr).not.toContain("img");
+    }
+  });
+});
+
 describe("job-json-overrides files are checked on disk", () => {
   it("a missing file and a file that is not JSON are warnings; a JSON file is fine", () => {
     const dir = mkdtempSync(join(tmpdir(), "foyer-lp-"));
