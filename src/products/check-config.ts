@@ -25,3 +25,20 @@ export function checkProductConfig(file: string, body: unknown, place: string, o
   if (file.slice(file.lastIndexOf("/") + 1) === "launcher.kubernetes.profiles.conf") return checkLauncherProfiles(body, place, options.overrideFile);
   return checkProductOptions(file, body, place);
 }
+
+/** The `config:` sections that hold files by name (serverDcf has no catalog yet). */
+const FILE_SECTIONS = ["server", "session", "secret", "sessionSecret", "profiles", "gcfg"] as const;
+
+/**
+ * Warnings for every product config file of a spec's `config:` block (Workbench's shape:
+ * `config.<section>.<file>`). A Connect or Package Manager `config:` that is itself the gcfg body
+ * (the charts' shape) is one call: `checkProductConfig("rstudio-connect.gcfg", config, "config")`.
+ */
+export function checkConfigFiles(config: Readonly<Record<string, unknown>> | undefined, options: ProductCheckOptions = {}): ConfigIssue[] {
+  if (!config) return [];
+  return FILE_SECTIONS.flatMap((section) => {
+    const files = config[section];
+    if (typeof files !== "object" || files === null || Array.isArray(files)) return [];
+    return Object.entries(files).flatMap(([file, body]) => checkProductConfig(file, body, `config.${section}.${file}`, options));
+  });
+}

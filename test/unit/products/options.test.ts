@@ -155,3 +155,26 @@ describe("checkProductConfig (the validation stage's entry point)", () => {
     expect(checkProductConfig("odbc.ini", "[x]\nanything=1\n", "p")).toEqual([]);
   });
 });
+
+describe("checkConfigFiles (a whole config: block)", () => {
+  it("the Workbench chart's own values give nothing; typos in several files are all reported with their paths", async () => {
+    const { checkConfigFiles } = await import("../../../src/products/check-config.js");
+    for (const fixture of ["workbench-values", "workbench-ci-complex", "workbench-example-recommended", "workbench-overrides"]) {
+      const config = (parse(readFileSync(join(FIXTURES, "charts", fixture, "values.yaml"), "utf8"), { version: "1.1" }) as { config: Record<string, unknown> }).config;
+      expect({ fixture, issues: checkConfigFiles(config) }).toEqual({ fixture, issues: [] });
+    }
+    const issues = checkConfigFiles({
+      dir: "/etc/rstudio",
+      server: { "rserver.conf": { "www-prot": 8787 }, "launcher.conf": "[server]\naddres=x\n" },
+      session: { "rsession.conf": { "session-timeout-minute": 60 } },
+      profiles: { "launcher.kubernetes.profiles.conf": { "*": { "memory-request-ratio": 0 } } },
+      serverDcf: { "launcher-mounts": [{ Whatever: "x" }] },
+    });
+    expect(issues.map((i) => [i.path, i.where ?? ""])).toEqual([
+      ["config.server.rserver.conf.www-prot", ""],
+      ["config.server.launcher.conf", "line 2"],
+      ["config.session.rsession.conf.session-timeout-minute", ""],
+      ["config.profiles.launcher.kubernetes.profiles.conf.*.memory-request-ratio", ""],
+    ]);
+  });
+});
