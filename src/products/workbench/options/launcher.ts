@@ -113,6 +113,8 @@ export const LAUNCHER_CONF: FileCatalog = {
         "scratch-path": "string",
         "secure-cookie-key-file": "string",
         unprivileged: "bool",
+        "enable-cgroups": "bool",
+        "logging-dir": "string",
       },
     },
     { name: "cluster", options: { name: "string", type: "string", exe: "string", "config-file": "string", "allowed-groups": "string" } },

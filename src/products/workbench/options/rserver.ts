@@ -11,7 +11,9 @@
 //   machine-checked), the keys Posit's own images set (rstudio/rstudio-docker-products
 //   workbench/conf/rserver.conf at b9b1d414866d, workbench-for-google-cloud-workstations/conf/
 //   rserver.conf at 198e0ca5d745), the rstudio-workbench chart's values.yaml (rstudio/helm at
-//   000575adfeb2) and the seed notes (../shared/seeds/000). A subset: see `complete` below.
+//   000575adfeb2), the seed notes (../shared/seeds/000), and public Workbench setup scripts and
+//   config templates found by searching public repositories for these names (admin dashboard,
+//   auditing, diagnostics, SAML attributes, JIT provisioning). A subset: see `complete` below.
 import type { FileCatalog, OptionTable } from "../../options/catalog.js";
 
 const OSS: OptionTable = {
@@ -87,6 +89,13 @@ const WORKBENCH: OptionTable = {
   "audit-r-console-user-limit-mb": "int",
   "audit-r-console-user-limit-months": "int",
   "audit-data-path": "string",
+  "audit-r-sessions": "bool",
+  "audit-r-sessions-limit-mb": "int",
+  "audit-r-sessions-limit-months": "int",
+  "monitor-data-path": "string",
+  "rsession-diagnostics-enabled": "bool",
+  "rsession-diagnostics-dir": "string",
+  "rsession-diagnostics-strace-enabled": "bool",
   "auth-pam-sessions-enabled": "bool",
   "auth-pam-sessions-profile": "string",
   "auth-pam-sessions-use-password": "bool",
@@ -102,11 +111,15 @@ const WORKBENCH: OptionTable = {
   "auth-openid-groups-claim": "string",
   "auth-openid-scopes": "string",
   "auth-openid-base-uri": "string",
-  "auth-openid-client-secret-file": "string",
   "auth-saml": "bool",
   "auth-saml-metadata-url": "string",
   "auth-saml-sp-attribute-username": "string",
   "auth-saml-sp-attribute-groups": "string",
+  "auth-saml-sp-attribute-email": "string",
+  "auth-saml-sp-attribute-name": "string",
+  "auth-saml-sp-attribute-posix-id": "string",
+  "auth-saml-sp-attribute-homedir": "string",
+  "auth-saml-metadata-path": "string",
   "auth-saml-sp-name-id-format": "string",
   "auth-saml-sp-base-uri": "string",
   "auth-saml-idp-post-binding": "bool",
@@ -150,6 +163,8 @@ const WORKBENCH: OptionTable = {
   "user-provisioning-enabled": "bool",
   "user-provisioning-register-on-first-login": "bool",
   "user-homedir-path": "string",
+  "user-provisioning-start-uid": "int",
+  "group-provisioning-start-gid": "int",
   "workbench-api-enabled": "bool",
   "workbench-api-admin-enabled": "bool",
   "workbench-api-super-admin-enabled": "bool",

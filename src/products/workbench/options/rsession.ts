@@ -139,6 +139,7 @@ const OSS: OptionTable = {
 
 const WORKBENCH: OptionTable = {
   "managed-credentials-in-jobs-enabled": "bool",
+  "session-timeout-kill-hours": "int",
 };
 
 export const RSESSION_CONF: FileCatalog = {
