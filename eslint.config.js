@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Pure phases: no filesystem, processes, environment or clock (they are parameters).
-    files: ["src/spec/schema.ts", "src/spec/primitives.ts", "src/render/**/*.ts", "src/plan/planner*.ts", "src/supervise/states.ts"],
+    files: ["src/spec/schema.ts", "src/spec/primitives.ts", "src/render/**/*.ts", "src/plan/planner*.ts", "src/supervise/states.ts", "src/products/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { paths: ["node:fs", "node:child_process", "fs", "child_process", "node:fs/promises"] }],
       "no-restricted-properties": [
