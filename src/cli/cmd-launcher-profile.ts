@@ -4,7 +4,8 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs
 import { ConfigError } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { checkLauncherProfiles, explainProfiles, readProfiles, type EffectiveOption, type ProfileSection } from "../products/workbench/launcher-profiles.js";
-import { loadFromFlags, SPEC_OPTIONS } from "./context.js";
+import { SCOPES } from "../check/index.js";
+import { SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { prepare } from "./prepare.js";
 
@@ -47,7 +48,7 @@ options:
     if (!user) throw new UsageError("foyer launcher-profile explain: --user U is required");
     if (values.file !== undefined && values.spec !== undefined) throw new UsageError("foyer launcher-profile explain: give --file or --spec, not both");
     const groups = (values.groups ?? "").split(",").map((g) => g.trim().replace(/^@/, "")).filter(Boolean);
-    const source = values.file !== undefined ? fromFile(values.file) : fromSpec(values);
+    const source = values.file !== undefined ? fromFile(values.file) : await fromSpec(values);
     const warnings = checkLauncherProfiles(source.text, source.place, source.overrideFile);
     for (const w of warnings) process.stderr.write(source.redactor.redact(`foyer: warning: ${w.message} (${w.where ? `${source.place}:${w.where.replace(/^line /, "")}` : w.path})\n`));
     const explained = explainProfiles(readProfiles(source.text, source.place).sections, user, groups);
@@ -75,8 +76,9 @@ function fromFile(path: string): Source {
 }
 
 /** The profiles file exactly as `foyer init` would write it: load, plan, take its write-file action. */
-function fromSpec(flags: { spec?: string | undefined }): Source {
-  const { loaded, actions } = prepare(loadFromFlags(flags), process.env);
+async function fromSpec(flags: { spec?: string | undefined }): Promise<Source> {
+  // read-only, like render: the spec's own checks, not the target system's
+  const { loaded, actions } = await prepare(flags, SCOPES.render);
   const writes = actions.filter((a) => a.kind === "write-file");
   const action = writes.find((a) => a.path.endsWith(`/${PROFILES_FILE}`));
   if (!action || action.kind !== "write-file") {
