@@ -10,3 +10,4 @@ export { parseUserSpec, resolveUser, loginEnv, UserSpecError, type UserSpec, typ
 export { runTrampoline, TRAMPOLINE_ARGV } from "./trampoline.js";
 export { runBurstSelfTest, type BurstReport } from "./selftest-burst.js";
 export { loadNative, type NativeAddon, type PasswdEntry } from "./native.js";
+export { tryWriteLock } from "./record-lock.js";

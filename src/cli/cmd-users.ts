@@ -1,0 +1,74 @@
+// `foyer users sync`: provision accounts from the spec's users: sources once, or every period as a
+// supervised program (a failed sync is logged and retried next period: the container stays up, and
+// the account files keep their last good state).
+import { ConfigError, FoyerError } from "../errors.js";
+import type { Logger } from "../log/index.js";
+import { parseDuration } from "../spec/duration.js";
+import { realClock, type Clock } from "../time/clock.js";
+import { syncUsers, usersSpecIssues } from "../users/index.js";
+import { parseCommandArgs, UsageError, type Command } from "./command.js";
+import { loadFromFlags, makeLogger, SPEC_OPTIONS } from "./context.js";
+
+const HELP = `usage: foyer users sync [--spec F] [--every 10m] [--root DIR]
+
+Reads the spec's users: sources (static list, the Posit test user from PWB_/RSW_TESTUSER*, LDAP)
+in order, refuses unsafe entries (each named with its reason), and writes /etc/passwd, group,
+shadow and gshadow atomically under /etc/.pwd.lock. Nothing changes when nothing differs. A
+directory failure changes no file.
+
+options:
+  --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml)
+  --every D         sync again every D (e.g. 10m) until TERM; failures are logged, not fatal
+  --root DIR        provision the root filesystem at DIR instead of / (image builds, tests)
+  --log-level L     debug|info|warn|error
+  --log-format F    text|json`;
+
+export const usersCommand: Command = {
+  name: "users",
+  help: HELP,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs("users", argv, { ...SPEC_OPTIONS, every: { type: "string" }, root: { type: "string" } }, true);
+    if (positionals.length !== 1 || positionals[0] !== "sync") throw new UsageError(`foyer users: expected the subcommand sync\nsee: foyer users --help`);
+    const every = values.every === undefined ? undefined : parseDuration(values.every);
+    if (values.every !== undefined && (every === undefined || every < 1000)) throw new UsageError(`foyer users sync: --every ${values.every}: expected a duration of at least 1s, like 10m`);
+    const root = values.root ?? "/";
+    if (!root.startsWith("/")) throw new UsageError(`foyer users sync: --root ${root}: expected an absolute path`);
+    const loaded = loadFromFlags(values);
+    const users = loaded.spec.users;
+    if (!users) throw new ConfigError([{ path: "users", message: "the spec has no users: section: nothing to sync" }]);
+    const issues = usersSpecIssues(users, new Set(Object.keys(loaded.spec.secrets)));
+    if (issues.length) throw new ConfigError(issues);
+    const log = makeLogger(values, loaded);
+    const clock = realClock();
+    const once = () =>
+      syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
+    if (every === undefined) {
+      await once();
+      return 0;
+    }
+    return periodic(once, every, clock, log);
+  },
+};
+
+/** Sync now and every `period` until TERM/INT; a failed sync is logged and tried again next time. */
+async function periodic(once: () => Promise<unknown>, period: number, clock: Clock, log: Logger): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    while (!stop.signal.aborted) {
+      try {
+        await once();
+      } catch (err) {
+        if (!(err instanceof FoyerError)) throw err;
+        log.error(`${err.message}; the account files are unchanged; next sync in ${period / 1000} s`);
+      }
+      await clock.sleep(period, stop.signal);
+    }
+    return 0;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
