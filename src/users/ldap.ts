@@ -22,6 +22,9 @@ export class DirectoryError extends FoyerError {
   }
 }
 
+/** More entries than `sizeLimit` came back. */
+class SizeLimitHit extends Error {}
+
 /** What one directory gave. */
 export interface DirectoryData {
   users: LdapEntry[];
@@ -87,12 +90,16 @@ async function fetchFrom(url: string, src: LdapSource, password: string, ca: Buf
       const out: LdapEntry[] = [];
       for (const base of bases) {
         const { searchEntries } = await client
-          .search(base, { scope, filter, attributes, paged: { pageSize: src.pageSize }, sizeLimit: src.sizeLimit, timeLimit: Math.ceil(src.timeLimit / 1000) })
+          // no size limit in the request: ldapts returns a search cut by a limit the request asked
+          // for as if it were complete (a partial list would lock every user it misses); without
+          // one, the server's own limit is an error, and foyer's is counted here
+          .search(base, { scope, filter, attributes, paged: { pageSize: src.pageSize }, sizeLimit: 0, timeLimit: Math.ceil(src.timeLimit / 1000) })
           .catch((err: unknown) => {
             if (!(err instanceof NoSuchObjectError)) throw err;
             const hint = base.includes(",") ? "" : " (in a YAML flow list [a,b] a DN's commas split it: quote each DN)";
             throw new DirectoryError(`the base DN ${JSON.stringify(base)} does not exist at ${url}${hint}`, false);
           });
+        if (src.sizeLimit && searchEntries.length > src.sizeLimit) throw new SizeLimitHit();
         out.push(...(searchEntries as LdapEntry[]));
       }
       return out;
@@ -118,7 +125,7 @@ function classify(err: unknown, url: string, src: LdapSource): { message: string
   const e = err as NodeJS.ErrnoException & { code?: unknown };
   const text = e?.message ?? String(err);
   if (err instanceof InvalidCredentialsError) return { message: `the directory at ${url} refused the bind as ${src.bindDN} (wrong DN or password)`, transient: false };
-  if (err instanceof SizeLimitExceededError) {
+  if (err instanceof SizeLimitExceededError || err instanceof SizeLimitHit) {
     return { message: `the search at ${url} hit the size limit${src.sizeLimit ? ` (sizeLimit: ${src.sizeLimit})` : " set by the server"}: raise it or narrow the filter; nothing was changed`, transient: false };
   }
   if (err instanceof TimeLimitExceededError) return { message: `the search at ${url} hit the time limit (${src.timeLimit / 1000} s)`, transient: true };

@@ -116,7 +116,7 @@ export const LdapSourceSchema = z
       })
       .prefault({}),
     pageSize: z.number().int().min(1).max(100_000).default(500),
-    sizeLimit: z.number().int().min(0).default(0).meta({ description: "server-side entry limit per search (0: none asked)" }),
+    sizeLimit: z.number().int().min(0).default(0).meta({ description: "more entries than this in one search is an error (0: no limit of foyer's own; the server's limit, when hit, is always an error)" }),
     timeLimit: Duration.default(30_000).meta({ description: "per search, asked of the server and enforced by the client" }),
     connectTimeout: Duration.default(5_000),
     retries: z.number().int().min(0).max(20).default(3).meta({ description: "attempts after a failed one (unreachable, busy, timed out)" }),
