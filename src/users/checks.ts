@@ -9,7 +9,7 @@ export function usersSpecIssues(users: UsersSpec | undefined, declaredSecrets: R
   for (const [i, src] of (users?.sources ?? []).entries()) {
     if (src.type === "ldap" && !declaredSecrets.has(src.bindPasswordSecret)) {
       issues.push({
-        path: `users.sources.${i}.bindPasswordSecret`,
+        path: `users.sources[${i}].bindPasswordSecret`,
         message: `no secret named ${JSON.stringify(src.bindPasswordSecret)} is declared under secrets: (known: ${[...declaredSecrets].join(", ") || "none"})`,
       });
     }

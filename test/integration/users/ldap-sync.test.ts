@@ -183,7 +183,7 @@ describe("every failure is a clear error and no account file changes", () => {
   it("an undeclared bind secret is a configuration error before any connection", () => {
     const root = makeRoot();
     const r = sync(root, { users: { sources: [ldap()] } });
-    expect(r.stderr).toMatch(/no secret named "ldap" is declared under secrets:[\s\S]*users\.sources\.0\.bindPasswordSecret/);
+    expect(r.stderr).toMatch(/no secret named "ldap" is declared under secrets:[\s\S]*users\.sources\[0\]\.bindPasswordSecret/);
     expect(r.status).toBe(78);
   });
 
