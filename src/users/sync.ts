@@ -36,6 +36,8 @@ export interface PlanInput {
   /** days since 1970-01-01 */
   today: number;
   hashPassword: (plain: string, existing: string | undefined) => string;
+  /** whether the image has /etc/gshadow (shadow-utils maintains it only then; so does foyer) */
+  hasGshadow: boolean;
 }
 
 export interface SyncPlan {
@@ -55,7 +57,8 @@ export function planSync(input: PlanInput): SyncPlan {
     today: input.today,
   });
   const merge = mergeAccountFiles(input.files, input.record, policy.accepted, { removed: users.removed, today: input.today, hashPassword: input.hashPassword });
-  return { policy, merge, changes: changedFiles(input.files, merge.files) };
+  const changes = changedFiles(input.files, merge.files).filter((f) => f !== "gshadow" || input.hasGshadow);
+  return { policy, merge, changes };
 }
 
 export interface SyncOptions {
@@ -107,6 +110,7 @@ export async function syncUsers(opts: SyncOptions): Promise<SyncReport> {
         users,
         today: Math.floor(clock.now() / DAY_MS),
         hashPassword: (plain, existing) => hashKeepingMatch(plain, existing, () => randomSalt(random)),
+        hasGshadow: before.stats.gshadow !== undefined,
       });
       const { policy, merge } = plan;
       for (const r of policy.rejected) log.warn(`refused ${describeRejection(r)}`);

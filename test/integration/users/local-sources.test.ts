@@ -1,6 +1,8 @@
 // The Posit images' test user and a static list, through the binary: the lines, a password hash that
 // the system's own crypt(3) accepts, idempotence with a salted hash, and the account in `id`.
 import { spawnSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BASE_FILES, makeRoot, read, snapshot, sync, withAccountFiles } from "./harness.js";
 
@@ -90,5 +92,15 @@ describe("static source", () => {
     const bad = sync(root, { users: { sources: [{ type: "static", users: [{ name: "x", uid: 5001, passwordHash: "plain" }] }] } });
     expect(bad.stderr).toMatch(/crypt\(3\) hash[\s\S]*users\.sources\[0\]\.users\[0\]\.passwordHash/);
     expect(bad.status).toBe(78);
+  });
+
+  it("an image without /etc/gshadow gets none (as shadow-utils), and the re-run still changes nothing", () => {
+    const root = makeRoot();
+    rmSync(join(root, "etc/gshadow"));
+    const groups = { users: { sources: [{ type: "static", users: [{ name: "ann", uid: 5001 }], groups: [{ name: "team", gid: 6000, members: ["ann"] }] }] } };
+    expect(sync(root, groups).status).toBe(0);
+    expect(existsSync(join(root, "etc/gshadow"))).toBe(false);
+    expect(read(root, "group")).toContain("team:x:6000:ann\n");
+    expect(sync(root, groups).stderr).toMatch(/nothing to change/);
   });
 });
