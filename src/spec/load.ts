@@ -12,6 +12,7 @@ import { resolveSecrets, type ReadText, type ResolvedSecrets } from "./secrets.j
 import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
 import { validateSpec } from "./validate.js";
+import { addSssdMode } from "../users/sssd.js";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
 export interface LoadedSpec {
@@ -78,6 +79,7 @@ export function loadSpec(options: LoadOptions): LoadedSpec {
   const { spec, issues: schemaIssues } = validateSpec(isPlainObject(merged) ? merged : {}, locate);
   issues.push(...schemaIssues);
   if (!spec) throw new ConfigError(issues);
+  issues.push(...addSssdMode(spec));
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path, "key"));
   issues.push(...secretIssues);

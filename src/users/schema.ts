@@ -130,6 +130,24 @@ export const LdapSourceSchema = z
 
 export const UserSourceSchema = z.discriminatedUnion("type", [StaticSourceSchema, EnvTestUserSourceSchema, LdapSourceSchema]);
 
+/** An sssd.conf value: one line (sssd would read a newline as the next key). */
+const SssdValue = z.union([z.string().regex(/^[^\n\r\0]*$/, "one line, no newline"), z.number(), z.boolean()]);
+
+export const SssdSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    conf: z
+      .union([z.string(), z.record(z.string().regex(/^[A-Za-z0-9_/.@-]+$/, "an sssd.conf section name like sssd, nss, domain/example"), z.record(z.string().regex(/^[a-z0-9_]+$/, "an sssd option name"), SssdValue))])
+      .meta({ description: "sssd.conf: sections of options (or the text); a Handlebars template, so ldap_default_authtok can be {{secret 'name'}}" }),
+    probeUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.@-]*$/, "a user name").meta({ description: "sssd is ready when this user resolves through NSS" }),
+    readyTimeout: Duration.default(60_000),
+    clearCache: z.boolean().default(true).meta({ description: "empty /var/lib/sss/db and mc before sssd starts (it answers from stale caches otherwise)" }),
+    nsswitch: z.boolean().default(true).meta({ description: "write /etc/nsswitch.conf with sss for passwd, group, shadow, services, netgroup" }),
+    mkhomedir: z.boolean().default(true).meta({ description: "write /etc/pam.d/common-session with pam_sss and pam_mkhomedir (umask 0077)" }),
+    command: z.array(z.string()).min(1).default(["/usr/sbin/sssd", "-i", "--logger=stderr"]),
+  })
+  .meta({ description: "run sssd under foyer instead of writing accounts: its config (root:root 0600), NSS and PAM, and the sssd program itself" });
+
 export const UsersSchema = z
   .strictObject({
     sources: z.array(UserSourceSchema).default([]),
@@ -141,6 +159,7 @@ export const UsersSchema = z
       .default("lock")
       .meta({ description: "accounts foyer created that no source lists any more: lock (password and expiry), delete, or keep" }),
     record: AbsolutePath.default("/var/lib/foyer/users.json").meta({ description: "the names foyer created (only those are ever changed or removed)" }),
+    sssd: SssdSchema.optional(),
   })
   .meta({ description: "user provisioning: sources merged in order into /etc/passwd, group, shadow, gshadow" });
 
@@ -148,3 +167,4 @@ export type UsersSpec = z.infer<typeof UsersSchema>;
 export type UserSource = z.infer<typeof UserSourceSchema>;
 export type StaticSource = z.infer<typeof StaticSourceSchema>;
 export type LdapSource = z.infer<typeof LdapSourceSchema>;
+export type SssdSpec = z.infer<typeof SssdSchema>;
