@@ -5,7 +5,7 @@ import { ConfigError, FoyerError } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { parseDuration } from "../spec/duration.js";
 import { realClock, type Clock } from "../time/clock.js";
-import { syncUsers, usersSpecIssues } from "../users/index.js";
+import { ensureCurrentUser, syncUsers, usersSpecIssues, type UsersSpec } from "../users/index.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { loadFromFlags, makeLogger, SPEC_OPTIONS } from "./context.js";
 
@@ -14,7 +14,8 @@ const HELP = `usage: foyer users sync [--spec F] [--every 10m] [--root DIR]
 Reads the spec's users: sources (static list, the Posit test user from PWB_/RSW_TESTUSER*, LDAP)
 in order, refuses unsafe entries (each named with its reason), and writes /etc/passwd, group,
 shadow and gshadow atomically under /etc/.pwd.lock. Nothing changes when nothing differs. A
-directory failure changes no file.
+directory failure changes no file. Run as a uid other than root, it only gives that uid a passwd
+entry (users.rootless) when /etc/passwd is writable, or says what to do.
 
 options:
   --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml)
@@ -39,6 +40,8 @@ export const usersCommand: Command = {
     const issues = usersSpecIssues(users, new Set(Object.keys(loaded.spec.secrets)));
     if (issues.length) throw new ConfigError(issues);
     const log = makeLogger(values, loaded);
+    const euid = process.geteuid?.() ?? 0;
+    if (euid !== 0) return rootless(users, root, euid, log);
     const clock = realClock();
     const once = () =>
       syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
@@ -49,6 +52,20 @@ export const usersCommand: Command = {
     return periodic(once, every, clock, log);
   },
 };
+
+/**
+ * Not root (an arbitrary uid, OpenShift-style): the account files cannot be locked or replaced, so
+ * only the current uid's own entry (users.rootless) is made; the sources are skipped with a warning.
+ */
+function rootless(users: UsersSpec, root: string, euid: number, log: Logger): number {
+  if (users.sources.length) log.warn(`users.sources need root to write the account files; foyer runs as uid ${euid}: skipped`);
+  if (!users.rootless) return 0;
+  const out = ensureCurrentUser(users.rootless, { uid: euid, gid: process.getegid?.() ?? 0 }, root, users.homeRoot);
+  if (out.kind === "present") log.info(`uid ${euid} already has a passwd entry (${out.name})`);
+  else if (out.kind === "added") log.info(`gave uid ${euid} a passwd entry: ${out.line}${out.renamed ? ` (the image's ${users.rootless.name} entry is now ${out.renamed})` : ""}`);
+  else log.warn(out.advice);
+  return 0;
+}
 
 /** Sync now and every `period` until TERM/INT; a failed sync is logged and tried again next time. */
 async function periodic(once: () => Promise<unknown>, period: number, clock: Clock, log: Logger): Promise<number> {

@@ -5,3 +5,4 @@ export type { Account, AccountGroup, AccountList, Rejection, SourceResult } from
 export { syncUsers, planSync, describeRejection, UsersPolicyError, type SyncOptions, type SyncReport, type SyncPlan } from "./sync.js";
 export { DirectoryError } from "./ldap.js";
 export { usersSpecIssues } from "./checks.js";
+export { ensureCurrentUser, type RootlessOutcome } from "./rootless.js";

@@ -148,6 +148,18 @@ export const SssdSchema = z
   })
   .meta({ description: "run sssd under foyer instead of writing accounts: its config (root:root 0600), NSS and PAM, and the sssd program itself" });
 
+export const RootlessSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/, "a login name").meta({ description: "the name the current uid gets (e.g. jovyan)" }),
+    home: AbsolutePath.optional().meta({ description: "default: <homeRoot>/<name>" }),
+    shell: AbsolutePath.default("/bin/bash"),
+    gecos: z.string().regex(/^[^:\n\0]*$/, "no ':' or newline").default(""),
+  })
+  .meta({
+    description:
+      "rootless containers (an arbitrary uid, OpenShift-style): give the current uid a passwd entry when /etc/passwd is writable, as docker-stacks does; otherwise say what to do",
+  });
+
 export const UsersSchema = z
   .strictObject({
     sources: z.array(UserSourceSchema).default([]),
@@ -160,6 +172,7 @@ export const UsersSchema = z
       .meta({ description: "accounts foyer created that no source lists any more: lock (password and expiry), delete, or keep" }),
     record: AbsolutePath.default("/var/lib/foyer/users.json").meta({ description: "the names foyer created (only those are ever changed or removed)" }),
     sssd: SssdSchema.optional(),
+    rootless: RootlessSchema.optional(),
   })
   .meta({ description: "user provisioning: sources merged in order into /etc/passwd, group, shadow, gshadow" });
 
@@ -168,3 +181,4 @@ export type UserSource = z.infer<typeof UserSourceSchema>;
 export type StaticSource = z.infer<typeof StaticSourceSchema>;
 export type LdapSource = z.infer<typeof LdapSourceSchema>;
 export type SssdSpec = z.infer<typeof SssdSchema>;
+export type RootlessSpec = z.infer<typeof RootlessSchema>;
