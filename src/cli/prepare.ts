@@ -6,6 +6,7 @@ import { checkOwners, planInit, readTemplateFiles, templateFilePaths, type Actio
 import type { LoadedSpec } from "../spec/index.js";
 import { startLevels } from "../supervise/order.js";
 import { systemUsers } from "./users.js";
+import { usersSpecIssues } from "../users/checks.js";
 
 /** A loaded spec and the plan `foyer init` would apply. */
 export interface Prepared {
@@ -20,7 +21,7 @@ export function prepare(loaded: LoadedSpec, env: Record<string, string | undefin
   const templateFiles = readTemplateFiles(templateFilePaths(spec));
   const { actions, issues } = planInit({ spec, secrets: loaded.secrets.values, env, templateFiles });
   const users = systemUsers();
-  const all: ConfigIssue[] = [...issues, ...checkOwners(actions, users).issues, ...checkProgramOrder(spec.programs)];
+  const all: ConfigIssue[] = [...issues, ...checkOwners(actions, users).issues, ...checkProgramOrder(spec.programs), ...usersSpecIssues(spec.users, new Set(Object.keys(spec.secrets)))];
   if (all.length) throw new ConfigError(all);
   return { loaded, actions, users };
 }
