@@ -20,3 +20,4 @@ rc=0
 echo "foyer exit $rc"
 echo "stat: $(stat -c '%a %U:%G' /etc/sssd/sssd.conf)"
 if pgrep -x sssd >/dev/null; then echo "sssd left running"; else echo "no sssd left"; fi
+umount /etc && umount "$W" && rmdir "$W" || true
