@@ -2,6 +2,7 @@
 // Every object is strict, so a misspelt key is an error (with a did-you-mean) instead of being ignored.
 import * as z from "zod";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
+import { UsersSchema } from "../users/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
@@ -158,6 +159,7 @@ export const SpecSchema = z
     files: z.array(FileSchema).default([]),
     hooks: z.strictObject({ init: HookSchema.optional(), finish: HookSchema.optional() }).default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
+    users: UsersSchema.optional(),
     health: z.strictObject({ listen: ListenAddress }).optional(),
     control: z.strictObject({ socket: AbsolutePath.default("/run/foyer/control.sock"), enabled: z.boolean().default(true) }).prefault({}),
     shutdown: z.strictObject({ deadline: Duration.default(180_000) }).prefault({}),
