@@ -148,3 +148,35 @@ describe("Workbench config: shapes", () => {
     expect(r.issues[0]!.message).toContain('did you mean "startupCustom"');
   });
 });
+
+describe("profile: workbench is the chart's defaults", () => {
+  const load = (yaml: string) => loadSpecCollecting({ specFlag: "/s.yaml", env: {}, read: () => yaml, exists: () => true });
+  const planOf = (yaml: string) => {
+    const r = load(yaml);
+    expect(r.issues).toEqual([]);
+    const l = r.loaded!;
+    return planInit({ spec: l.spec, secrets: l.secrets.values, env: {} });
+  };
+
+  test("no config: gives exactly the files of the chart's values.yaml, with its modes", () => {
+    const r = planOf("profile: workbench\n");
+    expect(r.issues).toEqual([]);
+    const expected = expectedFiles(join(ROOT, "workbench-values"));
+    const got = new Map(writes(r.actions).map((w) => [w.path, w]));
+    expect([...got.keys()].sort()).toEqual([...expected.keys()].map((k) => `/etc/rstudio/${k.split("/")[1]}`).sort());
+    for (const [rel, text] of expected) expect(got.get(`/etc/rstudio/${rel.split("/")[1]}`)!.content, rel).toBe(text);
+  });
+
+  test("a values file merges as Helm merges: maps key by key, lists and scalars replaced, null removes", () => {
+    const r = planOf(
+      "profile: workbench\nconfig:\n  server:\n    rserver.conf: {www-port: 8080, audited-jobs: null}\n    vscode.conf: null\n  serverDcf:\n    launcher-mounts: [{MountType: Host, Path: /home, MountPath: /home}]\n",
+    );
+    const got = new Map(writes(r.actions).map((w) => [w.path, w.content]));
+    const rserver = got.get("/etc/rstudio/rserver.conf")!;
+    expect(rserver).toContain("www-port=8080\n");
+    expect(rserver).toContain("launcher-default-cluster=Kubernetes\n"); // the chart's, kept
+    expect(rserver).not.toContain("audited-jobs");
+    expect(got.has("/etc/rstudio/vscode.conf")).toBe(false);
+    expect(got.get("/etc/rstudio/launcher-mounts")).toBe("MountType: Host\nPath: /home\nMountPath: /home\n");
+  });
+});
