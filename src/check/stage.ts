@@ -13,7 +13,7 @@ import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/l
 import type { Spec } from "../spec/schema.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
-import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets } from "./spec-checks.js";
+import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
 import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
@@ -42,6 +42,8 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
+  /** problems that do not stop the command (printed on stderr by every command) */
+  warnings: ConfigIssue[];
 }
 
 export interface StageOptions {
@@ -64,13 +66,14 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [] };
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [], secretsUsed: new Set<string>() };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
+  const warnings = (planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : []).map((i) => locateIssue(i, loaded));
+  return { loaded, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 
 /** The checks' input: the typed spec, the plan, and the facts gathered for them. */

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
+import { applyLicence, LICENCES } from "../products/licence/index.js";
 import { deepMerge, isPlainObject } from "./merge.js";
 import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
@@ -99,7 +100,11 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     const where = locate(path, "key");
     issues.push({ path: formatPath(path), message: `${String(path[path.length - 1])} has no value (null); give it one or remove the line (null only removes a value the profile sets)`, ...(where ? { where } : {}) });
   };
-  const merged = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
+  const layered = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
+  // a product's licence (key, server or file, from Posit's variables) is laid over the merged spec
+  const licenceDef = typeof profileName === "string" && Object.hasOwn(LICENCES, profileName) ? LICENCES[profileName] : undefined;
+  const licensed = licenceDef && isPlainObject(layered) ? applyLicence(layered, licenceDef, { env: options.env, exists }) : undefined;
+  const merged = licensed?.data ?? layered;
   const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate);
   issues.push(...validated.issues);
   const spec = validated.spec ?? validated.partial;
@@ -107,6 +112,8 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);
+  // every licence variable is kept from programs, also those the licence did not come from
+  for (const name of licensed?.layer.envVars ?? []) secrets.sourceEnvVars.add(name);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);

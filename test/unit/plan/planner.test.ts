@@ -194,6 +194,6 @@ describe("planInit", () => {
   });
 
   test("no config and no files: an empty plan", () => {
-    expect(plan({})).toEqual({ actions: [], issues: [] });
+    expect(plan({})).toEqual({ actions: [], issues: [], secretsUsed: new Set() });
   });
 });
