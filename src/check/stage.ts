@@ -72,7 +72,8 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  const warnings = (planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : []).map((i) => locateIssue(i, loaded));
+  const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
+  const warnings = [...loaded.warnings, ...unused].map((i) => locateIssue(i, loaded));
   return { loaded, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 

@@ -7,7 +7,8 @@ import { createTemplateEngine } from "../render/index.js";
 import type { Spec } from "../spec/schema.js";
 import { sourceEnvNames } from "../spec/secrets.js";
 import type { Action } from "./action.js";
-import { planConfig } from "./planner-config.js";
+import type { Product, ProductFacts } from "../products/product.js";
+import { productFor } from "../products/registry.js";
 import { planFiles } from "./planner-files.js";
 import { validatePlan } from "./validate.js";
 
@@ -21,8 +22,10 @@ export interface PlanInput {
   secrets: ReadonlyMap<string, string>;
   /** the process environment; spec.env is laid over it for templates (programs see the same) */
   env: Readonly<Record<string, string | undefined>>;
-  /** product defaults (the product's config dir when the spec sets none: /etc/rstudio if unknown) */
-  product?: { configDir?: string };
+  /** the spec's product (default: the one its profile names); it plans the `config:` files */
+  product?: Product;
+  /** facts the product's plan reads (in-cluster Kubernetes…), gathered by the caller */
+  facts?: ProductFacts;
   /** `files[].templateFile` contents keyed by path; a path missing here is an issue */
   templateFiles?: ReadonlyMap<string, TemplateFileRead>;
 }
@@ -35,10 +38,7 @@ export interface PlanResult {
   secretsUsed: ReadonlySet<string>;
 }
 
-/** The config dir used when neither the spec nor the product says. */
-export const DEFAULT_CONFIG_DIR = "/etc/rstudio";
-
-/** Plan `foyer init`: config files, then `files:` entries, then a check of the whole plan. */
+/** Plan `foyer init`: the product's config files, then `files:` entries, then a check of the whole plan. */
 export function planInit(input: PlanInput): PlanResult {
   const { spec } = input;
   const engine = createTemplateEngine({
@@ -47,13 +47,14 @@ export function planInit(input: PlanInput): PlanResult {
     declaredSecrets: new Set(Object.keys(spec.secrets)),
     secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
   });
-  const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
+  const product = input.product ?? productFor(spec.profile);
+  const configDir = (spec.config !== undefined ? product.configDirOf?.(spec.config) : undefined) ?? product.configDir;
   const redactor = new Redactor();
   for (const [name, value] of input.secrets) redactor.add(name, value);
   // a file holding a secret by a route the template engine cannot see (verbatim content) is secret
   // too; the Redactor's search finds a value in every form foyer encodes it (JSON, gcfg, DCF)
   const holdsSecret = (text: string): boolean => redactor.leaks(text);
-  const config = planConfig(spec.config, configDir, engine, holdsSecret);
+  const config = product.plan(spec.config, { spec, engine, configDir, holdsSecret, facts: input.facts ?? {} });
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const actions = [...config.actions, ...files.actions];
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them

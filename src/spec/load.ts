@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
-import { applyLicence, LICENCES } from "../products/licence/index.js";
+import { applyLicence } from "../products/licence/index.js";
 import { deepMerge, isPlainObject } from "./merge.js";
 import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
@@ -14,6 +14,10 @@ import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
+import { applyAdditions } from "../products/apply.js";
+import type { Product } from "../products/product.js";
+import { productFor } from "../products/registry.js";
+import { specSchemaFor } from "../products/spec-schema.js";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
 export interface LoadedSpec {
@@ -27,6 +31,10 @@ export interface LoadedSpec {
   whereIs(path: string): string | undefined;
   /** who wrote the value at a path: the spec file, an env override, or the profile */
   origin(path: readonly PropertyKey[]): "spec" | "env" | "profile" | undefined;
+  /** the profile's product (the generic one without a profile) */
+  product: Product;
+  /** what is worth saying but not fatal (`validate --strict` makes them errors) */
+  warnings: ConfigIssue[];
   /**
    * Top-level sections that failed the schema and stand at their defaults here (only from
    * loadSpecCollecting, which then also returns their issues): checks that read them are skipped.
@@ -101,14 +109,16 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     issues.push({ path: formatPath(path), message: `${String(path[path.length - 1])} has no value (null); give it one or remove the line (null only removes a value the profile sets)`, ...(where ? { where } : {}) });
   };
   const layered = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
-  // a product's licence (key, server or file, from Posit's variables) is laid over the merged spec
-  const licenceDef = typeof profileName === "string" && Object.hasOwn(LICENCES, profileName) ? LICENCES[profileName] : undefined;
-  const licensed = licenceDef && isPlainObject(layered) ? applyLicence(layered, licenceDef, { env: options.env, exists }) : undefined;
+  const product = productFor(typeof profileName === "string" ? profileName : undefined);
+  // the product's licence (key, server or file, from Posit's variables) is laid over the merged
+  // data before the schema: the spec can shape the oneshot, the servers wait for it
+  const licensed = product.licence && isPlainObject(layered) ? applyLicence(layered, product.licence, { env: options.env, exists }) : undefined;
   const merged = licensed?.data ?? layered;
-  const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate);
+  const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate, specSchemaFor(product));
   issues.push(...validated.issues);
-  const spec = validated.spec ?? validated.partial;
-  if (!spec) return { issues };
+  const parsed = validated.spec ?? validated.partial;
+  if (!parsed) return { issues };
+  const { spec, warnings } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);
@@ -117,9 +127,36 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);
-  const loaded: LoadedSpec = { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path) };
+  const loaded: LoadedSpec = { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path), product, warnings };
   if (validated.failed) loaded.incomplete = validated.failed;
   return { loaded, issues };
+}
+
+/**
+ * The programs and secrets the product derives from `config:` (and its licence hook), laid into the
+ * spec before secrets are resolved, so every later check and the supervisor see them as spec
+ * programs. Skipped when `config:` itself failed the schema (its issues are already reported).
+ */
+function withProductAdditions(
+  spec: Spec,
+  product: Product,
+  env: LoadOptions["env"],
+  failed: ReadonlySet<string> | undefined,
+  issues: ConfigIssue[],
+): { spec: Spec; warnings: ConfigIssue[] } {
+  if (failed?.has("config")) return { spec, warnings: [] };
+  const warnings: ConfigIssue[] = [];
+  let out = spec;
+  const hooks = [{ add: product.additions, source: `the ${product.name} config` }];
+  for (const { add, source } of hooks) {
+    if (!add) continue;
+    const additions = add(spec.config, { env, product });
+    const applied = applyAdditions(out, additions, source);
+    out = applied.spec;
+    issues.push(...applied.issues);
+    warnings.push(...additions.warnings);
+  }
+  return { spec: out, warnings };
 }
 
 interface Sources {

@@ -68,9 +68,3 @@ export const PACKAGE_MANAGER_LICENCE: LicenceDef = {
   servers: ["rspm"],
 };
 
-/** The licence of each product preset (`profile:`), by preset name. */
-export const LICENCES: Readonly<Record<string, LicenceDef>> = {
-  workbench: WORKBENCH_LICENCE,
-  connect: CONNECT_LICENCE,
-  "package-manager": PACKAGE_MANAGER_LICENCE,
-};

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { ActionSchema, planInit, planJson, templateFilePaths, type Action, type WriteFileAction } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema, type SpecInput } from "../../../src/spec/schema.js";
+import { productFor } from "../../../src/products/registry.js";
 
 const secrets = new Map([["db", "pg-pa55word"], ["license", "LIC-KEY-123"]]);
 const plan = (spec: SpecInput, extra: Partial<Parameters<typeof planInit>[0]> = {}) =>
@@ -34,10 +35,12 @@ describe("planInit", () => {
     expect(writes(r.actions).every((a) => a.reason.includes(a.source!))).toBe(true);
   });
 
-  test("the config dir falls back to the product's, then /etc/rstudio", () => {
+  test("the config dir is config.dir, else the profile's product's, else /etc/rstudio", () => {
     const spec = { config: { gcfg: { "rstudio-connect.gcfg": { HTTP: { Listen: ":3939" } } } } };
     expect(writes(plan(spec).actions)[0]!.path).toBe("/etc/rstudio/rstudio-connect.gcfg");
-    expect(writes(plan(spec, { product: { configDir: "/etc/rstudio-connect" } }).actions)[0]!.path).toBe("/etc/rstudio-connect/rstudio-connect.gcfg");
+    expect(writes(plan({ ...spec, profile: "package-manager" }).actions)[0]!.path).toBe("/etc/rstudio-pm/rstudio-connect.gcfg");
+    expect(writes(plan(spec, { product: productFor("connect") }).actions)[0]!.path).toBe("/etc/rstudio-connect/rstudio-connect.gcfg");
+    expect(writes(plan({ config: { ...spec.config, dir: "/opt/conf" } }, { product: productFor("connect") }).actions)[0]!.path).toBe("/opt/conf/rstudio-connect.gcfg");
   });
 
   test("a server file that uses a secret gets the secret mode instead of leaking at 0644", () => {
