@@ -14,7 +14,7 @@ import type { Spec } from "../spec/schema.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
 import { overrideFileCheck } from "./read-regular.js";
-import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets } from "./spec-checks.js";
+import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
 import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
@@ -69,11 +69,13 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [] };
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [], secretsUsed: new Set<string>() };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
-  const warnings = dedupe([...loaded.warnings, ...(incomplete.has("config") ? [] : productWarnings(loaded, plan.actions))].map((i) => locateIssue(i, loaded)));
+  const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
+  const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
+  const warnings = dedupe([...loaded.warnings, ...unused, ...product].map((i) => locateIssue(i, loaded)));
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));

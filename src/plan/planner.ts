@@ -5,6 +5,7 @@ import type { ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { createTemplateEngine } from "../render/index.js";
 import type { Spec } from "../spec/schema.js";
+import { sourceEnvNames } from "../spec/secrets.js";
 import type { Action } from "./action.js";
 import type { Product, ProductFacts } from "../products/product.js";
 import { productFor } from "../products/registry.js";
@@ -33,6 +34,8 @@ export interface PlanInput {
 export interface PlanResult {
   actions: Action[];
   issues: ConfigIssue[];
+  /** the secrets the plan's templates used (by `{{secret}}` or by reading their source env var) */
+  secretsUsed: ReadonlySet<string>;
 }
 
 /** Plan `foyer init`: the product's config files, then `files:` entries, then a check of the whole plan. */
@@ -57,16 +60,18 @@ export function planInit(input: PlanInput): PlanResult {
   const actions = [...config.actions, ...files.actions];
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
   const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
-  return { actions, issues };
+  return { actions, issues, secretsUsed: engine.secretsUsed() };
 }
 
 /** Each secret's source env var and its _FILE twin → the secret: a template reading them uses the secret. */
 function secretSourceEnvVars(sources: Spec["secrets"], resolved: ReadonlyMap<string, string>): Map<string, string> {
   const vars = new Map<string, string>();
   for (const [name, source] of Object.entries(sources)) {
-    if (!("env" in source) || !resolved.has(name)) continue;
-    vars.set(source.env, name);
-    vars.set(`${source.env}_FILE`, name);
+    if (!resolved.has(name)) continue;
+    for (const variable of sourceEnvNames(source)) {
+      vars.set(variable, name);
+      vars.set(`${variable}_FILE`, name);
+    }
   }
   return vars;
 }

@@ -7,6 +7,7 @@
 import type * as z from "zod";
 import type { ConfigIssue } from "../errors.js";
 import type { Action } from "../plan/action.js";
+import type { LicenceDef } from "./licence/definitions.js";
 import type { TemplateEngine } from "../render/index.js";
 import type { ProgramSchema, SecretSourceSchema, Spec } from "../spec/schema.js";
 
@@ -93,8 +94,8 @@ export interface ChecksContext {
 
 /**
  * A product. `C` is its parsed `config:` (z.output of configSchema). Every function is pure.
- * The licence module plugs in through `licence`: its programs (activation oneshots with `down:`)
- * and secrets are added like `additions`, and only those programs receive the licence values.
+ * The licence module plugs in through `licence` (data: which variables, which license-manager):
+ * only its activation oneshot receives the licence values.
  */
 export interface Product<C = unknown> {
   /** the registry key and profile name ("workbench", "connect", …; "generic" without a profile) */
@@ -108,8 +109,12 @@ export interface Product<C = unknown> {
   configDirOf?(config: C): string | undefined;
   /** programs and secrets derived from `config:` (startup services, secret references) */
   additions?(config: C | undefined, ctx: AdditionsContext): ProductAdditions;
-  /** the licence hook point (owned by the licence module) */
-  licence?(config: C | undefined, ctx: AdditionsContext): ProductAdditions;
+  /**
+   * How the product is licensed (src/products/licence): the loader lays the licence's secrets,
+   * activation oneshot (with its `down`), the servers' `after:` and the licence file over the merged
+   * spec data before the schema, so the spec can shape the oneshot like any program.
+   */
+  licence?: LicenceDef;
   /** the files to write for `config:` */
   plan(config: C | undefined, ctx: PlanContext): ProductPlan;
   /** warnings about option names and values (product key validation) */

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
+import { applyLicence } from "../products/licence/index.js";
 import { deepMerge, isPlainObject } from "./merge.js";
 import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
@@ -107,8 +108,12 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     const where = locate(path, "key");
     issues.push({ path: formatPath(path), message: `${String(path[path.length - 1])} has no value (null); give it one or remove the line (null only removes a value the profile sets)`, ...(where ? { where } : {}) });
   };
-  const merged = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
+  const layered = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
   const product = productFor(typeof profileName === "string" ? profileName : undefined);
+  // the product's licence (key, server or file, from Posit's variables) is laid over the merged
+  // data before the schema: the spec can shape the oneshot, the servers wait for it
+  const licensed = product.licence && isPlainObject(layered) ? applyLicence(layered, product.licence, { env: options.env, exists }) : undefined;
+  const merged = licensed?.data ?? layered;
   const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate, specSchemaFor(product));
   issues.push(...validated.issues);
   const parsed = validated.spec ?? validated.partial;
@@ -122,6 +127,8 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     if (short) issues.push({ ...short, path });
     else secrets.values.set(name, value);
   }
+  // every licence variable is kept from programs, also those the licence did not come from
+  for (const name of licensed?.layer.envVars ?? []) secrets.sourceEnvVars.add(name);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);
@@ -146,10 +153,7 @@ function withProductAdditions(
   if (failed?.has("config")) return { spec, warnings: [], values };
   const warnings: ConfigIssue[] = [];
   let out = spec;
-  const hooks = [
-    { add: product.additions, source: `the ${product.name} config` },
-    { add: product.licence, source: `the ${product.name} licence` },
-  ];
+  const hooks = [{ add: product.additions, source: `the ${product.name} config` }];
   for (const { add, source } of hooks) {
     if (!add) continue;
     const additions = add(spec.config, { env, product });

@@ -7,11 +7,16 @@ import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSp
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
 /**
- * Where one named secret comes from. `env` also honours the VAR_FILE convention. Files are read
- * only when regular and at most 1 MiB; a resolved value shorter than 8 characters is refused.
+ * Where one named secret comes from. `env` also honours the VAR_FILE convention; a list of names is
+ * tried in order (the first set wins: Posit's images accept PWB_LICENSE, then RSW_LICENSE, then
+ * RSP_LICENSE), and every name in it is kept from programs. Files are read only when regular and at
+ * most 1 MiB; a resolved value shorter than 8 characters is refused.
  */
 export const SecretSourceSchema = z.union([
-  z.strictObject({ env: EnvName, optional: z.boolean().default(false) }),
+  z.strictObject({
+    env: z.union([EnvName, z.array(EnvName).min(1)]).meta({ description: "an env var (or VAR_FILE), or a list tried in order: the first one set wins" }),
+    optional: z.boolean().default(false),
+  }),
   z.strictObject({ file: AbsolutePath, optional: z.boolean().default(false) }),
   z.strictObject({
     k8s: AbsolutePath.meta({ description: "a mounted Kubernetes Secret directory (with ..data symlinks)" }),

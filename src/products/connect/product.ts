@@ -1,5 +1,7 @@
-// Posit Connect. For now the file sections (`config.gcfg`) under /etc/rstudio-connect; the chart's
-// shape (gcfg sections directly under `config:`) and the licence belong to the Connect/PM work.
-import { sectionsProduct } from "../posit-sections/product.js";
+// Posit Connect: `config:` is rstudio-connect.gcfg's sections (the chart's shape), written to
+// /etc/rstudio-connect; the server runs as root (it runs content as rstudio-connect itself) and is
+// licensed by RSC_LICENSE / RSC_LICENSE_SERVER / RSC_LICENSE_FILE_PATH.
+import { gcfgProduct } from "../gcfg/product.js";
+import { CONNECT_LICENCE } from "../licence/index.js";
 
-export const connect = sectionsProduct("connect", "/etc/rstudio-connect");
+export const connect = gcfgProduct({ name: "connect", configDir: "/etc/rstudio-connect", file: "rstudio-connect.gcfg", licence: CONNECT_LICENCE });

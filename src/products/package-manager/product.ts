@@ -1,5 +1,13 @@
-// Posit Package Manager. For now the file sections (`config.gcfg`) under /etc/rstudio-pm; the
-// chart's shape (gcfg sections directly under `config:`) and the licence belong to the Connect/PM work.
-import { sectionsProduct } from "../posit-sections/product.js";
+// Posit Package Manager: `config:` is rstudio-pm.gcfg's sections (the chart's shape), written to
+// /etc/rstudio-pm; the server runs as rstudio-pm (uid 999, as Posit's image creates it) and is
+// licensed in userspace by RSPM_LICENSE / RSPM_LICENSE_SERVER / RSPM_LICENSE_FILE_PATH.
+import { gcfgProduct } from "../gcfg/product.js";
+import { PACKAGE_MANAGER_LICENCE } from "../licence/index.js";
 
-export const packageManager = sectionsProduct("package-manager", "/etc/rstudio-pm", { name: "rstudio-pm", uid: 999, gid: 999 });
+export const packageManager = gcfgProduct({
+  name: "package-manager",
+  configDir: "/etc/rstudio-pm",
+  file: "rstudio-pm.gcfg",
+  serviceUser: { name: "rstudio-pm", uid: 999, gid: 999 },
+  licence: PACKAGE_MANAGER_LICENCE,
+});

@@ -1,7 +1,8 @@
 // Posit Workbench: the rstudio-workbench chart's `config:` block as it is, written to /etc/rstudio
 // (and /etc/sssd/conf.d, /etc/pam.d) as the chart would mount it; rstudio-server (uid 999, as
-// Posit's images create it) is the service user.
+// Posit's images create it) is the service user; licensed like Posit's images (src/products/licence).
 import { checkConfigFiles } from "../check-config.js";
+import { WORKBENCH_LICENCE } from "../licence/index.js";
 import { defineProduct } from "../product.js";
 import { workbenchAdditions } from "./additions.js";
 import { planWorkbench } from "./plan.js";
@@ -14,6 +15,7 @@ export const workbench = defineProduct<WorkbenchConfig>({
   serviceUser: { name: "rstudio-server", uid: 999, gid: 999 },
   configDirOf: (config) => config.dir,
   additions: workbenchAdditions,
+  licence: WORKBENCH_LICENCE,
   plan: planWorkbench,
   checks: (config, ctx) => checkConfigFiles(config, ctx),
 });

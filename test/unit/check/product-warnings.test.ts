@@ -9,7 +9,7 @@ import { ConfigError } from "../../../src/errors.js";
 const ROOT = join(import.meta.dirname, "../../fixtures/charts");
 const stage = (yaml: string, env: Record<string, string> = {}, strict = false) =>
   validateForCommand({
-    load: { specFlag: "/spec.yaml", env, read: (p) => (p === "/spec.yaml" ? yaml : (() => { throw Object.assign(new Error("ENOENT"), { code: "ENOENT" }); })()), exists: () => true },
+    load: { specFlag: "/spec.yaml", env, read: (p) => (p === "/spec.yaml" ? yaml : (() => { throw Object.assign(new Error("ENOENT"), { code: "ENOENT" }); })()), exists: (p: string) => p === "/s.yaml" || p === "/spec.yaml" || p === "/v.yaml" },
     scope: { ...SCOPES.render, ...(strict ? { strict: true } : {}) },
   });
 

@@ -67,7 +67,7 @@ describe("the charts' Workbench values through the workbench product", () => {
     expect(r.actions).toContainEqual(expect.objectContaining({ kind: "ensure-dir", path: "/etc/sssd/conf.d", owner: "0:0" }));
     expect(w.get("/etc/pam.d/pam-example-2")).toMatchObject({ content: "account some_thing.so\nsession something_else.so\n", mode: 0o644 });
     expect(w.get("/etc/pam.d/pam-example")!.content).toBe("# somekey\naccount some_thing.so\n\n# anotherkey\nsession some_other_thing.so\n");
-    const loaded = loadSpecCollecting({ specFlag: "/v.yaml", env: { FOYER__profile: "workbench" }, read: () => text, exists: () => true });
+    const loaded = loadSpecCollecting({ specFlag: "/v.yaml", env: { FOYER__profile: "workbench" }, read: () => text, exists: (p: string) => p === "/s.yaml" || p === "/spec.yaml" || p === "/v.yaml" });
     expect(loaded.issues).toEqual([]);
     expect(loaded.loaded!.spec.programs.sssd!.command).toEqual(["/usr/sbin/sssd", "-i", "-c", "/etc/sssd/sssd.conf", "--logger=stderr"]);
     expect(loaded.loaded!.warnings).toContainEqual(expect.objectContaining({ path: "config.startupCustom.somefile.conf.test", message: expect.stringContaining("line 1") }));
@@ -80,7 +80,7 @@ describe("Workbench config: shapes", () => {
     return planInit({ spec, secrets: new Map(Object.entries(secrets)), env: {}, product: workbench });
   };
   const load = (yaml: string, env: Record<string, string> = {}) =>
-    loadSpecCollecting({ specFlag: "/s.yaml", env: { FOYER__profile: "workbench", ...env }, read: (p) => (p === "/s.yaml" ? yaml : enoent(p)), exists: () => true });
+    loadSpecCollecting({ specFlag: "/s.yaml", env: { FOYER__profile: "workbench", ...env }, read: (p) => (p === "/s.yaml" ? yaml : enoent(p)), exists: (p: string) => p === "/s.yaml" || p === "/spec.yaml" || p === "/v.yaml" });
   const enoent = (p: string): never => {
     throw Object.assign(new Error(`ENOENT: ${p}`), { code: "ENOENT" });
   };
@@ -150,7 +150,7 @@ describe("Workbench config: shapes", () => {
 });
 
 describe("profile: workbench is the chart's defaults", () => {
-  const load = (yaml: string) => loadSpecCollecting({ specFlag: "/s.yaml", env: {}, read: () => yaml, exists: () => true });
+  const load = (yaml: string) => loadSpecCollecting({ specFlag: "/s.yaml", env: {}, read: () => yaml, exists: (p: string) => p === "/s.yaml" || p === "/spec.yaml" || p === "/v.yaml" });
   const planOf = (yaml: string) => {
     const r = load(yaml);
     expect(r.issues).toEqual([]);
