@@ -7,6 +7,7 @@ import { renderIni, renderTree } from "../../render/index.js";
 import { planSections, type SectionName } from "../posit-sections/plan.js";
 import type { PlanContext, ProductPlan } from "../product.js";
 import { DATABASE_VALUE_SECRET, databaseSecretName, existingSecretName } from "./secrets.js";
+import { withInClusterLauncher } from "./in-cluster.js";
 import { modeFor, type ModeKind } from "./modes.js";
 import type { WorkbenchConfig } from "./schema.js";
 
@@ -24,8 +25,9 @@ const SECTION_MODE: Record<SectionName, { mode: ModeKind; secretMode: ModeKind }
   gcfg: { mode: "server", secretMode: "secret" },
 };
 
-export function planWorkbench(config: WorkbenchConfig | undefined, ctx: PlanContext): ProductPlan {
-  if (!config) return { actions: [], issues: [] };
+export function planWorkbench(given: WorkbenchConfig | undefined, ctx: PlanContext): ProductPlan {
+  if (!given) return { actions: [], issues: [] };
+  const config = withInClusterLauncher(given, ctx.facts.kubernetes);
   const sections = planSections(
     {
       files: config,

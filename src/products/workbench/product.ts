@@ -5,6 +5,7 @@ import { checkConfigFiles } from "../check-config.js";
 import { WORKBENCH_LICENCE } from "../licence/index.js";
 import { defineProduct } from "../product.js";
 import { workbenchAdditions } from "./additions.js";
+import { checkHomeMounts } from "./launcher-mounts.js";
 import { planWorkbench } from "./plan.js";
 import { WorkbenchConfigSchema, type WorkbenchConfig } from "./schema.js";
 
@@ -17,5 +18,5 @@ export const workbench = defineProduct<WorkbenchConfig>({
   additions: workbenchAdditions,
   licence: WORKBENCH_LICENCE,
   plan: planWorkbench,
-  checks: (config, ctx) => checkConfigFiles(config, ctx),
+  checks: (config, ctx) => [...checkConfigFiles(config, ctx), ...checkHomeMounts(config?.serverDcf?.["launcher-mounts"], "config.serverDcf.launcher-mounts")],
 });
