@@ -13,6 +13,7 @@ import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/l
 import type { Spec } from "../spec/schema.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
+import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
 import { gatherInCluster } from "./in-cluster.js";
 import { overrideFileCheck } from "./read-regular.js";
 import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
@@ -81,7 +82,8 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
   const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
-  const warnings = dedupe([...loaded.warnings, ...unused, ...product].map((i) => locateIssue(i, loaded)));
+  const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
+  const warnings = dedupe([...loaded.warnings, ...unused, ...product, ...state].map((i) => locateIssue(i, loaded)));
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));

@@ -9,6 +9,7 @@ import type { PlanContext, ProductPlan } from "../product.js";
 import { DATABASE_VALUE_SECRET, databaseSecretName, existingSecretName } from "./secrets.js";
 import { withInClusterLauncher } from "./in-cluster.js";
 import { modeFor, type ModeKind } from "./modes.js";
+import { generatedState } from "./state.js";
 import type { WorkbenchConfig } from "./schema.js";
 
 export const SSSD_CONF_DIR = "/etc/sssd/conf.d";
@@ -47,7 +48,8 @@ export function planWorkbench(given: WorkbenchConfig | undefined, ctx: PlanConte
   actions.push(...secretFiles.map((f) => f.action));
   const sssd = planSssd(config, ctx);
   const pam = planPam(config);
-  return { actions: [...actions, ...sssd.actions, ...pam.actions], issues: [...issues, ...sssd.issues, ...pam.issues] };
+  const state = generatedState(config, ctx.configDir);
+  return { actions: [...actions, ...state, ...sssd.actions, ...pam.actions], issues: [...issues, ...sssd.issues, ...pam.issues] };
 }
 
 interface SecretFile {

@@ -7,13 +7,14 @@ import { defineProduct } from "../product.js";
 import { workbenchAdditions } from "./additions.js";
 import { checkHomeMounts } from "./launcher-mounts.js";
 import { planWorkbench } from "./plan.js";
+import { WORKBENCH_SERVICE_USER } from "./service-user.js";
 import { WorkbenchConfigSchema, type WorkbenchConfig } from "./schema.js";
 
 export const workbench = defineProduct<WorkbenchConfig>({
   name: "workbench",
   configSchema: WorkbenchConfigSchema,
   configDir: "/etc/rstudio",
-  serviceUser: { name: "rstudio-server", uid: 999, gid: 999 },
+  serviceUser: WORKBENCH_SERVICE_USER,
   configDirOf: (config) => config.dir,
   additions: workbenchAdditions,
   licence: WORKBENCH_LICENCE,
