@@ -44,9 +44,11 @@ interface Started {
 }
 
 /** `foyer run --spec` of a spec in a namespace whose /etc, /var, /opt, /home are private overlays. */
-function startProduct(product: Product, spec: string, env: Record<string, string>): Started {
+function startProduct(product: Product, spec: string, env: Record<string, string>, standins: Record<string, string> = {}): Started {
   const dir = scratch();
   chmodSync(dir, 0o777); // the stand-ins log here, also as rstudio-pm
+  // the stand-ins' switches (activate-fails, deactivate-failures…), in place before anything runs
+  for (const [name, content] of Object.entries(standins)) writeFileSync(join(dir, name), content);
   writeFileSync(join(dir, "spec.yaml"), spec);
   const setup = `set -e
 ip link set lo up
@@ -163,8 +165,7 @@ describe("licences through foyer run --spec, more ways", () => {
     const dir = scratch();
     const secretFile = join(dir, "server-address");
     writeFileSync(secretFile, `${SERVER}\n`, { mode: 0o600 });
-    const foyer = startProduct(CONNECT, SPEC(CONNECT), { RSC_LICENSE_SERVER_FILE: secretFile });
-    writeFileSync(join(foyer.dir, "deactivate-failures"), "1");
+    const foyer = startProduct(CONNECT, SPEC(CONNECT), { RSC_LICENSE_SERVER_FILE: secretFile }, { "deactivate-failures": "1" });
     await until(() => msgs(foyer.stderr()).includes("connect is ready"), 30_000, "connect ready");
     expect(ev(foyer.dir)).toEqual([`license-manager license-server ${SERVER} as root`, "connect start as root"]);
     process.kill(foyer.foyerPid(), "SIGTERM");
@@ -193,5 +194,14 @@ describe("licences through foyer run --spec, more ways", () => {
     expect(envOf(join(foyer.dir, "rstudio-pm.json")).RSPM_LICENSE_FILE_PATH).toBeUndefined();
     expect(foyer.stdout() + foyer.stderr()).not.toContain("PM-LICENSE-FILE-BODY-0123456789");
   });
-});
 
+  it("Connect, an activation that fails: connect never starts, nothing to deactivate, foyer exits with license-manager's code", async () => {
+    const foyer = startProduct(CONNECT, SPEC(CONNECT), { RSC_LICENSE: KEY }, { "activate-fails": "" });
+    expect(await foyer.done).toBe(3);
+    expect(ev(foyer.dir)).toEqual([]);
+    const m = msgs(foyer.stderr());
+    expect(m.some((x) => x.startsWith("license:down not run"))).toBe(true);
+    expect(m.some((x) => /^started connect\b/.test(x))).toBe(false);
+    expect(foyer.stdout() + foyer.stderr()).not.toContain(KEY);
+  });
+});
