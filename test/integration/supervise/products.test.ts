@@ -103,7 +103,6 @@ const envOf = (file: string): Record<string, string> => JSON.parse(readFileSync(
 const msgs = (stderr: string) => records(stderr).flatMap((r) => (typeof r.msg === "string" ? [r.msg] : []));
 
 describe.each([CONNECT, PM])("profile: $profile through foyer run --spec", (product) => {
-  const lm = `/opt/${product.dir}/bin/license-manager`;
   const userspace = product === PM ? " --userspace" : "";
   const as = product === PM ? "rstudio-pm" : "root";
 
