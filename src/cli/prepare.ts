@@ -7,13 +7,13 @@ export type Prepared = Validated;
 
 /**
  * Load, plan and check everything for a command; throws ConfigError (exit 78) with every issue.
- * Warnings are logged here, once for every command (through the spec's redactor).
+ * The stage's warnings are printed here, once, for every command (on stderr, masked by the logger).
  */
 export async function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env): Promise<Prepared> {
   const validated = await validateForCommand({ load: { specFlag: flags.spec, env }, scope });
-  if (validated.warnings.length) {
+  if (validated.warnings.length > 0) {
     const logger = makeLogger(flags, validated.loaded);
-    for (const w of validated.warnings) logger.warn(`${w.message} → at ${w.path}${w.where ? ` (${w.where})` : ""}`);
+    for (const w of validated.warnings) logger.warn(`${w.message} → at ${w.path || "(spec)"}${w.where ? ` (${w.where})` : ""}`);
   }
   return validated;
 }

@@ -44,7 +44,8 @@ export function planInit(input: PlanInput): PlanResult {
   const engine = createTemplateEngine({
     env: { ...input.env, ...spec.env },
     secrets: input.secrets,
-    declaredSecrets: new Set(Object.keys(spec.secrets)),
+    // the spec's secrets, and values a product holds inline in `config:` (resolved by the loader)
+    declaredSecrets: new Set([...Object.keys(spec.secrets), ...input.secrets.keys()]),
     secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
   });
   const product = input.product ?? productFor(spec.profile);

@@ -49,6 +49,12 @@ export interface ProductAdditions {
   programs: Record<string, ProgramInput>;
   /** secret sources the product declares (e.g. Kubernetes Secret references) */
   secrets: Record<string, SecretSourceInput>;
+  /**
+   * secret values written inline in `config:` (the chart's `database.conf.value`), by secret name:
+   * they join the resolved secrets, so they are masked wherever foyer prints and a file holding one
+   * is secret (optional; empty when absent)
+   */
+  values?: Record<string, { value: string; path: string }>;
   /** what was not carried over as the product's tools would (printed, not fatal) */
   warnings: ConfigIssue[];
   /** mistakes (exit 78) */

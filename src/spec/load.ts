@@ -9,13 +9,13 @@ import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } fr
 import { parseYamlSource, type ParsedSource } from "./parse.js";
 import { PROFILES } from "./profiles.js";
 import type { Spec } from "./schema.js";
-import { resolveSecrets, type ReadText, type ResolvedSecrets } from "./secrets.js";
+import { resolveSecrets, tooShort, type ReadText, type ResolvedSecrets } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
 import { applyAdditions } from "../products/apply.js";
-import type { Product } from "../products/product.js";
+import type { Product, ProductAdditions } from "../products/product.js";
 import { productFor } from "../products/registry.js";
 import { specSchemaFor } from "../products/spec-schema.js";
 
@@ -118,10 +118,15 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   issues.push(...validated.issues);
   const parsed = validated.spec ?? validated.partial;
   if (!parsed) return { issues };
-  const { spec, warnings } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
+  const { spec, warnings, values } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);
+  for (const [name, { value, path }] of Object.entries(values)) {
+    const short = tooShort(name, value);
+    if (short) issues.push({ ...short, path });
+    else secrets.values.set(name, value);
+  }
   // every licence variable is kept from programs, also those the licence did not come from
   for (const name of licensed?.layer.envVars ?? []) secrets.sourceEnvVars.add(name);
   const redactor = new Redactor();
@@ -143,8 +148,9 @@ function withProductAdditions(
   env: LoadOptions["env"],
   failed: ReadonlySet<string> | undefined,
   issues: ConfigIssue[],
-): { spec: Spec; warnings: ConfigIssue[] } {
-  if (failed?.has("config")) return { spec, warnings: [] };
+): { spec: Spec; warnings: ConfigIssue[]; values: NonNullable<ProductAdditions["values"]> } {
+  const values: NonNullable<ProductAdditions["values"]> = {};
+  if (failed?.has("config")) return { spec, warnings: [], values };
   const warnings: ConfigIssue[] = [];
   let out = spec;
   const hooks = [{ add: product.additions, source: `the ${product.name} config` }];
@@ -155,8 +161,9 @@ function withProductAdditions(
     out = applied.spec;
     issues.push(...applied.issues);
     warnings.push(...additions.warnings);
+    Object.assign(values, additions.values ?? {});
   }
-  return { spec: out, warnings };
+  return { spec: out, warnings, values };
 }
 
 interface Sources {

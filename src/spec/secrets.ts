@@ -158,7 +158,7 @@ function resolveOne(name: string, source: SecretSource, env: Record<string, stri
  * revealing itself by what gets masked), so it is refused. The message gives the bound, never the
  * value or its length.
  */
-function tooShort(name: string, value: string): ConfigIssue | undefined {
+export function tooShort(name: string, value: string): ConfigIssue | undefined {
   if (value.trim().length >= MIN_SECRET_LENGTH) return undefined;
   return {
     path: `secrets.${name}`,

@@ -1,7 +1,21 @@
-// Posit Workbench: the chart's `config:` block, /etc/rstudio, run by rstudio-server (uid 999, as
-// Posit's images create it), licensed like Posit's images (src/products/licence).
+// Posit Workbench: the rstudio-workbench chart's `config:` block as it is, written to /etc/rstudio
+// (and /etc/sssd/conf.d, /etc/pam.d) as the chart would mount it; rstudio-server (uid 999, as
+// Posit's images create it) is the service user; licensed like Posit's images (src/products/licence).
+import { checkConfigFiles } from "../check-config.js";
 import { WORKBENCH_LICENCE } from "../licence/index.js";
-import { sectionsProduct } from "../posit-sections/product.js";
-import type { Product } from "../product.js";
+import { defineProduct } from "../product.js";
+import { workbenchAdditions } from "./additions.js";
+import { planWorkbench } from "./plan.js";
+import { WorkbenchConfigSchema, type WorkbenchConfig } from "./schema.js";
 
-export const workbench: Product = { ...sectionsProduct("workbench", "/etc/rstudio", { name: "rstudio-server", uid: 999, gid: 999 }), licence: WORKBENCH_LICENCE };
+export const workbench = defineProduct<WorkbenchConfig>({
+  name: "workbench",
+  configSchema: WorkbenchConfigSchema,
+  configDir: "/etc/rstudio",
+  serviceUser: { name: "rstudio-server", uid: 999, gid: 999 },
+  configDirOf: (config) => config.dir,
+  additions: workbenchAdditions,
+  licence: WORKBENCH_LICENCE,
+  plan: planWorkbench,
+  checks: (config, ctx) => checkConfigFiles(config, ctx),
+});

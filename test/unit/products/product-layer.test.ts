@@ -6,7 +6,7 @@ import { loadSpecCollecting } from "../../../src/spec/load.js";
 import { SpecSchema } from "../../../src/spec/schema.js";
 
 const load = (yaml: string, env: Record<string, string> = {}) =>
-  loadSpecCollecting({ specFlag: "/spec.yaml", env, read: () => yaml, exists: () => true });
+  loadSpecCollecting({ specFlag: "/spec.yaml", env, read: () => yaml, exists: (p: string) => p === "/s.yaml" || p === "/spec.yaml" || p === "/v.yaml" });
 
 describe("product registry", () => {
   test("each Posit profile has its product with its config dir and service user", () => {
