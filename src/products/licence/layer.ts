@@ -5,6 +5,7 @@
 // program's env), activation is a oneshot the servers start after, deactivation is that oneshot's
 // `down` (retries inside its grace), and a licence file is a 0600 file for the service user.
 // Pure: env and a file-exists probe in, data out.
+import { posix } from "node:path";
 import type { SpecInput } from "../../spec/schema.js";
 import type { LicenceDef } from "./definitions.js";
 
@@ -62,6 +63,8 @@ export function licenceLayer(def: LicenceDef, input: LicenceInput): LicenceLayer
   }
   const named = def.filePath.map((v) => input.env[v]).find((p) => p !== undefined && p !== "");
   const file = named ?? (input.exists(def.defaultFile) ? def.defaultFile : undefined);
+  // already where the product reads licence files (a Secret mounted there): nothing to copy
+  if (file && posix.normalize(file).startsWith(`${posix.dirname(def.installedFile)}/`)) return { ...base, mode: "file", from: file };
   if (file) {
     // the product reads the copy; a file named by a variable must exist (the secret is required)
     const copy: FileInput = { path: def.installedFile, template: `{{secret "${LICENCE_SECRETS.file}"}}\n`, mode: "0600", owner: def.owner };

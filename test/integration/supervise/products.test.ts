@@ -62,7 +62,7 @@ cp "$STANDINS/posit-server" /opt/${product.dir}/bin/${product.server}
 # Posit's Package Manager image creates rstudio-pm (uid 999) with a home
 grep -q '^rstudio-pm:' /etc/passwd || echo 'rstudio-pm:x:999:999::/home/rstudio-pm:/bin/sh' >> /etc/passwd
 grep -q '^rstudio-pm:' /etc/group || echo 'rstudio-pm:x:999:' >> /etc/group
-mkdir -p /home/rstudio-pm && chown 999:999 /home/rstudio-pm
+mkdir -p /home/rstudio-pm /var/lib/rstudio-pm && chown 999:999 /home/rstudio-pm /var/lib/rstudio-pm
 exec "$FOYER" run --spec "$T/spec.yaml"`;
   const proc = spawn("unshare", ["--pid", "--fork", "--mount-proc", "--net", "--propagation", "private", "sh", "-c", setup], {
     env: { PATH: `${NODE_BIN}:/usr/sbin:/usr/bin:/sbin:/bin`, T: dir, STANDINS, FOYER, STANDIN_DIR: dir, ...env },
@@ -176,21 +176,21 @@ describe("licences through foyer run --spec, more ways", () => {
     expect(foyer.stdout() + foyer.stderr()).not.toContain(SERVER);
   });
 
-  it("Package Manager, a licence file: copied 0600 for rstudio-pm where the product reads it; no activation oneshot", async () => {
+  it("Package Manager, a licence file (the successor image's PPM_ variable): copied 0600 for rstudio-pm where the product reads it; no activation oneshot", async () => {
     const dir = scratch();
     const lic = join(dir, "rspm.lic");
     const contents = "-----BEGIN LICENSE-----\nPM-LICENSE-FILE-BODY-0123456789\n-----END LICENSE-----\n";
     writeFileSync(lic, contents, { mode: 0o644 });
-    const foyer = startProduct(PM, SPEC(PM), { RSPM_LICENSE_FILE_PATH: lic });
+    const foyer = startProduct(PM, SPEC(PM), { PPM_LICENSE_FILE_PATH: lic });
     await until(() => msgs(foyer.stderr()).includes("rspm is ready"), 30_000, "rspm ready");
     process.kill(foyer.foyerPid(), "SIGTERM");
     expect(await foyer.done).toBe(0);
     expect(ev(foyer.dir)).toEqual(["rstudio-pm start as rstudio-pm", "rstudio-pm got TERM"]);
-    const copy = foyer.upper("home", "rstudio-pm/.rstudio-pm/license.lic");
+    const copy = foyer.upper("var", "lib/rstudio-pm/license.lic");
     expect(readFileSync(copy, "utf8")).toBe(contents);
     const st = statSync(copy);
     expect([st.mode & 0o7777, st.uid, st.gid]).toEqual([0o600, 999, 999]);
-    expect(envOf(join(foyer.dir, "rstudio-pm.json")).RSPM_LICENSE_FILE_PATH).toBeUndefined();
+    expect(envOf(join(foyer.dir, "rstudio-pm.json")).PPM_LICENSE_FILE_PATH).toBeUndefined();
     expect(foyer.stdout() + foyer.stderr()).not.toContain("PM-LICENSE-FILE-BODY-0123456789");
   });
 

@@ -28,6 +28,20 @@ describe("which licence wins (first match, as Posit's startup.sh)", () => {
     expect(l.from).toBe(from);
   });
 
+  it.each([
+    [CONNECT_LICENCE, { PCT_LICENSE: "PCT-KEY-0123", RSC_LICENSE: KEY }, "PCT_LICENSE"],
+    [CONNECT_LICENCE, { RSC_LICENSE_SERVER: "lic:8989" }, "RSC_LICENSE_SERVER"],
+    [PACKAGE_MANAGER_LICENCE, { PPM_LICENSE_SERVER: "a:1", RSPM_LICENSE_SERVER: "b:2" }, "PPM_LICENSE_SERVER"],
+    [PACKAGE_MANAGER_LICENCE, { RSPM_LICENSE: KEY }, "RSPM_LICENSE"],
+  ])("the successor images' prefixes first (PCT_ before RSC_, PPM_ before RSPM_): %#", (def, env, from) => {
+    expect(layer(def, env).from).toBe(from);
+  });
+
+  it("a licence file already where the product reads it (a mounted Secret) is used in place: no copy, no secret", () => {
+    expect(layer(PACKAGE_MANAGER_LICENCE, { PPM_LICENSE_FILE_PATH: "/var/lib/rstudio-pm/mounted.lic" })).toMatchObject({ mode: "file", secrets: {}, files: [] });
+    expect(layer(CONNECT_LICENCE, { RSC_LICENSE_FILE_PATH: "/var/lib/rstudio-connect/../other/x.lic" }).files).toHaveLength(1);
+  });
+
   it("the default licence file counts only when it exists", () => {
     expect(layer(CONNECT_LICENCE, {}, (p) => p === "/etc/rstudio-connect/license.lic")).toMatchObject({ mode: "file", from: "/etc/rstudio-connect/license.lic" });
     expect(layer(CONNECT_LICENCE, {}, () => false).mode).toBe("none");
@@ -41,7 +55,8 @@ describe("which licence wins (first match, as Posit's startup.sh)", () => {
 
   it("every licence variable of the product (and its _FILE twin) is kept from programs, whichever wins", () => {
     expect(layer(CONNECT_LICENCE, { RSC_LICENSE: KEY }).envVars.sort()).toEqual(
-      ["RSC_LICENSE", "RSC_LICENSE_FILE", "RSC_LICENSE_FILE_PATH", "RSC_LICENSE_FILE_PATH_FILE", "RSC_LICENSE_SERVER", "RSC_LICENSE_SERVER_FILE"],
+      ["PCT_LICENSE", "PCT_LICENSE_FILE", "PCT_LICENSE_FILE_PATH", "PCT_LICENSE_FILE_PATH_FILE", "PCT_LICENSE_SERVER", "PCT_LICENSE_SERVER_FILE",
+        "RSC_LICENSE", "RSC_LICENSE_FILE", "RSC_LICENSE_FILE_PATH", "RSC_LICENSE_FILE_PATH_FILE", "RSC_LICENSE_SERVER", "RSC_LICENSE_SERVER_FILE"],
     );
     expect(layer(WORKBENCH_LICENCE).envVars).toHaveLength(18);
   });
@@ -66,7 +81,7 @@ describe("what the spec gets", () => {
 
   it("a licence server: license-server with the server's own variable", () => {
     const l = layer(CONNECT_LICENCE, { RSC_LICENSE_SERVER: "https://lic.example.com" });
-    expect(l.secrets).toEqual({ "license-server": { env: ["RSC_LICENSE_SERVER"] } });
+    expect(l.secrets).toEqual({ "license-server": { env: ["PCT_LICENSE_SERVER", "RSC_LICENSE_SERVER"] } });
     expect(l.program?.command).toBe('exec /opt/rstudio-connect/bin/license-manager license-server "$LICENSE_SERVER"');
     expect(l.program?.secrets).toEqual({ LICENSE_SERVER: "license-server" });
     expect(l.program?.user).toBeUndefined();
@@ -88,7 +103,7 @@ describe("what the spec gets", () => {
       files: [{ path: "/var/lib/rstudio-server/license.lic", template: '{{secret "license-file"}}\n', mode: "0600", owner: "rstudio-server" }],
     });
     expect(l.program).toBeUndefined();
-    expect(layer(PACKAGE_MANAGER_LICENCE, { RSPM_LICENSE_FILE_PATH: "/l.lic" }).files[0]).toMatchObject({ path: "/home/rstudio-pm/.rstudio-pm/license.lic", owner: "rstudio-pm" });
+    expect(layer(PACKAGE_MANAGER_LICENCE, { RSPM_LICENSE_FILE_PATH: "/l.lic" }).files[0]).toMatchObject({ path: "/var/lib/rstudio-pm/license.lic", owner: "rstudio-pm" });
   });
 });
 
