@@ -49,9 +49,9 @@ describe.each([
   });
 
   it.each([
-    ["a section that is not a map", "  Server: /opt/R\n", /✖ .*\n  → at config\.Server \(/],
-    ["a value the chart would print as garbage (map[port:1])", "  HTTP:\n    Listen: { port: 1 }\n", /✖ .*\n  → at config\.HTTP\.Listen/],
-    ["a key outside any section", "  Listen: 3939\n", /✖ .*\n  → at config\.Listen/],
+    ["a section that is not a map", "  Server: /opt/R\n", /✖ .*\n {2}→ at config\.Server \(/],
+    ["a value the chart would print as garbage (map[port:1])", "  HTTP:\n    Listen: { port: 1 }\n", /✖ .*\n {2}→ at config\.HTTP\.Listen/],
+    ["a key outside any section", "  Listen: 3939\n", /✖ .*\n {2}→ at config\.Listen/],
   ])("%s: exit 78 naming the path, nothing written", (_what, body, want) => {
     const r = foyer(`profile: ${profile}\n${noUser(profile)}config:\n${body}`, "render", "--out", "OUT");
     expect(r.status, r.stderr).toBe(78);
