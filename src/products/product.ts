@@ -90,6 +90,8 @@ export interface ProductPlan {
 export interface ChecksContext {
   /** whether a job-json-overrides file is usable (undefined if so, else why not) */
   overrideFile?: (path: string) => string | undefined;
+  /** the whole spec, for checks that compare `config:` with the programs (a readiness port) */
+  spec?: Spec;
 }
 
 /**

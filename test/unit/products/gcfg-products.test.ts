@@ -63,6 +63,21 @@ describe.each(Object.entries(PRODUCTS))("%s: the charts' example values through 
   });
 });
 
+describe("the readiness probe follows [HTTP] Listen", () => {
+  it.each([
+    ["connect", ":8080", undefined, ["config.HTTP.Listen: the server listens on port 8080 but programs.connect.ready.http probes port 3939"]],
+    ["connect", ":8080", "http://127.0.0.1:8080/__ping__", []],
+    ["connect", "0.0.0.0:3939", undefined, []],
+    ["package-manager", ":80", "http://127.0.0.1/__ping__", []],
+    ["package-manager", ":4243", undefined, ["config.HTTP.Listen: the server listens on port 4243 but programs.rspm.ready.http probes port 4242"]],
+  ] as const)("%s, Listen %s, probe %s", (profile, listen, probe, want) => {
+    const server = profile === "connect" ? "connect" : "rspm";
+    const { spec, product } = load(`profile: ${profile}\nconfig: { HTTP: { Listen: "${listen}" } }\n${probe ? `programs: { ${server}: { ready: { http: "${probe}" } } }\n` : ""}`);
+    const got = product.checks!(spec.config, { spec }).filter((w) => w.path === "config.HTTP.Listen");
+    expect(got.map((w) => `${w.path}: ${w.message}`)).toEqual(want.map((m) => expect.stringContaining(m)));
+  });
+});
+
 describe("the preset under the spec, merged as Helm merges values", () => {
   it("maps merge key by key, scalars and lists are replaced, null removes a section or a key, new sections come last", () => {
     const { spec } = load(`profile: connect
