@@ -83,6 +83,25 @@ export const RunCommandSchema = z.strictObject({
   creates: z.string().optional().meta({ description: "skip the command when this path exists (idempotence)" }),
 });
 
+/**
+ * Create a file of generated secret state once (a cookie key, the launcher's key pair), never
+ * overwriting it: an existing file is left as it is, so every restart keeps the same key. The
+ * content is made at apply time (planning stays pure and the plan holds no key). `rsa-key-pair`
+ * writes the private key at `path` and its public key at `publicPath` (derived from an existing
+ * private key when only the public one is missing).
+ */
+export const GenerateFileSchema = z.strictObject({
+  kind: z.literal("generate-file"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  generator: z.enum(["uuid", "rsa-key-pair"]),
+  publicPath: Path.optional(),
+  mode: Mode,
+  publicMode: Mode.optional(),
+  owner: Owner.optional(),
+});
+
 /** Any action, discriminated on `kind`. */
 export const ActionSchema = z.discriminatedUnion("kind", [
   WriteFileSchema,
@@ -92,6 +111,7 @@ export const ActionSchema = z.discriminatedUnion("kind", [
   ChmodSchema,
   MergeJsonSchema,
   RunCommandSchema,
+  GenerateFileSchema,
 ]);
 
 export type Action = z.infer<typeof ActionSchema>;
@@ -103,6 +123,7 @@ export type ChownAction = z.infer<typeof ChownSchema>;
 export type ChmodAction = z.infer<typeof ChmodSchema>;
 export type MergeJsonAction = z.infer<typeof MergeJsonSchema>;
 export type RunCommandAction = z.infer<typeof RunCommandSchema>;
+export type GenerateFileAction = z.infer<typeof GenerateFileSchema>;
 
 /** The mode as people write it: "0644". */
 export function octal(mode: number): string {

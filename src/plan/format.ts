@@ -94,6 +94,8 @@ function staticDetails(a: Action): string[] {
       return [`owner ${a.owner}${a.recursive ? " (recursive)" : ""}`];
     case "chmod":
       return [`mode ${octal(a.mode)}`];
+    case "generate-file":
+      return [`generated ${a.generator} if missing, never overwritten`, `mode ${octal(a.mode)}`, ...(a.publicPath ? [`public key ${a.publicPath}`] : []), ...(a.owner ? [`owner ${a.owner}`] : [])];
     default:
       return [];
   }

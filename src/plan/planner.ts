@@ -57,10 +57,19 @@ export function planInit(input: PlanInput): PlanResult {
   const holdsSecret = (text: string): boolean => redactor.leaks(text);
   const config = product.plan(spec.config, { spec, engine, configDir, holdsSecret, facts: input.facts ?? {} });
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
-  const actions = [...config.actions, ...files.actions];
+  const actions = yieldGeneratedState([...config.actions, ...files.actions]);
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
   const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
   return { actions, issues, secretsUsed: engine.secretsUsed() };
+}
+
+/**
+ * Generated state (a cookie key, a key pair) is only a default: when the spec writes the same file
+ * itself (config.secret, existingSecrets, files:), that file is used and nothing is generated.
+ */
+function yieldGeneratedState(actions: Action[]): Action[] {
+  const written = new Set(actions.flatMap((a) => (a.kind === "write-file" || a.kind === "merge-json" ? [a.path] : [])));
+  return actions.filter((a) => a.kind !== "generate-file" || !(written.has(a.path) || (a.publicPath !== undefined && written.has(a.publicPath))));
 }
 
 /** Each secret's source env var and its _FILE twin → the secret: a template reading them uses the secret. */

@@ -7,7 +7,9 @@ import { renderIni, renderTree } from "../../render/index.js";
 import { planSections, type SectionName } from "../posit-sections/plan.js";
 import type { PlanContext, ProductPlan } from "../product.js";
 import { DATABASE_VALUE_SECRET, databaseSecretName, existingSecretName } from "./secrets.js";
+import { withInClusterLauncher } from "./in-cluster.js";
 import { modeFor, type ModeKind } from "./modes.js";
+import { generatedState } from "./state.js";
 import type { WorkbenchConfig } from "./schema.js";
 
 export const SSSD_CONF_DIR = "/etc/sssd/conf.d";
@@ -24,8 +26,9 @@ const SECTION_MODE: Record<SectionName, { mode: ModeKind; secretMode: ModeKind }
   gcfg: { mode: "server", secretMode: "secret" },
 };
 
-export function planWorkbench(config: WorkbenchConfig | undefined, ctx: PlanContext): ProductPlan {
-  if (!config) return { actions: [], issues: [] };
+export function planWorkbench(given: WorkbenchConfig | undefined, ctx: PlanContext): ProductPlan {
+  if (!given) return { actions: [], issues: [] };
+  const config = withInClusterLauncher(given, ctx.facts.kubernetes);
   const sections = planSections(
     {
       files: config,
@@ -45,7 +48,8 @@ export function planWorkbench(config: WorkbenchConfig | undefined, ctx: PlanCont
   actions.push(...secretFiles.map((f) => f.action));
   const sssd = planSssd(config, ctx);
   const pam = planPam(config);
-  return { actions: [...actions, ...sssd.actions, ...pam.actions], issues: [...issues, ...sssd.issues, ...pam.issues] };
+  const state = generatedState(config, ctx.configDir);
+  return { actions: [...actions, ...state, ...sssd.actions, ...pam.actions], issues: [...issues, ...sssd.issues, ...pam.issues] };
 }
 
 interface SecretFile {

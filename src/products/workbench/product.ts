@@ -5,17 +5,19 @@ import { checkConfigFiles } from "../check-config.js";
 import { WORKBENCH_LICENCE } from "../licence/index.js";
 import { defineProduct } from "../product.js";
 import { workbenchAdditions } from "./additions.js";
+import { checkHomeMounts } from "./launcher-mounts.js";
 import { planWorkbench } from "./plan.js";
+import { WORKBENCH_SERVICE_USER } from "./service-user.js";
 import { WorkbenchConfigSchema, type WorkbenchConfig } from "./schema.js";
 
 export const workbench = defineProduct<WorkbenchConfig>({
   name: "workbench",
   configSchema: WorkbenchConfigSchema,
   configDir: "/etc/rstudio",
-  serviceUser: { name: "rstudio-server", uid: 999, gid: 999 },
+  serviceUser: WORKBENCH_SERVICE_USER,
   configDirOf: (config) => config.dir,
   additions: workbenchAdditions,
   licence: WORKBENCH_LICENCE,
   plan: planWorkbench,
-  checks: (config, ctx) => checkConfigFiles(config, ctx),
+  checks: (config, ctx) => [...checkConfigFiles(config, ctx), ...checkHomeMounts(config?.serverDcf?.["launcher-mounts"], "config.serverDcf.launcher-mounts")],
 });
