@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
 import { CONNECT_LICENCE, licenceLayer, PACKAGE_MANAGER_LICENCE, WORKBENCH_LICENCE } from "../../../src/products/licence/index.js";
+import { planInit } from "../../../src/plan/index.js";
 import { loadSpec } from "../../../src/spec/index.js";
 
 const KEY = "AAAA-BBBB-CCCC-DDDD-EEEE";
@@ -38,8 +39,8 @@ describe("which licence wins (first match, as Posit's startup.sh)", () => {
   });
 
   it("a licence file already where the product reads it (a mounted Secret) is used in place: no copy, no secret", () => {
-    expect(layer(PACKAGE_MANAGER_LICENCE, { PPM_LICENSE_FILE_PATH: "/var/lib/rstudio-pm/mounted.lic" })).toMatchObject({ mode: "file", secrets: {}, files: [] });
-    expect(layer(CONNECT_LICENCE, { RSC_LICENSE_FILE_PATH: "/var/lib/rstudio-connect/../other/x.lic" }).files).toHaveLength(1);
+    expect(layer(PACKAGE_MANAGER_LICENCE, { PPM_LICENSE_FILE_PATH: "/var/lib/rstudio-pm/mounted.lic" })).toMatchObject({ mode: "file", secrets: {} });
+    expect(layer(CONNECT_LICENCE, { RSC_LICENSE_FILE_PATH: "/var/lib/rstudio-connect/../other/x.lic" }).secrets).toEqual({ "license-file": { file: "/var/lib/rstudio-connect/../other/x.lic" } });
   });
 
   it("the default licence file counts only when it exists", () => {
@@ -96,14 +97,10 @@ describe("what the spec gets", () => {
     });
   });
 
-  it("a licence file: read as a secret, copied 0600 for the service user where the product reads it; no oneshot", () => {
+  it("a licence file: read as a secret (its copy is planned from it); no oneshot", () => {
     const l = layer(WORKBENCH_LICENCE, { RSW_LICENSE_FILE_PATH: "/mnt/lic/rsw.lic" });
-    expect(l).toMatchObject({
-      secrets: { "license-file": { file: "/mnt/lic/rsw.lic" } },
-      files: [{ path: "/var/lib/rstudio-server/license.lic", template: '{{secret "license-file"}}\n', mode: "0600", owner: "rstudio-server" }],
-    });
+    expect(l).toMatchObject({ mode: "file", secrets: { "license-file": { file: "/mnt/lic/rsw.lic" } } });
     expect(l.program).toBeUndefined();
-    expect(layer(PACKAGE_MANAGER_LICENCE, { RSPM_LICENSE_FILE_PATH: "/l.lic" }).files[0]).toMatchObject({ path: "/var/lib/rstudio-pm/license.lic", owner: "rstudio-pm" });
   });
 });
 
@@ -179,12 +176,20 @@ files:
     ]);
   });
 
-  it("a licence file: its copy is a files: entry from the secret; no oneshot, connect waits for nothing", () => {
-    const { spec, secrets } = load("profile: connect\n", {}, { "/etc/rstudio-connect/license.lic": "LICENSE-FILE-CONTENTS-0123\n" });
-    expect(secrets.values.get("license-file")).toBe("LICENSE-FILE-CONTENTS-0123");
-    expect(spec.files).toEqual([expect.objectContaining({ path: "/var/lib/rstudio-connect/license.lic", mode: 0o600, owner: "root" })]);
-    expect(spec.programs.license).toBeUndefined();
-    expect(spec.programs.connect!.after).toEqual([]);
+  it.each([
+    ["connect", {}, "/var/lib/rstudio-connect/license.lic", "root", "Posit Connect licence file, copied from /etc/rstudio-connect/license.lic"],
+    ["package-manager", { RSPM_LICENSE_FILE_PATH: "/etc/rstudio-connect/license.lic" }, "/var/lib/rstudio-pm/license.lic", "rstudio-pm", "Posit Package Manager licence file"],
+    ["workbench", { PWB_LICENSE_FILE_PATH: "/etc/rstudio-connect/license.lic" }, "/var/lib/rstudio-server/license.lic", "rstudio-server", "Posit Workbench licence file"],
+  ])("%s, a licence file: its copy is planned 0600 for the service user, as a secret; no oneshot", (profile, env, path, owner, reason) => {
+    const loaded = load(`profile: ${profile}\n`, env, { "/etc/rstudio-connect/license.lic": "LICENSE-FILE-CONTENTS-0123\n" });
+    expect(loaded.secrets.values.get("license-file")).toBe("LICENSE-FILE-CONTENTS-0123");
+    expect(loaded.spec.programs.license).toBeUndefined();
+    expect(loaded.spec.files).toEqual([]);
+    const plan = planInit({ spec: loaded.spec, secrets: loaded.secrets.values, env: {}, product: loaded.product });
+    const copy = plan.actions.find((a) => a.path === path);
+    expect(copy).toMatchObject({ kind: "write-file", content: "LICENSE-FILE-CONTENTS-0123\n", mode: 0o600, owner, secret: true, source: "secrets.license-file" });
+    expect(copy!.reason).toContain(reason);
+    expect(plan.secretsUsed.has("license-file")).toBe(true);
   });
 
   it("no licence at all: no secret, no oneshot (the product may have one activated already)", () => {
