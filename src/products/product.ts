@@ -117,6 +117,11 @@ export interface Product<C = unknown> {
    * spec data before the schema, so the spec can shape the oneshot like any program.
    */
   licence?: LicenceDef;
+  /**
+   * The product's container conventions (the images' environment variables) laid over the merged
+   * spec data before the schema: programs added or adjusted, variables kept from every program.
+   */
+  envLayer?(data: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): { data: Record<string, unknown>; issues: ConfigIssue[]; keptFromPrograms: string[] };
   /** the files to write for `config:` */
   plan(config: C | undefined, ctx: PlanContext): ProductPlan;
   /** warnings about option names and values (product key validation) */

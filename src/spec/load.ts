@@ -113,7 +113,10 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   // the product's licence (key, server or file, from Posit's variables) is laid over the merged
   // data before the schema: the spec can shape the oneshot, the servers wait for it
   const licensed = product.licence && isPlainObject(layered) ? applyLicence(layered, product.licence, { env: options.env, exists }) : undefined;
-  const merged = licensed?.data ?? layered;
+  // the images' environment variables (test user, launcher, diagnostics), the same way
+  const imageEnv = product.envLayer && isPlainObject(licensed?.data ?? layered) ? product.envLayer((licensed?.data ?? layered) as Record<string, unknown>, options.env) : undefined;
+  if (imageEnv) issues.push(...imageEnv.issues);
+  const merged = imageEnv?.data ?? licensed?.data ?? layered;
   const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate, specSchemaFor(product));
   issues.push(...validated.issues);
   const parsed = validated.spec ?? validated.partial;
@@ -128,7 +131,7 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     else secrets.values.set(name, value);
   }
   // every licence variable is kept from programs, also those the licence did not come from
-  for (const name of licensed?.layer.envVars ?? []) secrets.sourceEnvVars.add(name);
+  for (const name of [...(licensed?.layer.envVars ?? []), ...(imageEnv?.keptFromPrograms ?? [])]) secrets.sourceEnvVars.add(name);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);

@@ -5,6 +5,7 @@ import { checkConfigFiles } from "../check-config.js";
 import { WORKBENCH_LICENCE } from "../licence/index.js";
 import { defineProduct } from "../product.js";
 import { workbenchAdditions } from "./additions.js";
+import { imageEnvLayer } from "./image-env.js";
 import { checkHomeMounts } from "./launcher-mounts.js";
 import { planWorkbench } from "./plan.js";
 import { WORKBENCH_SERVICE_USER } from "./service-user.js";
@@ -18,6 +19,7 @@ export const workbench = defineProduct<WorkbenchConfig>({
   configDirOf: (config) => config.dir,
   additions: workbenchAdditions,
   licence: WORKBENCH_LICENCE,
+  envLayer: imageEnvLayer,
   plan: planWorkbench,
   checks: (config, ctx) => [...checkConfigFiles(config, ctx), ...checkHomeMounts(config?.serverDcf?.["launcher-mounts"], "config.serverDcf.launcher-mounts")],
 });
