@@ -3,6 +3,7 @@
 // is merged over it), but cannot lose it by writing its own `after:` lists, which merging would
 // replace.
 import { deepMerge, isPlainObject } from "../../spec/merge.js";
+import type { EnvLayer } from "../product.js";
 import type { LicenceDef } from "./definitions.js";
 import { LICENCE_PROGRAM, licenceLayer, type LicenceInput, type LicenceLayer } from "./layer.js";
 
@@ -24,4 +25,12 @@ export function applyLicence(data: Record<string, unknown>, def: LicenceDef, inp
     out.programs = programs;
   }
   return { data: out, layer };
+}
+
+/** The licence as an environment layer (the loader folds it before the product's own). */
+export function licenceEnvLayer(def: LicenceDef): EnvLayer {
+  return (data, env, io) => {
+    const { data: out, layer } = applyLicence(data, def, { env, exists: io.exists });
+    return { data: out, issues: [], keptFromPrograms: layer.envVars };
+  };
 }
