@@ -97,7 +97,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
  */
 function productWarnings(loaded: LoadedSpec, actions: readonly Action[]): ConfigIssue[] {
   const planned = new Map(actions.flatMap((a) => (a.kind === "write-file" ? [[a.path, a.content] as const] : [])));
-  const warnings = loaded.product.checks?.(loaded.spec.config, { overrideFile: overrideFileCheck(planned) }) ?? [];
+  const warnings = loaded.product.checks?.(loaded.spec.config, { overrideFile: overrideFileCheck(planned), spec: loaded.spec }) ?? [];
   return warnings.map((w) => ({ ...w, message: loaded.redactor.redact(w.message) }));
 }
 

@@ -8,6 +8,7 @@ import type { Spec } from "../spec/schema.js";
 import { sourceEnvNames } from "../spec/secrets.js";
 import type { Action } from "./action.js";
 import type { Product, ProductFacts } from "../products/product.js";
+import { LICENCE_SECRETS, planLicenceFile } from "../products/licence/index.js";
 import { productFor } from "../products/registry.js";
 import { planFiles } from "./planner-files.js";
 import { validatePlan } from "./validate.js";
@@ -57,10 +58,13 @@ export function planInit(input: PlanInput): PlanResult {
   const holdsSecret = (text: string): boolean => redactor.leaks(text);
   const config = product.plan(spec.config, { spec, engine, configDir, holdsSecret, facts: input.facts ?? {} });
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
-  const actions = yieldGeneratedState([...config.actions, ...files.actions]);
+  const licence = product.licence ? planLicenceFile(product.licence, spec, input.secrets) : [];
+  const actions = yieldGeneratedState([...config.actions, ...licence, ...files.actions]);
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
   const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
-  return { actions, issues, secretsUsed: engine.secretsUsed() };
+  // the licence file's copy uses its secret as a template would
+  const secretsUsed = new Set([...engine.secretsUsed(), ...(licence.length ? [LICENCE_SECRETS.file] : [])]);
+  return { actions, issues, secretsUsed };
 }
 
 /**

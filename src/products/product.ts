@@ -86,10 +86,24 @@ export interface ProductPlan {
   issues: ConfigIssue[];
 }
 
+/**
+ * An environment layer: the merged spec data (preset + spec + overrides) in, the data with what the
+ * environment says laid over it out, before the schema. The licence (licenceEnvLayer) and the
+ * images' own variables (`envLayer`) are such layers; the loader folds them in that order
+ * (envLayersOf). Pure: the environment and a file-exists probe are given.
+ */
+export type EnvLayer = (
+  data: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+  io: { exists(path: string): boolean },
+) => { data: Record<string, unknown>; issues: ConfigIssue[]; keptFromPrograms: string[] };
+
 /** Input of a product's checks (warnings, not errors: `validate --strict` makes them errors). */
 export interface ChecksContext {
   /** whether a job-json-overrides file is usable (undefined if so, else why not) */
   overrideFile?: (path: string) => string | undefined;
+  /** the whole spec, for checks that compare `config:` with the programs (a readiness port) */
+  spec?: Spec;
 }
 
 /**
@@ -119,7 +133,7 @@ export interface Product<C = unknown> {
    * The product's container conventions (the images' environment variables) laid over the merged
    * spec data before the schema: programs added or adjusted, variables kept from every program.
    */
-  envLayer?(data: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): { data: Record<string, unknown>; issues: ConfigIssue[]; keptFromPrograms: string[] };
+  envLayer?: EnvLayer;
   /** the files to write for `config:` */
   plan(config: C | undefined, ctx: PlanContext): ProductPlan;
   /** warnings about option names and values (product key validation) */

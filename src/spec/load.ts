@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
-import { applyLicence } from "../products/licence/index.js";
+import { envLayersOf } from "../products/env-layers.js";
 import { deepMerge, isPlainObject } from "./merge.js";
 import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
@@ -110,13 +110,18 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   };
   const layered = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
   const product = productFor(typeof profileName === "string" ? profileName : undefined);
-  // the product's licence (key, server or file, from Posit's variables) is laid over the merged
-  // data before the schema: the spec can shape the oneshot, the servers wait for it
-  const licensed = product.licence && isPlainObject(layered) ? applyLicence(layered, product.licence, { env: options.env, exists }) : undefined;
-  // the images' environment variables (test user, launcher, diagnostics), the same way
-  const imageEnv = product.envLayer && isPlainObject(licensed?.data ?? layered) ? product.envLayer((licensed?.data ?? layered) as Record<string, unknown>, options.env) : undefined;
-  if (imageEnv) issues.push(...imageEnv.issues);
-  const merged = imageEnv?.data ?? licensed?.data ?? layered;
+  // what the environment says (the licence from Posit's variables, then the images' own variables:
+  // test user, launcher, diagnostics) is laid over the merged data before the schema, so the spec
+  // can shape what a layer adds like any program
+  const keptFromPrograms: string[] = [];
+  let merged: unknown = layered;
+  for (const layer of envLayersOf(product)) {
+    if (!isPlainObject(merged)) break;
+    const r = layer(merged, options.env, { exists });
+    merged = r.data;
+    issues.push(...r.issues);
+    keptFromPrograms.push(...r.keptFromPrograms);
+  }
   const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate, specSchemaFor(product));
   issues.push(...validated.issues);
   const parsed = validated.spec ?? validated.partial;
@@ -130,8 +135,9 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     if (short) issues.push({ ...short, path });
     else secrets.values.set(name, value);
   }
-  // every licence variable is kept from programs, also those the licence did not come from
-  for (const name of [...(licensed?.layer.envVars ?? []), ...(imageEnv?.keptFromPrograms ?? [])]) secrets.sourceEnvVars.add(name);
+  // every licence variable (also those the licence did not come from) and the images' variables
+  // that carry secrets are kept from programs
+  for (const name of keptFromPrograms) secrets.sourceEnvVars.add(name);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);

@@ -4,6 +4,8 @@
 // checked by the renderer (names, values) and the option catalog (warnings); the file is written
 // 0644 into the product's config dir, or 0600 for the service user when it holds a secret.
 import * as z from "zod";
+import type { ConfigIssue } from "../../errors.js";
+import type { Spec } from "../../spec/schema.js";
 import type { Action } from "../../plan/action.js";
 import { renderGcfg, renderTree } from "../../render/index.js";
 import { checkProductConfig } from "../check-config.js";
@@ -22,6 +24,8 @@ export interface GcfgProductDef {
   configDir: string;
   /** the file the sections are written to, inside configDir */
   file: string;
+  /** the server program (its readiness probe must reach the port [HTTP] Listen opens) */
+  server: string;
   serviceUser?: ServiceUser;
   licence?: LicenceDef;
 }
@@ -57,6 +61,21 @@ export function gcfgProduct(def: GcfgProductDef): Product {
       ];
       return { actions, issues: [...templated.issues, ...rendered.issues] };
     },
-    checks: (config) => (config ? checkProductConfig(def.file, config, "config") : []),
+    checks: (config, ctx) => (config ? [...checkProductConfig(def.file, config, "config"), ...checkReadyPort(config, ctx.spec, def.server)] : []),
   });
+}
+
+/**
+ * The preset probes the chart's port; a spec that moves `[HTTP] Listen` but not the probe would
+ * wait the whole readiness timeout and then stop the server. Said at validation instead.
+ */
+function checkReadyPort(config: GcfgConfig, spec: Spec | undefined, server: string): ConfigIssue[] {
+  const listen = config.HTTP?.Listen;
+  const probe = spec?.programs[server]?.ready?.http;
+  if ((typeof listen !== "string" && typeof listen !== "number") || !probe) return [];
+  const port = /^(?:.*:)?(\d+)$/.exec(String(listen))?.[1];
+  const url = new URL(probe);
+  const probed = url.port || (url.protocol === "https:" ? "443" : "80");
+  if (port === undefined || port === probed) return [];
+  return [{ path: "config.HTTP.Listen", message: `the server listens on port ${port} but programs.${server}.ready.http probes port ${probed} (${probe}): it would never be ready; set programs.${server}.ready.http to the same port` }];
 }

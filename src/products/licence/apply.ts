@@ -1,8 +1,9 @@
 // Lays a product's licence over the merged spec data (profile + spec + overrides), before the
 // schema sees it: the spec can still shape the licence oneshot (`programs.license: {stop: …}`
-// is merged over it), but cannot lose it by writing its own `files:` or `after:` lists, which
-// merging would replace.
+// is merged over it), but cannot lose it by writing its own `after:` lists, which merging would
+// replace.
 import { deepMerge, isPlainObject } from "../../spec/merge.js";
+import type { EnvLayer } from "../product.js";
 import type { LicenceDef } from "./definitions.js";
 import { LICENCE_PROGRAM, licenceLayer, type LicenceInput, type LicenceLayer } from "./layer.js";
 
@@ -12,7 +13,6 @@ export function applyLicence(data: Record<string, unknown>, def: LicenceDef, inp
   const layer = licenceLayer(def, { ...input, declared: new Set(Object.keys(secrets)) });
   const out: Record<string, unknown> = { ...data };
   if (Object.keys(layer.secrets).length) out.secrets = { ...layer.secrets, ...secrets };
-  if (layer.files.length) out.files = [...(Array.isArray(data.files) ? data.files : []), ...layer.files];
   if (layer.program && isPlainObject(data.programs ?? {})) {
     const programs: Record<string, unknown> = { ...((data.programs ?? {}) as Record<string, unknown>) };
     programs[LICENCE_PROGRAM] = deepMerge(layer.program, programs[LICENCE_PROGRAM]);
@@ -25,4 +25,12 @@ export function applyLicence(data: Record<string, unknown>, def: LicenceDef, inp
     out.programs = programs;
   }
   return { data: out, layer };
+}
+
+/** The licence as an environment layer (the loader folds it before the product's own). */
+export function licenceEnvLayer(def: LicenceDef): EnvLayer {
+  return (data, env, io) => {
+    const { data: out, layer } = applyLicence(data, def, { env, exists: io.exists });
+    return { data: out, issues: [], keptFromPrograms: layer.envVars };
+  };
 }

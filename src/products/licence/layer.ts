@@ -3,14 +3,15 @@
 // own terms, so everything else is the one way foyer already does it: the value is a declared
 // secret (env list with _FILE twins, refused if short, masked everywhere, kept from every
 // program's env), activation is a oneshot the servers start after, deactivation is that oneshot's
-// `down` (retries inside its grace), and a licence file is a 0600 file for the service user.
+// `down` (retries inside its grace), and a licence file is a secret whose copy is planned 0600 for
+// the service user (plan.ts).
 // Pure: env and a file-exists probe in, data out.
+import { posix } from "node:path";
 import type { SpecInput } from "../../spec/schema.js";
 import type { LicenceDef } from "./definitions.js";
 
 type SecretInput = NonNullable<SpecInput["secrets"]>[string];
 type ProgramInput = NonNullable<SpecInput["programs"]>[string];
-type FileInput = NonNullable<SpecInput["files"]>[number];
 
 /** The oneshot that activates the licence; the servers start after it. */
 export const LICENCE_PROGRAM = "license";
@@ -31,7 +32,6 @@ export interface LicenceLayer {
   from?: string;
   secrets: Record<string, SecretInput>;
   program?: ProgramInput;
-  files: FileInput[];
   /** every licence variable of the product (with _FILE twins): no program inherits them */
   envVars: string[];
 }
@@ -49,7 +49,7 @@ const isSet = (env: LicenceInput["env"], name: string): boolean => Boolean(env[n
 /** Decide the licence of one product from the environment and the spec's own secrets. */
 export function licenceLayer(def: LicenceDef, input: LicenceInput): LicenceLayer {
   const envVars = [...def.key, ...def.server, ...def.filePath].flatMap((v) => [v, `${v}_FILE`]);
-  const base = { envVars, files: [] as FileInput[], secrets: {} as Record<string, SecretInput> };
+  const base = { envVars, secrets: {} as Record<string, SecretInput> };
   const key = input.declared.has(LICENCE_SECRETS.key) ? "secrets.license" : def.key.find((v) => isSet(input.env, v));
   if (key) {
     const secrets: Record<string, SecretInput> = input.declared.has(LICENCE_SECRETS.key) ? {} : { [LICENCE_SECRETS.key]: { env: [...def.key] } };
@@ -62,11 +62,11 @@ export function licenceLayer(def: LicenceDef, input: LicenceInput): LicenceLayer
   }
   const named = def.filePath.map((v) => input.env[v]).find((p) => p !== undefined && p !== "");
   const file = named ?? (input.exists(def.defaultFile) ? def.defaultFile : undefined);
-  if (file) {
-    // the product reads the copy; a file named by a variable must exist (the secret is required)
-    const copy: FileInput = { path: def.installedFile, template: `{{secret "${LICENCE_SECRETS.file}"}}\n`, mode: "0600", owner: def.owner };
-    return { ...base, mode: "file", from: file, secrets: { [LICENCE_SECRETS.file]: { file } }, files: [copy] };
-  }
+  // already where the product reads licence files (a Secret mounted there): nothing to copy
+  if (file && posix.normalize(file).startsWith(`${posix.dirname(def.installedFile)}/`)) return { ...base, mode: "file", from: file };
+  // the product reads the copy (planned from this secret: planLicenceFile); a file named by a
+  // variable must exist (the secret is required)
+  if (file) return { ...base, mode: "file", from: file, secrets: { [LICENCE_SECRETS.file]: { file } } };
   return { ...base, mode: "none" };
 }
 

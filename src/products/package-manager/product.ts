@@ -8,6 +8,7 @@ export const packageManager = gcfgProduct({
   name: "package-manager",
   configDir: "/etc/rstudio-pm",
   file: "rstudio-pm.gcfg",
+  server: "rspm",
   serviceUser: { name: "rstudio-pm", uid: 999, gid: 999 },
   licence: PACKAGE_MANAGER_LICENCE,
 });

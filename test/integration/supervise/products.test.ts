@@ -19,9 +19,14 @@ const KEY = "RSC-TEST-KEY-0123456789-ABCDEF";
 const SERVER = "https://licence.example.com:8989/secret-path";
 
 interface Product {
-  profile: "connect" | "package-manager";
-  /** /opt/<dir>/bin holds the product's binaries */
-  dir: string;
+  profile: "connect" | "package-manager" | "workbench";
+  /** where the binaries are, the stand-ins put there (the server's name first) */
+  bin: string;
+  standins: string[];
+  /** the service user the image creates (uid 999), its home and data dir */
+  user: string;
+  home: string;
+  dataDir: string;
   server: string;
   program: string;
   prefix: "RSC" | "RSPM";
@@ -29,8 +34,8 @@ interface Product {
   golden: string;
 }
 
-const CONNECT: Product = { profile: "connect", dir: "rstudio-connect", server: "connect", program: "connect", prefix: "RSC", gcfg: "/etc/rstudio-connect/rstudio-connect.gcfg", golden: "connect-values/expected/rstudio-connect.gcfg" };
-const PM: Product = { profile: "package-manager", dir: "rstudio-pm", server: "rstudio-pm", program: "rspm", prefix: "RSPM", gcfg: "/etc/rstudio-pm/rstudio-pm.gcfg", golden: "pm-values/expected/rstudio-pm.gcfg" };
+const CONNECT: Product = { profile: "connect", bin: "/opt/rstudio-connect/bin", standins: ["connect"], user: "rstudio-connect", home: "/home/rstudio-connect", dataDir: "/var/lib/rstudio-connect", server: "connect", program: "connect", prefix: "RSC", gcfg: "/etc/rstudio-connect/rstudio-connect.gcfg", golden: "connect-values/expected/rstudio-connect.gcfg" };
+const PM: Product = { profile: "package-manager", bin: "/opt/rstudio-pm/bin", standins: ["rstudio-pm"], user: "rstudio-pm", home: "/home/rstudio-pm", dataDir: "/var/lib/rstudio-pm", server: "rstudio-pm", program: "rspm", prefix: "RSPM", gcfg: "/etc/rstudio-pm/rstudio-pm.gcfg", golden: "pm-values/expected/rstudio-pm.gcfg" };
 
 interface Started {
   dir: string;
@@ -44,23 +49,25 @@ interface Started {
 }
 
 /** `foyer run --spec` of a spec in a namespace whose /etc, /var, /opt, /home are private overlays. */
-function startProduct(product: Product, spec: string, env: Record<string, string>): Started {
+function startProduct(product: Product, spec: string, env: Record<string, string>, standins: Record<string, string> = {}): Started {
   const dir = scratch();
   chmodSync(dir, 0o777); // the stand-ins log here, also as rstudio-pm
+  // the stand-ins' switches (activate-fails, deactivate-failures…), in place before anything runs
+  for (const [name, content] of Object.entries(standins)) writeFileSync(join(dir, name), content);
   writeFileSync(join(dir, "spec.yaml"), spec);
   const setup = `set -e
 ip link set lo up
-for top in etc var opt home; do
+for top in etc var opt home usr; do
   mkdir -p "$T/ovl/$top.u" "$T/ovl/$top.w"
   mount -t overlay overlay -o "lowerdir=/$top,upperdir=$T/ovl/$top.u,workdir=$T/ovl/$top.w" "/$top"
 done
-mkdir -p /opt/${product.dir}/bin
-cp "$STANDINS/license-manager" /opt/${product.dir}/bin/license-manager
-cp "$STANDINS/posit-server" /opt/${product.dir}/bin/${product.server}
-# Posit's Package Manager image creates rstudio-pm (uid 999) with a home
-grep -q '^rstudio-pm:' /etc/passwd || echo 'rstudio-pm:x:999:999::/home/rstudio-pm:/bin/sh' >> /etc/passwd
-grep -q '^rstudio-pm:' /etc/group || echo 'rstudio-pm:x:999:' >> /etc/group
-mkdir -p /home/rstudio-pm && chown 999:999 /home/rstudio-pm
+mkdir -p ${product.bin}
+cp "$STANDINS/license-manager" ${product.bin}/license-manager
+for server in ${product.standins.join(" ")}; do cp "$STANDINS/posit-server" ${product.bin}/$server; done
+# Posit's images create the service user (uid 999) with its home and data dir
+echo '${product.user}:x:999:999::${product.home}:/bin/sh' >> /etc/passwd
+echo '${product.user}:x:999:' >> /etc/group
+mkdir -p ${product.home} ${product.dataDir} && chown 999:999 ${product.home} ${product.dataDir}
 exec "$FOYER" run --spec "$T/spec.yaml"`;
   const proc = spawn("unshare", ["--pid", "--fork", "--mount-proc", "--net", "--propagation", "private", "sh", "-c", setup], {
     env: { PATH: `${NODE_BIN}:/usr/sbin:/usr/bin:/sbin:/bin`, T: dir, STANDINS, FOYER, STANDIN_DIR: dir, ...env },
@@ -101,7 +108,6 @@ const envOf = (file: string): Record<string, string> => JSON.parse(readFileSync(
 const msgs = (stderr: string) => records(stderr).flatMap((r) => (typeof r.msg === "string" ? [r.msg] : []));
 
 describe.each([CONNECT, PM])("profile: $profile through foyer run --spec", (product) => {
-  const lm = `/opt/${product.dir}/bin/license-manager`;
   const userspace = product === PM ? " --userspace" : "";
   const as = product === PM ? "rstudio-pm" : "root";
 
@@ -145,7 +151,7 @@ describe.each([CONNECT, PM])("profile: $profile through foyer run --spec", (prod
   it("the server KILLed from outside: the licence is still deactivated after it; foyer exits 137", async () => {
     const foyer = startProduct(product, SPEC(product), { [`${product.prefix}_LICENSE`]: KEY });
     await until(() => msgs(foyer.stderr()).includes(`${product.program} is ready`), 30_000, `${product.program} ready\n${foyer.stderr()}`);
-    const [pid] = childPids(foyer.foyerPid(), `/opt/${product.dir}/bin/${product.server}`);
+    const [pid] = childPids(foyer.foyerPid(), `${product.bin}/${product.server}`);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid!, "SIGKILL");
     expect(await foyer.done, foyer.stderr()).toBe(137);
@@ -158,13 +164,40 @@ describe.each([CONNECT, PM])("profile: $profile through foyer run --spec", (prod
   });
 });
 
+describe("profile: workbench through foyer run --spec (the licence's part)", () => {
+  const WB: Product = {
+    profile: "workbench", bin: "/usr/lib/rstudio-server/bin", standins: ["rserver", "rstudio-launcher"], user: "rstudio-server", home: "/var/lib/rstudio-server",
+    dataDir: "/var/lib/rstudio-server", server: "rserver", program: "rserver", prefix: "RSC", gcfg: "", golden: "",
+  };
+  const WB_KEY = "PWB-TEST-KEY-0123456789-ABCDEF";
+
+  it("PWB_LICENSE over RSW_LICENSE: activated before rserver (the launcher meanwhile), deactivated after rserver stopped; no licence variable in the launcher's or rserver's env", async () => {
+    const env = { PWB_LICENSE: WB_KEY, RSW_LICENSE: KEY, RSP_LICENSE_SERVER: SERVER, RSW_LICENSE_FILE_PATH: "/nowhere.lic" };
+    const foyer = startProduct(WB, "profile: workbench\ncontrol: { enabled: false }\nlog: { format: json }\n", env);
+    await until(() => msgs(foyer.stderr()).includes("rserver is ready"), 30_000, `rserver ready\n${foyer.stderr()}`);
+    const at = (what: string) => ev(foyer.dir).indexOf(what);
+    expect(at(`license-manager activate ${WB_KEY} as root`)).toBeGreaterThanOrEqual(0);
+    expect(at(`license-manager activate ${WB_KEY} as root`)).toBeLessThan(at("rserver start as root"));
+    expect(at("rstudio-launcher start as root")).toBeLessThan(at("rserver start as root"));
+    process.kill(foyer.foyerPid(), "SIGTERM");
+    expect(await foyer.done, foyer.stderr()).toBe(0);
+    expect(at("rserver got TERM")).toBeLessThan(at("license-manager deactivate as root"));
+    for (const program of ["rserver", "rstudio-launcher"]) {
+      const programEnv = envOf(join(foyer.dir, `${program}.json`));
+      for (const name of Object.keys(env)) expect(programEnv[name], `${program} ${name}`).toBeUndefined();
+      expect(JSON.stringify(programEnv)).not.toContain(WB_KEY);
+    }
+    const printed = foyer.stdout() + foyer.stderr();
+    for (const value of [WB_KEY, KEY, SERVER]) expect(printed).not.toContain(value);
+  });
+});
+
 describe("licences through foyer run --spec, more ways", () => {
   it("Connect, a licence server given by a _FILE twin: license-server with it; a failed deactivation is retried inside the grace", async () => {
     const dir = scratch();
     const secretFile = join(dir, "server-address");
     writeFileSync(secretFile, `${SERVER}\n`, { mode: 0o600 });
-    const foyer = startProduct(CONNECT, SPEC(CONNECT), { RSC_LICENSE_SERVER_FILE: secretFile });
-    writeFileSync(join(foyer.dir, "deactivate-failures"), "1");
+    const foyer = startProduct(CONNECT, SPEC(CONNECT), { RSC_LICENSE_SERVER_FILE: secretFile }, { "deactivate-failures": "1" });
     await until(() => msgs(foyer.stderr()).includes("connect is ready"), 30_000, "connect ready");
     expect(ev(foyer.dir)).toEqual([`license-manager license-server ${SERVER} as root`, "connect start as root"]);
     process.kill(foyer.foyerPid(), "SIGTERM");
@@ -176,22 +209,31 @@ describe("licences through foyer run --spec, more ways", () => {
     expect(foyer.stdout() + foyer.stderr()).not.toContain(SERVER);
   });
 
-  it("Package Manager, a licence file: copied 0600 for rstudio-pm where the product reads it; no activation oneshot", async () => {
+  it("Package Manager, a licence file (the successor image's PPM_ variable): copied 0600 for rstudio-pm where the product reads it; no activation oneshot", async () => {
     const dir = scratch();
     const lic = join(dir, "rspm.lic");
     const contents = "-----BEGIN LICENSE-----\nPM-LICENSE-FILE-BODY-0123456789\n-----END LICENSE-----\n";
     writeFileSync(lic, contents, { mode: 0o644 });
-    const foyer = startProduct(PM, SPEC(PM), { RSPM_LICENSE_FILE_PATH: lic });
+    const foyer = startProduct(PM, SPEC(PM), { PPM_LICENSE_FILE_PATH: lic });
     await until(() => msgs(foyer.stderr()).includes("rspm is ready"), 30_000, "rspm ready");
     process.kill(foyer.foyerPid(), "SIGTERM");
     expect(await foyer.done).toBe(0);
     expect(ev(foyer.dir)).toEqual(["rstudio-pm start as rstudio-pm", "rstudio-pm got TERM"]);
-    const copy = foyer.upper("home", "rstudio-pm/.rstudio-pm/license.lic");
+    const copy = foyer.upper("var", "lib/rstudio-pm/license.lic");
     expect(readFileSync(copy, "utf8")).toBe(contents);
     const st = statSync(copy);
     expect([st.mode & 0o7777, st.uid, st.gid]).toEqual([0o600, 999, 999]);
-    expect(envOf(join(foyer.dir, "rstudio-pm.json")).RSPM_LICENSE_FILE_PATH).toBeUndefined();
+    expect(envOf(join(foyer.dir, "rstudio-pm.json")).PPM_LICENSE_FILE_PATH).toBeUndefined();
     expect(foyer.stdout() + foyer.stderr()).not.toContain("PM-LICENSE-FILE-BODY-0123456789");
   });
-});
 
+  it("Connect, an activation that fails: connect never starts, nothing to deactivate, foyer exits with license-manager's code", async () => {
+    const foyer = startProduct(CONNECT, SPEC(CONNECT), { RSC_LICENSE: KEY }, { "activate-fails": "" });
+    expect(await foyer.done).toBe(3);
+    expect(ev(foyer.dir)).toEqual([]);
+    const m = msgs(foyer.stderr());
+    expect(m.some((x) => x.startsWith("license:down not run"))).toBe(true);
+    expect(m.some((x) => /^started connect\b/.test(x))).toBe(false);
+    expect(foyer.stdout() + foyer.stderr()).not.toContain(KEY);
+  });
+});

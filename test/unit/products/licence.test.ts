@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
 import { CONNECT_LICENCE, licenceLayer, PACKAGE_MANAGER_LICENCE, WORKBENCH_LICENCE } from "../../../src/products/licence/index.js";
+import { planInit } from "../../../src/plan/index.js";
 import { loadSpec } from "../../../src/spec/index.js";
 
 const KEY = "AAAA-BBBB-CCCC-DDDD-EEEE";
@@ -28,6 +29,20 @@ describe("which licence wins (first match, as Posit's startup.sh)", () => {
     expect(l.from).toBe(from);
   });
 
+  it.each([
+    [CONNECT_LICENCE, { PCT_LICENSE: "PCT-KEY-0123", RSC_LICENSE: KEY }, "PCT_LICENSE"],
+    [CONNECT_LICENCE, { RSC_LICENSE_SERVER: "lic:8989" }, "RSC_LICENSE_SERVER"],
+    [PACKAGE_MANAGER_LICENCE, { PPM_LICENSE_SERVER: "a:1", RSPM_LICENSE_SERVER: "b:2" }, "PPM_LICENSE_SERVER"],
+    [PACKAGE_MANAGER_LICENCE, { RSPM_LICENSE: KEY }, "RSPM_LICENSE"],
+  ])("the successor images' prefixes first (PCT_ before RSC_, PPM_ before RSPM_): %#", (def, env, from) => {
+    expect(layer(def, env).from).toBe(from);
+  });
+
+  it("a licence file already where the product reads it (a mounted Secret) is used in place: no copy, no secret", () => {
+    expect(layer(PACKAGE_MANAGER_LICENCE, { PPM_LICENSE_FILE_PATH: "/var/lib/rstudio-pm/mounted.lic" })).toMatchObject({ mode: "file", secrets: {} });
+    expect(layer(CONNECT_LICENCE, { RSC_LICENSE_FILE_PATH: "/var/lib/rstudio-connect/../other/x.lic" }).secrets).toEqual({ "license-file": { file: "/var/lib/rstudio-connect/../other/x.lic" } });
+  });
+
   it("the default licence file counts only when it exists", () => {
     expect(layer(CONNECT_LICENCE, {}, (p) => p === "/etc/rstudio-connect/license.lic")).toMatchObject({ mode: "file", from: "/etc/rstudio-connect/license.lic" });
     expect(layer(CONNECT_LICENCE, {}, () => false).mode).toBe("none");
@@ -41,7 +56,8 @@ describe("which licence wins (first match, as Posit's startup.sh)", () => {
 
   it("every licence variable of the product (and its _FILE twin) is kept from programs, whichever wins", () => {
     expect(layer(CONNECT_LICENCE, { RSC_LICENSE: KEY }).envVars.sort()).toEqual(
-      ["RSC_LICENSE", "RSC_LICENSE_FILE", "RSC_LICENSE_FILE_PATH", "RSC_LICENSE_FILE_PATH_FILE", "RSC_LICENSE_SERVER", "RSC_LICENSE_SERVER_FILE"],
+      ["PCT_LICENSE", "PCT_LICENSE_FILE", "PCT_LICENSE_FILE_PATH", "PCT_LICENSE_FILE_PATH_FILE", "PCT_LICENSE_SERVER", "PCT_LICENSE_SERVER_FILE",
+        "RSC_LICENSE", "RSC_LICENSE_FILE", "RSC_LICENSE_FILE_PATH", "RSC_LICENSE_FILE_PATH_FILE", "RSC_LICENSE_SERVER", "RSC_LICENSE_SERVER_FILE"],
     );
     expect(layer(WORKBENCH_LICENCE).envVars).toHaveLength(18);
   });
@@ -66,7 +82,7 @@ describe("what the spec gets", () => {
 
   it("a licence server: license-server with the server's own variable", () => {
     const l = layer(CONNECT_LICENCE, { RSC_LICENSE_SERVER: "https://lic.example.com" });
-    expect(l.secrets).toEqual({ "license-server": { env: ["RSC_LICENSE_SERVER"] } });
+    expect(l.secrets).toEqual({ "license-server": { env: ["PCT_LICENSE_SERVER", "RSC_LICENSE_SERVER"] } });
     expect(l.program?.command).toBe('exec /opt/rstudio-connect/bin/license-manager license-server "$LICENSE_SERVER"');
     expect(l.program?.secrets).toEqual({ LICENSE_SERVER: "license-server" });
     expect(l.program?.user).toBeUndefined();
@@ -81,14 +97,10 @@ describe("what the spec gets", () => {
     });
   });
 
-  it("a licence file: read as a secret, copied 0600 for the service user where the product reads it; no oneshot", () => {
+  it("a licence file: read as a secret (its copy is planned from it); no oneshot", () => {
     const l = layer(WORKBENCH_LICENCE, { RSW_LICENSE_FILE_PATH: "/mnt/lic/rsw.lic" });
-    expect(l).toMatchObject({
-      secrets: { "license-file": { file: "/mnt/lic/rsw.lic" } },
-      files: [{ path: "/var/lib/rstudio-server/license.lic", template: '{{secret "license-file"}}\n', mode: "0600", owner: "rstudio-server" }],
-    });
+    expect(l).toMatchObject({ mode: "file", secrets: { "license-file": { file: "/mnt/lic/rsw.lic" } } });
     expect(l.program).toBeUndefined();
-    expect(layer(PACKAGE_MANAGER_LICENCE, { RSPM_LICENSE_FILE_PATH: "/l.lic" }).files[0]).toMatchObject({ path: "/home/rstudio-pm/.rstudio-pm/license.lic", owner: "rstudio-pm" });
   });
 });
 
@@ -164,18 +176,33 @@ files:
     ]);
   });
 
-  it("a licence file: its copy is a files: entry from the secret; no oneshot, connect waits for nothing", () => {
-    const { spec, secrets } = load("profile: connect\n", {}, { "/etc/rstudio-connect/license.lic": "LICENSE-FILE-CONTENTS-0123\n" });
-    expect(secrets.values.get("license-file")).toBe("LICENSE-FILE-CONTENTS-0123");
-    expect(spec.files).toEqual([expect.objectContaining({ path: "/var/lib/rstudio-connect/license.lic", mode: 0o600, owner: "root" })]);
-    expect(spec.programs.license).toBeUndefined();
-    expect(spec.programs.connect!.after).toEqual([]);
+  it.each([
+    ["connect", {}, "/var/lib/rstudio-connect/license.lic", "root", "Posit Connect licence file, copied from /etc/rstudio-connect/license.lic"],
+    ["package-manager", { RSPM_LICENSE_FILE_PATH: "/etc/rstudio-connect/license.lic" }, "/var/lib/rstudio-pm/license.lic", "rstudio-pm", "Posit Package Manager licence file"],
+    ["workbench", { PWB_LICENSE_FILE_PATH: "/etc/rstudio-connect/license.lic" }, "/var/lib/rstudio-server/license.lic", "rstudio-server", "Posit Workbench licence file"],
+  ])("%s, a licence file: its copy is planned 0600 for the service user, as a secret; no oneshot", (profile, env, path, owner, reason) => {
+    const loaded = load(`profile: ${profile}\n`, env, { "/etc/rstudio-connect/license.lic": "LICENSE-FILE-CONTENTS-0123\n" });
+    expect(loaded.secrets.values.get("license-file")).toBe("LICENSE-FILE-CONTENTS-0123");
+    expect(loaded.spec.programs.license).toBeUndefined();
+    expect(loaded.spec.files).toEqual([]);
+    const plan = planInit({ spec: loaded.spec, secrets: loaded.secrets.values, env: {}, product: loaded.product });
+    const copy = plan.actions.find((a) => a.path === path);
+    expect(copy).toMatchObject({ kind: "write-file", content: "LICENSE-FILE-CONTENTS-0123\n", mode: 0o600, owner, secret: true, source: "secrets.license-file" });
+    expect(copy!.reason).toContain(reason);
+    expect(plan.secretsUsed.has("license-file")).toBe(true);
   });
 
   it("no licence at all: no secret, no oneshot (the product may have one activated already)", () => {
     const { spec } = load("profile: workbench\n", {});
     expect(Object.keys(spec.secrets)).toEqual([]);
     expect(spec.programs.license).toBeUndefined();
+  });
+
+  it("the licence layer comes before the image's own (test user, RSW_LAUNCHER=false): rserver waits for both, the launcher is dropped", () => {
+    const { spec, secrets } = load("profile: workbench\n", { PWB_LICENSE: KEY, RSW_LAUNCHER: "false", RSW_TESTUSER: "demo", RSW_TESTUSER_PASSWD: "demo-password-1" });
+    expect(spec.programs.rserver!.after).toEqual(["license", "test-user"]);
+    expect(spec.programs.launcher!.autostart).toBe(false);
+    for (const v of ["PWB_LICENSE", "RSW_LICENSE_SERVER", "RSW_TESTUSER_PASSWD"]) expect(secrets.sourceEnvVars.has(v), v).toBe(true);
   });
 
   it("no profile: no licence handling, whatever the environment says", () => {
