@@ -18,6 +18,10 @@ export const WriteFileSchema = z.strictObject({
   mode: Mode,
   owner: Owner.optional(),
   secret: z.boolean().meta({ description: "the content holds secret values (redacted when printed)" }),
+  hidden: z
+    .boolean()
+    .optional()
+    .meta({ description: "the whole content is secret (a secret section, sssd config): printed neither as a preview nor in --json, redacted or not" }),
   format: z.string().optional().meta({ description: "how the content was produced: ini, dcf, profiles, gcfg, template, content" }),
 });
 

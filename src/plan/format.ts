@@ -30,13 +30,19 @@ export function formatPlan(actions: readonly Action[], redactor: Redactor, obser
   return redactor.redact(out.join("\n")) + "\n";
 }
 
+/** What stands for the content of a wholly secret file. */
+const HIDDEN = "<content not shown: the whole file is secret>";
+
 /**
  * `foyer plan --json`: exactly the actions array, with every secret value replaced by <secret:NAME>
  * (strings redacted before serialising, the result once more after). It holds only what the spec
  * asks for, never what is on disk now.
  */
 export function planJson(actions: readonly Action[], redactor: Redactor): string {
-  return redactor.redact(JSON.stringify(redactor.redactDeep(actions), null, 2)) + "\n";
+  // a wholly secret file's values may be plain text in the spec (the charts' `secret:` section):
+  // the Redactor does not know them, so the content is not printed at all
+  const shown = actions.map((a) => (a.kind === "write-file" && a.hidden ? { ...a, content: HIDDEN } : a));
+  return redactor.redact(JSON.stringify(redactor.redactDeep(shown), null, 2)) + "\n";
 }
 
 /**
@@ -109,6 +115,7 @@ function staticDetails(a: Action): string[] {
  */
 function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined, redactor: Redactor): string[] {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
+  if (a.kind === "write-file" && a.hidden) return v?.state === "unchanged" || v?.state === "conflict" ? [] : [HIDDEN];
   if (v?.state === "unchanged" || v?.state === "conflict") return [];
   const before = observed?.paths.get(a.path);
   if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before, observed)) return [];

@@ -109,7 +109,7 @@ function planSssd(config: WorkbenchConfig, ctx: PlanContext): ProductPlan {
     const r = renderIni(templated.value, place);
     issues.push(...templated.issues, ...r.issues);
     const mode = modeFor(config, "userProvisioning");
-    actions.push({ kind: "write-file", path: `${SSSD_CONF_DIR}/${file}`, reason: `sssd config from ${place}`, source: place, content: r.text, mode, owner: "0:0", secret: true, format: "ini" });
+    actions.push({ kind: "write-file", path: `${SSSD_CONF_DIR}/${file}`, reason: `sssd config from ${place}`, source: place, content: r.text, mode, owner: "0:0", secret: true, hidden: true, format: "ini" });
   }
   return { actions, issues };
 }
