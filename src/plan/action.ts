@@ -129,6 +129,9 @@ export type MergeJsonAction = z.infer<typeof MergeJsonSchema>;
 export type RunCommandAction = z.infer<typeof RunCommandSchema>;
 export type GenerateFileAction = z.infer<typeof GenerateFileSchema>;
 
+/** What stands for a `hidden` file's content wherever it is shown (plan, plan --json, render --redact). */
+export const HIDDEN_CONTENT = "<content not shown: the whole file is secret>";
+
 /** The mode as people write it: "0644". */
 export function octal(mode: number): string {
   return mode.toString(8).padStart(4, "0");

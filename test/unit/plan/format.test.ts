@@ -1,9 +1,9 @@
 import { filesDatabase } from "../../../src/identity/index.js";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compareAction, formatPlan, observe, planInit, planJson, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
+import { compareAction, formatPlan, observe, planInit, planJson, renderTo, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema } from "../../../src/spec/schema.js";
 
@@ -34,6 +34,9 @@ describe("plan printing", () => {
     const printed = formatPlan(plain.actions, new Redactor()) + planJson(plain.actions, new Redactor());
     for (const value of ["plaintext-Pass", "odbc-Plain-pw"]) expect(printed).not.toContain(value);
     expect(printed).toContain("<content not shown: the whole file is secret>");
+    const out = mkdtempSync(join(tmpdir(), "foyer-hidden-"));
+    renderTo(plain.actions, join(out, "r"), { redactor: new Redactor() });
+    expect(readFileSync(join(out, "r/etc/rstudio/database.conf"), "utf8")).toBe("<content not shown: the whole file is secret>\n");
   });
 
   test("the planned actions exist and the plan has no issues", () => {
