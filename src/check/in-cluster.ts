@@ -18,7 +18,8 @@ const MAX_FILE_BYTES = 1 << 20;
 export function gatherInCluster(env: Readonly<Record<string, string | undefined>>, dir = SERVICE_ACCOUNT_DIR): KubernetesInCluster | undefined {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port || !/^\d{1,5}$/.test(port)) return undefined;
+  // a host or port that is not one would write extra lines into launcher.kubernetes.conf
+  if (!host || !port || !/^\d{1,5}$/.test(port) || !/^[A-Za-z0-9.:-]+$/.test(host)) return undefined;
   const tokenPath = `${dir}/token`;
   if (!existsSync(tokenPath)) return undefined;
   const facts: KubernetesInCluster = { apiUrl: `https://${host.includes(":") ? `[${host}]` : host}:${port}`, tokenPath };

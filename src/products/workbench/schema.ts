@@ -28,7 +28,7 @@ const ExistingSecretSchema = z.strictObject({
     .array(
       z.strictObject({
         key: z.string().regex(/^[-._A-Za-z0-9]+$/, "a Secret key (letters, digits, '-', '_', '.')"),
-        path: z.string().regex(/^[A-Za-z0-9_.@-]+$/, "a file name in the config dir, no directories"),
+        path: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9_.@-]+$/, "a file name in the config dir (no directories, not . or ..)"),
         mode: FileMode.optional(),
       }),
     )

@@ -61,6 +61,7 @@ describe("launcher.kubernetes.conf in a pod", () => {
     const facts = gatherInCluster({ KUBERNETES_SERVICE_HOST: "fd00::1", KUBERNETES_SERVICE_PORT: "443" }, sa);
     expect(facts).toEqual({ apiUrl: "https://[fd00::1]:443", tokenPath: `${sa}/token` });
     expect(gatherInCluster({ KUBERNETES_SERVICE_HOST: "h", KUBERNETES_SERVICE_PORT: "443\nx=1" }, sa)).toBeUndefined();
+    expect(gatherInCluster({ KUBERNETES_SERVICE_HOST: "h\nauth-token=x", KUBERNETES_SERVICE_PORT: "443" }, sa)).toBeUndefined();
   });
 });
 
