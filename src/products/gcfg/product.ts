@@ -14,7 +14,12 @@ import { defineProduct, type Product, type ServiceUser } from "../product.js";
 
 /** `config:` of a gcfg product: section name → its keys (values are checked by the renderer). */
 export const GcfgConfigSchema = z
-  .record(z.string(), z.record(z.string(), z.unknown()).meta({ description: "a gcfg section: Key: value (a list repeats the key)" }))
+  .record(
+    z.string(),
+    z
+      .record(z.string(), z.unknown(), { error: "a gcfg section is a map of its keys (Server: { Address: … }): config: holds only sections, as in the chart" })
+      .meta({ description: "a gcfg section: Key: value (a list repeats the key)" }),
+  )
   .meta({ description: "the gcfg file's sections, as the chart's config: ([Section \"name\"] is the key 'Section \"name\"')" });
 
 export type GcfgConfig = z.infer<typeof GcfgConfigSchema>;
