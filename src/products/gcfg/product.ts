@@ -11,6 +11,7 @@ import { renderGcfg, renderTree } from "../../render/index.js";
 import { checkProductConfig } from "../check-config.js";
 import type { LicenceDef } from "../licence/index.js";
 import { defineProduct, type Product, type ServiceUser } from "../product.js";
+import { startupDebugLayer } from "./startup-debug.js";
 
 /** `config:` of a gcfg product: section name → its keys (values are checked by the renderer). */
 export const GcfgConfigSchema = z
@@ -33,6 +34,8 @@ export interface GcfgProductDef {
   server: string;
   serviceUser?: ServiceUser;
   licence?: LicenceDef;
+  /** the image's startup debug variables, first set wins ("1": foyer logs at debug) */
+  debugEnv?: readonly string[];
 }
 
 export function gcfgProduct(def: GcfgProductDef): Product {
@@ -43,6 +46,7 @@ export function gcfgProduct(def: GcfgProductDef): Product {
     configDir: def.configDir,
     ...(def.serviceUser ? { serviceUser: def.serviceUser } : {}),
     ...(def.licence ? { licence: def.licence } : {}),
+    ...(def.debugEnv ? { envLayer: startupDebugLayer(def.debugEnv) } : {}),
     plan(config, ctx) {
       if (!config) return { actions: [], issues: [] };
       const templated = renderTree(config, "config", ctx.engine);
