@@ -8,6 +8,7 @@ import { workbenchAdditions } from "./additions.js";
 import { imageEnvLayer } from "./image-env.js";
 import { checkHomeMounts } from "./launcher-mounts.js";
 import { planWorkbench } from "./plan.js";
+import { checkReadyPorts } from "./ready-ports.js";
 import { WORKBENCH_SERVICE_USER } from "./service-user.js";
 import { WorkbenchConfigSchema, type WorkbenchConfig } from "./schema.js";
 
@@ -21,5 +22,9 @@ export const workbench = defineProduct<WorkbenchConfig>({
   licence: WORKBENCH_LICENCE,
   envLayer: imageEnvLayer,
   plan: planWorkbench,
-  checks: (config, ctx) => [...checkConfigFiles(config, ctx), ...checkHomeMounts(config?.serverDcf?.["launcher-mounts"], "config.serverDcf.launcher-mounts")],
+  checks: (config, ctx) => [
+    ...checkConfigFiles(config, ctx),
+    ...checkHomeMounts(config?.serverDcf?.["launcher-mounts"], "config.serverDcf.launcher-mounts"),
+    ...(config ? checkReadyPorts(config, ctx.spec) : []),
+  ],
 });

@@ -42,3 +42,13 @@ describe("product warnings in the validation stage", () => {
     }
   });
 });
+
+describe("Workbench readiness ports", () => {
+  test("www-port moved without the probe: a warning naming both; moved together: none", async () => {
+    const moved = await stage("profile: workbench\nconfig:\n  server:\n    rserver.conf: {www-port: 8080}\n    launcher.conf: {server: {port: 5600}}\n");
+    expect(moved.warnings.map((w) => w.path)).toEqual(["config.server.rserver.conf.www-port", "config.server.launcher.conf.server.port"]);
+    expect(moved.warnings[0]!.message).toContain("probes port 8787");
+    const both = await stage("profile: workbench\nconfig:\n  server:\n    rserver.conf: {www-port: 8080}\nprograms:\n  rserver:\n    ready: {http: 'http://127.0.0.1:8080/health-check'}\n");
+    expect(both.warnings).toEqual([]);
+  });
+});
