@@ -18,6 +18,10 @@ export const WriteFileSchema = z.strictObject({
   mode: Mode,
   owner: Owner.optional(),
   secret: z.boolean().meta({ description: "the content holds secret values (redacted when printed)" }),
+  hidden: z
+    .boolean()
+    .optional()
+    .meta({ description: "the whole content is secret (a secret section, sssd config): printed neither as a preview nor in --json, redacted or not" }),
   format: z.string().optional().meta({ description: "how the content was produced: ini, dcf, profiles, gcfg, template, content" }),
 });
 
@@ -124,6 +128,9 @@ export type ChmodAction = z.infer<typeof ChmodSchema>;
 export type MergeJsonAction = z.infer<typeof MergeJsonSchema>;
 export type RunCommandAction = z.infer<typeof RunCommandSchema>;
 export type GenerateFileAction = z.infer<typeof GenerateFileSchema>;
+
+/** What stands for a `hidden` file's content wherever it is shown (plan, plan --json, render --redact). */
+export const HIDDEN_CONTENT = "<content not shown: the whole file is secret>";
 
 /** The mode as people write it: "0644". */
 export function octal(mode: number): string {

@@ -50,6 +50,7 @@ export function planSections(input: SectionsInput, ctx: PlanContext): ProductPla
         content: r.text,
         mode: secret ? input.secretModeOf(section.name) : input.modeOf(section.name),
         secret,
+        ...(section.secret ? { hidden: true } : {}),
         format: r.format,
       });
       for (const f of r.files) {

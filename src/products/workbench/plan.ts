@@ -10,6 +10,7 @@ import { DATABASE_VALUE_SECRET, databaseSecretName, existingSecretName } from ".
 import { withInClusterLauncher } from "./in-cluster.js";
 import { modeFor, type ModeKind } from "./modes.js";
 import { generatedState } from "./state.js";
+import { planLauncherTemplates } from "./launcher-templates.js";
 import type { WorkbenchConfig } from "./schema.js";
 
 export const SSSD_CONF_DIR = "/etc/sssd/conf.d";
@@ -49,6 +50,9 @@ export function planWorkbench(given: WorkbenchConfig | undefined, ctx: PlanConte
   const sssd = planSssd(config, ctx);
   const pam = planPam(config);
   const state = generatedState(config, ctx.configDir);
+  const templates = planLauncherTemplates(config, modeFor(config, "server"));
+  actions.push(...templates.actions);
+  issues.push(...templates.issues);
   return { actions: [...actions, ...state, ...sssd.actions, ...pam.actions], issues: [...issues, ...sssd.issues, ...pam.issues] };
 }
 
@@ -105,7 +109,7 @@ function planSssd(config: WorkbenchConfig, ctx: PlanContext): ProductPlan {
     const r = renderIni(templated.value, place);
     issues.push(...templated.issues, ...r.issues);
     const mode = modeFor(config, "userProvisioning");
-    actions.push({ kind: "write-file", path: `${SSSD_CONF_DIR}/${file}`, reason: `sssd config from ${place}`, source: place, content: r.text, mode, owner: "0:0", secret: true, format: "ini" });
+    actions.push({ kind: "write-file", path: `${SSSD_CONF_DIR}/${file}`, reason: `sssd config from ${place}`, source: place, content: r.text, mode, owner: "0:0", secret: true, hidden: true, format: "ini" });
   }
   return { actions, issues };
 }

@@ -7,6 +7,7 @@ import { defineProduct } from "../product.js";
 import { workbenchAdditions } from "./additions.js";
 import { imageEnvLayer } from "./image-env.js";
 import { checkHomeMounts } from "./launcher-mounts.js";
+import { checkLauncherTemplates } from "./launcher-templates.js";
 import { planWorkbench } from "./plan.js";
 import { checkReadyPorts } from "./ready-ports.js";
 import { WORKBENCH_SERVICE_USER } from "./service-user.js";
@@ -25,6 +26,6 @@ export const workbench = defineProduct<WorkbenchConfig>({
   checks: (config, ctx) => [
     ...checkConfigFiles(config, ctx),
     ...checkHomeMounts(config?.serverDcf?.["launcher-mounts"], "config.serverDcf.launcher-mounts"),
-    ...(config ? checkReadyPorts(config, ctx.spec) : []),
+    ...(config ? [...checkReadyPorts(config, ctx.spec), ...checkLauncherTemplates(config)] : []),
   ],
 });

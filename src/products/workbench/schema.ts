@@ -70,6 +70,10 @@ export const WorkbenchConfigSchema = z.strictObject({
     .optional(),
   startupCustom: Files.meta({ description: "supervisord [program:x] files: run as foyer programs" }),
   startupUserProvisioning: Files.meta({ description: "supervisord [program:x] files for user provisioning: run as foyer programs" }),
+  launcherTemplates: z
+    .record(z.string().regex(/^[A-Za-z0-9_.@-]+\.tpl$/, "a template file name ending in .tpl, no directories"), z.string())
+    .nullish()
+    .meta({ description: "foyer's: Job Launcher Kubernetes object templates (job.tpl, service.tpl, included *.tpl) written to the plugin's scratch-path; use with use-templating=1" }),
   pam: z
     .record(z.string().regex(/^[A-Za-z0-9_.@-]+$/, "a file name in /etc/pam.d, no directories"), z.union([z.string(), z.record(z.string(), z.string())]))
     .nullish()

@@ -52,3 +52,13 @@ describe("Workbench readiness ports", () => {
     expect(both.warnings).toEqual([]);
   });
 });
+
+describe("Job Launcher templates", () => {
+  test("templates without use-templating=1 would be ignored: a warning; with it, none", async () => {
+    const job = JSON.stringify("# Version: 1\nkind: Job\n");
+    const off = await stage(`profile: workbench\nconfig:\n  launcherTemplates:\n    job.tpl: ${job}\n`);
+    expect(off.warnings.map((w) => w.path)).toEqual(["config.launcherTemplates"]);
+    const on = await stage(`profile: workbench\nconfig:\n  server:\n    launcher.kubernetes.conf: {use-templating: 1}\n  launcherTemplates:\n    job.tpl: ${job}\n`);
+    expect(on.warnings).toEqual([]);
+  });
+});

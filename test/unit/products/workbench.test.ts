@@ -180,3 +180,26 @@ describe("profile: workbench is the chart's defaults", () => {
     expect(got.get("/etc/rstudio/launcher-mounts")).toBe("MountType: Host\nPath: /home\nMountPath: /home\n");
   });
 });
+
+describe("Job Launcher templates", () => {
+  const JOB = "# Version: 1\napiVersion: batch/v1\nkind: Job\n";
+  const load = (yaml: string) => loadSpecCollecting({ specFlag: "/s.yaml", env: {}, read: () => yaml, exists: (p) => p === "/s.yaml" });
+  const planOf = (config: string) => {
+    const r = load(`profile: workbench\nconfig:\n${config}`);
+    expect(r.issues).toEqual([]);
+    return planInit({ spec: r.loaded!.spec, secrets: r.loaded!.secrets.values, env: {} });
+  };
+
+  test("written to the scratch-path (default, or launcher.kubernetes.conf's), as given", () => {
+    const r = planOf(`  launcherTemplates:\n    job.tpl: ${JSON.stringify(JOB)}\n`);
+    expect(r.issues).toEqual([]);
+    expect(writes(r.actions).find((w) => w.path === "/var/lib/rstudio-launcher/Kubernetes/job.tpl")).toMatchObject({ content: JOB, mode: 0o644 });
+    const moved = planOf(`  server:\n    launcher.kubernetes.conf: {scratch-path: /data/launcher, use-templating: 1}\n  launcherTemplates:\n    job.tpl: ${JSON.stringify(JOB)}\n`);
+    expect(writes(moved.actions).some((w) => w.path === "/data/launcher/job.tpl")).toBe(true);
+  });
+
+  test("a job.tpl without its # Version comment is an error; an included template needs none", () => {
+    const r = planOf(`  launcherTemplates:\n    job.tpl: "apiVersion: batch/v1\\n"\n    custom.tpl: "labels: {}\\n"\n`);
+    expect(r.issues).toEqual([expect.objectContaining({ path: "config.launcherTemplates.job.tpl", message: expect.stringContaining('"# Version: 1"') })]);
+  });
+});
