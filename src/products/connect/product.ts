@@ -4,4 +4,4 @@
 import { gcfgProduct } from "../gcfg/product.js";
 import { CONNECT_LICENCE } from "../licence/index.js";
 
-export const connect = gcfgProduct({ name: "connect", configDir: "/etc/rstudio-connect", file: "rstudio-connect.gcfg", server: "connect", licence: CONNECT_LICENCE });
+export const connect = gcfgProduct({ name: "connect", configDir: "/etc/rstudio-connect", file: "rstudio-connect.gcfg", server: "connect", licence: CONNECT_LICENCE, debugEnv: ["PCT_STARTUP_DEBUG", "STARTUP_DEBUG_MODE"] });

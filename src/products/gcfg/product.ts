@@ -11,10 +11,16 @@ import { renderGcfg, renderTree } from "../../render/index.js";
 import { checkProductConfig } from "../check-config.js";
 import type { LicenceDef } from "../licence/index.js";
 import { defineProduct, type Product, type ServiceUser } from "../product.js";
+import { startupDebugLayer } from "./startup-debug.js";
 
 /** `config:` of a gcfg product: section name → its keys (values are checked by the renderer). */
 export const GcfgConfigSchema = z
-  .record(z.string(), z.record(z.string(), z.unknown()).meta({ description: "a gcfg section: Key: value (a list repeats the key)" }))
+  .record(
+    z.string(),
+    z
+      .record(z.string(), z.unknown(), { error: "a gcfg section is a map of its keys (Server: { Address: … }): config: holds only sections, as in the chart" })
+      .meta({ description: "a gcfg section: Key: value (a list repeats the key)" }),
+  )
   .meta({ description: "the gcfg file's sections, as the chart's config: ([Section \"name\"] is the key 'Section \"name\"')" });
 
 export type GcfgConfig = z.infer<typeof GcfgConfigSchema>;
@@ -28,6 +34,8 @@ export interface GcfgProductDef {
   server: string;
   serviceUser?: ServiceUser;
   licence?: LicenceDef;
+  /** the image's startup debug variables, first set wins ("1": foyer logs at debug) */
+  debugEnv?: readonly string[];
 }
 
 export function gcfgProduct(def: GcfgProductDef): Product {
@@ -38,6 +46,7 @@ export function gcfgProduct(def: GcfgProductDef): Product {
     configDir: def.configDir,
     ...(def.serviceUser ? { serviceUser: def.serviceUser } : {}),
     ...(def.licence ? { licence: def.licence } : {}),
+    ...(def.debugEnv ? { envLayer: startupDebugLayer(def.debugEnv) } : {}),
     plan(config, ctx) {
       if (!config) return { actions: [], issues: [] };
       const templated = renderTree(config, "config", ctx.engine);

@@ -11,4 +11,5 @@ export const packageManager = gcfgProduct({
   server: "rspm",
   serviceUser: { name: "rstudio-pm", uid: 999, gid: 999 },
   licence: PACKAGE_MANAGER_LICENCE,
+  debugEnv: ["PPM_STARTUP_DEBUG"],
 });

@@ -49,7 +49,7 @@ describe.each([
   });
 
   it.each([
-    ["a section that is not a map", "  Server: /opt/R\n", /✖ .*\n {2}→ at config\.Server \(/],
+    ["a section that is not a map", "  Server: /opt/R\n", /✖ a gcfg section is a map of its keys.*\n {2}→ at config\.Server \(/],
     ["a value the chart would print as garbage (map[port:1])", "  HTTP:\n    Listen: { port: 1 }\n", /✖ .*\n {2}→ at config\.HTTP\.Listen/],
     ["a key outside any section", "  Listen: 3939\n", /✖ .*\n {2}→ at config\.Listen/],
   ])("%s: exit 78 naming the path, nothing written", (_what, body, want) => {

@@ -63,6 +63,21 @@ describe.each(Object.entries(PRODUCTS))("%s: the charts' example values through 
   });
 });
 
+describe("the images' startup debug switch", () => {
+  it.each([
+    ["connect", { PCT_STARTUP_DEBUG: "1" }, "debug"],
+    ["connect", { STARTUP_DEBUG_MODE: "1" }, "debug"],
+    ["connect", { PCT_STARTUP_DEBUG: "0", STARTUP_DEBUG_MODE: "1" }, "info"],
+    ["connect", { PPM_STARTUP_DEBUG: "1" }, "info"],
+    ["package-manager", { PPM_STARTUP_DEBUG: "1" }, "debug"],
+    ["package-manager", { STARTUP_DEBUG_MODE: "1" }, "info"],
+    ["package-manager", {}, "info"],
+  ] as const)("%s %j → log level %s", (profile, env, level) => {
+    const loaded = loadSpec({ specFlag: "/s.yaml", env, read: () => `profile: ${profile}\n`, exists: (p) => p === "/s.yaml" });
+    expect(loaded.spec.log.level).toBe(level);
+  });
+});
+
 describe("the readiness probe follows [HTTP] Listen", () => {
   it.each([
     ["connect", ":8080", undefined, ["config.HTTP.Listen: the server listens on port 8080 but programs.connect.ready.http probes port 3939"]],
