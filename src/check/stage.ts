@@ -14,7 +14,10 @@ import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/l
 import type { Spec } from "../spec/schema.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
-import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets } from "./spec-checks.js";
+import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
+import { gatherInCluster } from "./in-cluster.js";
+import { overrideFileCheck } from "./read-regular.js";
+import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
 import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
@@ -25,6 +28,8 @@ export interface CheckScope {
   system: boolean;
   /** bind-probe health.listen (the commands that start the server or foretell it: validate, plan, run) */
   ports: boolean;
+  /** warnings fail like issues (`validate --strict`) */
+  strict?: boolean;
 }
 
 export const SCOPES = {
@@ -43,6 +48,8 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
+  /** worth saying, not fatal (unknown product option names, what a startup file loses): each command prints them */
+  warnings: ConfigIssue[];
 }
 
 export interface StageOptions {
@@ -53,6 +60,8 @@ export interface StageOptions {
   /** accounts a later phase of this run creates (user provisioning) */
   planned?: PlannedAccounts;
   fs?: FsOps;
+  /** where the pod's Kubernetes service account is mounted (default: Kubernetes' path) */
+  serviceAccountDir?: string;
 }
 
 /** Run the whole stage; throws ConfigError with every issue found. */
@@ -65,13 +74,32 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [] };
+  // the product's facts (the in-cluster API) are read before planning: the plan stays pure
+  const kubernetes = gatherInCluster(opts.load.env, opts.serviceAccountDir);
+  const productFacts = kubernetes ? { kubernetes } : {};
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, facts: productFacts }) : { actions: [], issues: [], secretsUsed: new Set<string>() };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
+  const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
+  const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
+  const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
+  const warnings = dedupe([...loaded.warnings, ...unused, ...product, ...state].map((i) => locateIssue(i, loaded)));
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
+  if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
+  return { loaded, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
+}
+
+/**
+ * The product's warnings about its config (option names, values, launcher profiles), masked: a
+ * warning may quote a value. A job-json-overrides file counts as usable when the plan writes it,
+ * else when it is a readable JSON file on disk.
+ */
+function productWarnings(loaded: LoadedSpec, actions: readonly Action[]): ConfigIssue[] {
+  const planned = new Map(actions.flatMap((a) => (a.kind === "write-file" ? [[a.path, a.content] as const] : [])));
+  const warnings = loaded.product.checks?.(loaded.spec.config, { overrideFile: overrideFileCheck(planned), spec: loaded.spec }) ?? [];
+  return warnings.map((w) => ({ ...w, message: loaded.redactor.redact(w.message) }));
 }
 
 /** The checks' input: the typed spec, the plan, and the facts gathered for them. */

@@ -1,11 +1,19 @@
 // The commands' way into the validation stage (src/check): the spec named by the flags, the
 // process environment, and the command's scope. Nothing is written before this returns.
 import { validateForCommand, type CheckScope, type Validated } from "../check/index.js";
-import type { CommonFlags } from "./context.js";
+import { makeLogger, type CommonFlags } from "./context.js";
 
 export type Prepared = Validated;
 
-/** Load, plan and check everything for a command; throws ConfigError (exit 78) with every issue. */
-export function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env): Promise<Prepared> {
-  return validateForCommand({ load: { specFlag: flags.spec, env }, scope });
+/**
+ * Load, plan and check everything for a command; throws ConfigError (exit 78) with every issue.
+ * The stage's warnings are printed here, once, for every command (on stderr, masked by the logger).
+ */
+export async function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env): Promise<Prepared> {
+  const validated = await validateForCommand({ load: { specFlag: flags.spec, env }, scope });
+  if (validated.warnings.length > 0) {
+    const logger = makeLogger(flags, validated.loaded);
+    for (const w of validated.warnings) logger.warn(`${w.message} → at ${w.path || "(spec)"}${w.where ? ` (${w.where})` : ""}`);
+  }
+  return validated;
 }

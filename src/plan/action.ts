@@ -18,6 +18,10 @@ export const WriteFileSchema = z.strictObject({
   mode: Mode,
   owner: Owner.optional(),
   secret: z.boolean().meta({ description: "the content holds secret values (redacted when printed)" }),
+  hidden: z
+    .boolean()
+    .optional()
+    .meta({ description: "the whole content is secret (a secret section, sssd config): printed neither as a preview nor in --json, redacted or not" }),
   format: z.string().optional().meta({ description: "how the content was produced: ini, dcf, profiles, gcfg, template, content" }),
 });
 
@@ -83,6 +87,25 @@ export const RunCommandSchema = z.strictObject({
   creates: z.string().optional().meta({ description: "skip the command when this path exists (idempotence)" }),
 });
 
+/**
+ * Create a file of generated secret state once (a cookie key, the launcher's key pair), never
+ * overwriting it: an existing file is left as it is, so every restart keeps the same key. The
+ * content is made at apply time (planning stays pure and the plan holds no key). `rsa-key-pair`
+ * writes the private key at `path` and its public key at `publicPath` (derived from an existing
+ * private key when only the public one is missing).
+ */
+export const GenerateFileSchema = z.strictObject({
+  kind: z.literal("generate-file"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  generator: z.enum(["uuid", "rsa-key-pair"]),
+  publicPath: Path.optional(),
+  mode: Mode,
+  publicMode: Mode.optional(),
+  owner: Owner.optional(),
+});
+
 /** Any action, discriminated on `kind`. */
 export const ActionSchema = z.discriminatedUnion("kind", [
   WriteFileSchema,
@@ -92,6 +115,7 @@ export const ActionSchema = z.discriminatedUnion("kind", [
   ChmodSchema,
   MergeJsonSchema,
   RunCommandSchema,
+  GenerateFileSchema,
 ]);
 
 export type Action = z.infer<typeof ActionSchema>;
@@ -103,6 +127,10 @@ export type ChownAction = z.infer<typeof ChownSchema>;
 export type ChmodAction = z.infer<typeof ChmodSchema>;
 export type MergeJsonAction = z.infer<typeof MergeJsonSchema>;
 export type RunCommandAction = z.infer<typeof RunCommandSchema>;
+export type GenerateFileAction = z.infer<typeof GenerateFileSchema>;
+
+/** What stands for a `hidden` file's content wherever it is shown (plan, plan --json, render --redact). */
+export const HIDDEN_CONTENT = "<content not shown: the whole file is secret>";
 
 /** The mode as people write it: "0644". */
 export function octal(mode: number): string {

@@ -58,6 +58,12 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
       return verdict(modeChange(st.mode, a.mode));
     case "run-command-as-user":
       return { state: a.creates && st.type !== "missing" ? "unchanged" : "run", changes: [] };
+    case "generate-file":
+      // generated state is never overwritten: whatever is there is kept (the executor still adds a
+      // missing public key of a key pair)
+      if (st.type === "missing") return { state: "create", changes: [`generated ${a.generator}`, `mode ${octal(a.mode)}`] };
+      if (st.type === "dir") return conflict(`${a.path} is a directory; cannot keep generated state there`);
+      return verdict([]);
   }
 }
 

@@ -7,6 +7,7 @@ import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.j
 import { chownTree, DirCache, followTrustedLinks } from "../fs/index.js";
 import type { Action, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
+import { generateState } from "./generate.js";
 import { compareAction, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { observePath } from "./observe.js";
@@ -69,7 +70,7 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
 function removeStaleTempsOf(actions: readonly Action[], dirs: DirCache): void {
   const byDir = new Map<string, Set<string>>();
   for (const a of actions) {
-    if (a.kind !== "write-file" && a.kind !== "merge-json" && a.kind !== "symlink" && a.kind !== "ensure-dir") continue;
+    if (a.kind !== "write-file" && a.kind !== "merge-json" && a.kind !== "symlink" && a.kind !== "ensure-dir" && a.kind !== "generate-file") continue;
     const names = byDir.get(parentOf(a.path)) ?? new Set<string>();
     byDir.set(parentOf(a.path), names.add(nameOf(a.path)));
   }
@@ -87,7 +88,8 @@ function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, Owner
       const owner = ownerOf(a, owners);
       v = compareAction(a, observePath(observedPathOf(a), a.kind === "write-file" || a.kind === "merge-json", ctx.dirs.fs), owner);
       if (v.state === "conflict") throw new Error(v.problem);
-      changed = v.state !== "unchanged" && act(a, v, owner, ctx) !== false;
+      // generated state may need its other half (a key pair's public key) even when the key is there
+      changed = (v.state !== "unchanged" || a.kind === "generate-file") && act(a, v, owner, ctx) !== false;
     } catch (err) {
       if (err instanceof FoyerError) throw err;
       // a system error mid-apply (disk full, read-only mount): name the action and what was done
@@ -156,6 +158,8 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
       return existingParent(a.path, ctx).chmodEntry(name, a.mode);
     case "run-command-as-user":
       return runCommand(a, ctx);
+    case "generate-file":
+      return generateState(a, owner, ctx.dirs, ctx.dirs.fs, ctx.renamedIn);
   }
 }
 

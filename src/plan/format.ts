@@ -4,7 +4,7 @@
 // diff) only when anyone may read it anyway: never for a secret file or a file that is not
 // world-readable (the previous password in database.conf, /etc/shadow): those say "content changed".
 import type { Redactor } from "../log/index.js";
-import { octal, type Action } from "./action.js";
+import { HIDDEN_CONTENT, octal, type Action } from "./action.js";
 import { compareAction, type FileState, type Verdict } from "./compare.js";
 import { lineDiff, splitLines } from "./diff.js";
 import type { Observed } from "./observe.js";
@@ -30,13 +30,17 @@ export function formatPlan(actions: readonly Action[], redactor: Redactor, obser
   return redactor.redact(out.join("\n")) + "\n";
 }
 
+
 /**
  * `foyer plan --json`: exactly the actions array, with every secret value replaced by <secret:NAME>
  * (strings redacted before serialising, the result once more after). It holds only what the spec
  * asks for, never what is on disk now.
  */
 export function planJson(actions: readonly Action[], redactor: Redactor): string {
-  return redactor.redact(JSON.stringify(redactor.redactDeep(actions), null, 2)) + "\n";
+  // a wholly secret file's values may be plain text in the spec (the charts' `secret:` section):
+  // the Redactor does not know them, so the content is not printed at all
+  const shown = actions.map((a) => (a.kind === "write-file" && a.hidden ? { ...a, content: HIDDEN_CONTENT } : a));
+  return redactor.redact(JSON.stringify(redactor.redactDeep(shown), null, 2)) + "\n";
 }
 
 /**
@@ -94,6 +98,8 @@ function staticDetails(a: Action): string[] {
       return [`owner ${a.owner}${a.recursive ? " (recursive)" : ""}`];
     case "chmod":
       return [`mode ${octal(a.mode)}`];
+    case "generate-file":
+      return [`generated ${a.generator} if missing, never overwritten`, `mode ${octal(a.mode)}`, ...(a.publicPath ? [`public key ${a.publicPath}`] : []), ...(a.owner ? [`owner ${a.owner}`] : [])];
     default:
       return [];
   }
@@ -107,6 +113,7 @@ function staticDetails(a: Action): string[] {
  */
 function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined, redactor: Redactor): string[] {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
+  if (a.kind === "write-file" && a.hidden) return v?.state === "unchanged" || v?.state === "conflict" ? [] : [HIDDEN_CONTENT];
   if (v?.state === "unchanged" || v?.state === "conflict") return [];
   const before = observed?.paths.get(a.path);
   if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before, observed)) return [];

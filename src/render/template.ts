@@ -29,6 +29,8 @@ export interface RenderedTemplate {
 /** Renders one template; `place` is where it sits in the spec, `label` (a file path) prefixes messages. */
 export interface TemplateEngine {
   render(source: string, place: string, label?: string): RenderedTemplate;
+  /** every secret a template rendered so far used (a declared secret nothing uses is a warning) */
+  secretsUsed(): ReadonlySet<string>;
 }
 
 /** A value a helper could not find; it renders as an issue unless `default`/`required`/`if` handle it. */
@@ -96,6 +98,7 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
     return builtinUnless.call(this, v instanceof Missing ? false : v, opts);
   });
 
+  const everUsed = new Set<string>();
   return {
     render(source, place, label) {
       if (!source.includes("{{")) return { text: source, issues: [], secretsUsed: [] }; // nothing to expand
@@ -104,9 +107,11 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
         const text = renderStrict(hb, source, { env: envView(ctx.env, readEnv) }, state);
         return { text, issues: state.issues, secretsUsed: [...state.secretsUsed].sort() };
       } finally {
+        for (const name of state.secretsUsed) everUsed.add(name);
         state = undefined;
       }
     },
+    secretsUsed: () => everUsed,
   };
 }
 

@@ -123,15 +123,30 @@ function readKubernetesKey(name: string, dir: string, key: string, optional: boo
   return readSecretFile(name, real, io, issues, "key file", optional);
 }
 
+/** The env var names of an `env:` source, in the order they are tried. */
+export function sourceEnvNames(source: SecretSource): string[] {
+  if (!("env" in source)) return [];
+  return Array.isArray(source.env) ? source.env : [source.env];
+}
+
 function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>): string | undefined {
   if ("env" in source) {
-    sourceEnvVars.add(source.env);
-    sourceEnvVars.add(`${source.env}_FILE`);
-    const direct = env[source.env];
-    if (direct !== undefined && direct !== "") return direct;
-    const file = env[`${source.env}_FILE`];
-    if (file) return readSecretFile(name, file, io, issues, `file ${source.env}_FILE=`);
-    if (!source.optional) issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${source.env} is not set (nor ${source.env}_FILE)` });
+    const names = sourceEnvNames(source);
+    for (const variable of names) {
+      sourceEnvVars.add(variable);
+      sourceEnvVars.add(`${variable}_FILE`);
+    }
+    // each name in turn, the value itself before its _FILE twin: the first one set wins
+    for (const variable of names) {
+      const direct = env[variable];
+      if (direct !== undefined && direct !== "") return direct;
+      const file = env[`${variable}_FILE`];
+      if (file) return readSecretFile(name, file, io, issues, `file ${variable}_FILE=`);
+    }
+    if (!source.optional) {
+      const which = names.length === 1 ? `environment variable ${names[0]} is not set (nor ${names[0]}_FILE)` : `none of the environment variables ${names.join(", ")} is set (nor their _FILE twins)`;
+      issues.push({ path: `secrets.${name}`, message: `secret "${name}": ${which}` });
+    }
     return undefined;
   }
   if ("file" in source) return readSecretFile(name, source.file, io, issues, "file", source.optional);
@@ -143,7 +158,7 @@ function resolveOne(name: string, source: SecretSource, env: Record<string, stri
  * revealing itself by what gets masked), so it is refused. The message gives the bound, never the
  * value or its length.
  */
-function tooShort(name: string, value: string): ConfigIssue | undefined {
+export function tooShort(name: string, value: string): ConfigIssue | undefined {
   if (value.trim().length >= MIN_SECRET_LENGTH) return undefined;
   return {
     path: `secrets.${name}`,

@@ -1,9 +1,9 @@
 import { filesDatabase } from "../../../src/identity/index.js";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compareAction, formatPlan, observe, planInit, planJson, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
+import { compareAction, formatPlan, observe, planInit, planJson, renderTo, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema } from "../../../src/spec/schema.js";
 
@@ -14,7 +14,8 @@ redactor.add("db", SECRET);
 const { actions, issues } = planInit({
   spec: SpecSchema.parse({
     secrets: { db: { env: "DB" } },
-    config: { dir: "/etc/rstudio", server: { "rserver.conf": { "www-port": 8787, "auth-none": 0 } }, secret: { "database.conf": "password={{secret 'db'}}\n" } },
+    // database.conf in server: (secret because its template uses one): its preview is shown redacted
+    config: { dir: "/etc/rstudio", server: { "rserver.conf": { "www-port": 8787, "auth-none": 0 }, "database.conf": "password={{secret 'db'}}\n" } },
     files: [{ path: "/etc/app.json", template: '{"pw": "{{secret "db"}}"}' }],
   }),
   secrets: new Map([["db", SECRET]]),
@@ -24,6 +25,20 @@ const { actions, issues } = planInit({
 const file = (content: string, mode = 0o644): FileState => ({ type: "file", mode, uid: 0, gid: 0, content: Buffer.from(content) });
 
 describe("plan printing", () => {
+  test("a file of a secret section (plain values the Redactor does not know) is never shown: not in the preview, not in --json", () => {
+    const plain = planInit({
+      spec: SpecSchema.parse({ config: { dir: "/etc/rstudio", secret: { "database.conf": { password: "plaintext-Pass" } }, sessionSecret: { "odbc.ini": "[db]\nPWD=odbc-Plain-pw\n" } } }),
+      secrets: new Map(),
+      env: {},
+    });
+    const printed = formatPlan(plain.actions, new Redactor()) + planJson(plain.actions, new Redactor());
+    for (const value of ["plaintext-Pass", "odbc-Plain-pw"]) expect(printed).not.toContain(value);
+    expect(printed).toContain("<content not shown: the whole file is secret>");
+    const out = mkdtempSync(join(tmpdir(), "foyer-hidden-"));
+    renderTo(plain.actions, join(out, "r"), { redactor: new Redactor() });
+    expect(readFileSync(join(out, "r/etc/rstudio/database.conf"), "utf8")).toBe("<content not shown: the whole file is secret>\n");
+  });
+
   test("the planned actions exist and the plan has no issues", () => {
     expect(issues).toEqual([]);
     expect(actions.map((a) => a.kind)).toEqual(["ensure-dir", "write-file", "write-file", "write-file"]);
