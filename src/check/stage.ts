@@ -7,6 +7,7 @@ import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabas
 import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
+import { gatherHomes } from "../home/gather.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
@@ -64,7 +65,8 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [] };
+  const homes = planned ? gatherHomes(spec, fs) : undefined;
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, ...(homes ? { homes } : {}) }) : { actions: [], issues: [] };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
@@ -86,7 +88,7 @@ export interface CheckInput {
 }
 
 /** The sections planning reads. */
-const PLAN_READS = ["config", "files", "secrets", "env"];
+const PLAN_READS = ["config", "files", "secrets", "env", "home"];
 
 /** Every check, pure; the owners resolved on the way. */
 export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {

@@ -4,7 +4,7 @@
 // touched (mtimes kept). Every write names an entry of a directory opened without following
 // untrusted links (src/fs/beneath.ts): nobody who can write a directory on the way can redirect it.
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
-import { chownTree, DirCache, followTrustedLinks } from "../fs/index.js";
+import { chownTree, DirCache, followTrustedLinks, UnsafePathError } from "../fs/index.js";
 import type { Action, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
 import { compareAction, type Verdict } from "./compare.js";
@@ -86,10 +86,18 @@ function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, Owner
     try {
       const owner = ownerOf(a, owners);
       v = compareAction(a, observePath(observedPathOf(a), a.kind === "write-file" || a.kind === "merge-json", ctx.dirs.fs), owner);
+      if (v.state === "conflict" && isUserDir(a)) v = { state: "kept", changes: [v.problem ?? "conflict"] };
       if (v.state === "conflict") throw new Error(v.problem);
-      changed = v.state !== "unchanged" && act(a, v, owner, ctx) !== false;
+      changed = v.state !== "unchanged" && v.state !== "kept" && act(a, v, owner, ctx) !== false;
     } catch (err) {
       if (err instanceof FoyerError) throw err;
+      // in a home, what the user placed on the way (a link, a file where a directory goes) skips
+      // only this action: one user must not stop the start for everybody
+      if (err instanceof UnsafePathError && isUserDir(a)) {
+        onAction?.(a, { state: "kept", changes: [err.message] });
+        result.unchanged.push(a.path);
+        continue;
+      }
       // a system error mid-apply (disk full, read-only mount): name the action and what was done
       const done = result.changed.length ? ` (after ${result.changed.length} change(s): ${result.changed.join(", ")})` : " (nothing was changed)";
       throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${(err as Error).message}${done}`, ExitCode.internal, { cause: err });
@@ -110,6 +118,10 @@ function preflight(actions: readonly Action[], users: UserDatabase, fs: FsOps): 
   if (issues.length === 0) issues.push(...checkPlanOnDisk(actions, checked.owners, observeDisk(actions, fs)));
   if (issues.length > 0) throw new ConfigError(issues);
   return checked.owners;
+}
+
+function isUserDir(a: Action): boolean {
+  return "userDir" in a && a.userDir === true;
 }
 
 function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {

@@ -10,7 +10,7 @@ import { lineDiff, splitLines } from "./diff.js";
 import type { Observed } from "./observe.js";
 
 const PREVIEW_LINES = 4;
-const MARK = { create: "+", update: "~", unchanged: "=", run: "!", conflict: "✖" } as const;
+const MARK = { create: "+", update: "~", unchanged: "=", kept: "≠", run: "!", conflict: "✖" } as const;
 
 /** Human-readable plan; with `observed`, each action says create/update/unchanged and diffs writes. */
 export function formatPlan(actions: readonly Action[], redactor: Redactor, observed?: Observed): string {
@@ -61,6 +61,7 @@ function ownerIds(a: Action, observed: Observed) {
 
 function summary(a: Action, v: Verdict | undefined, observed: Observed | undefined): string {
   if (v?.state === "conflict") return `cannot apply: ${v.problem}`;
+  if (v?.state === "kept") return `kept: ${v.changes.join(", ")}`;
   const head = v ? v.state : "";
   const parts: string[] = [];
   if (a.kind === "write-file" || a.kind === "merge-json") {
@@ -107,7 +108,7 @@ function staticDetails(a: Action): string[] {
  */
 function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined, redactor: Redactor): string[] {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
-  if (v?.state === "unchanged" || v?.state === "conflict") return [];
+  if (v?.state === "unchanged" || v?.state === "kept" || v?.state === "conflict") return [];
   const before = observed?.paths.get(a.path);
   if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before, observed)) return [];
   const text = redactor.redact(v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch)));

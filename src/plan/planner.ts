@@ -6,6 +6,8 @@ import { Redactor } from "../log/index.js";
 import { createTemplateEngine } from "../render/index.js";
 import type { Spec } from "../spec/schema.js";
 import type { Action } from "./action.js";
+import { planHomes } from "../home/plan.js";
+import type { HomesInput } from "../home/gather.js";
 import { planConfig } from "./planner-config.js";
 import { planFiles } from "./planner-files.js";
 import { validatePlan } from "./validate.js";
@@ -24,6 +26,8 @@ export interface PlanInput {
   product?: { configDir?: string };
   /** `files[].templateFile` contents keyed by path; a path missing here is an issue */
   templateFiles?: ReadonlyMap<string, TemplateFileRead>;
+  /** `home:`: who gets a home and what is there now (src/home gatherHomes) */
+  homes?: HomesInput;
 }
 
 /** The plan: ordered actions and every issue (the CLI must not apply a plan with issues). */
@@ -35,7 +39,7 @@ export interface PlanResult {
 /** The config dir used when neither the spec nor the product says. */
 export const DEFAULT_CONFIG_DIR = "/etc/rstudio";
 
-/** Plan `foyer init`: config files, then `files:` entries, then a check of the whole plan. */
+/** Plan `foyer init`: config files, then `files:` entries, then homes, then a check of the whole plan. */
 export function planInit(input: PlanInput): PlanResult {
   const { spec } = input;
   const engine = createTemplateEngine({
@@ -52,9 +56,10 @@ export function planInit(input: PlanInput): PlanResult {
   const holdsSecret = (text: string): boolean => redactor.leaks(text);
   const config = planConfig(spec.config, configDir, engine, holdsSecret);
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
-  const actions = [...config.actions, ...files.actions];
+  const homes = spec.home && input.homes ? planHomes({ home: spec.home, engine, ...input.homes }) : { actions: [], issues: [] };
+  const actions = [...config.actions, ...files.actions, ...homes.actions];
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
-  const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
+  const issues = [...config.issues, ...files.issues, ...homes.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
   return { actions, issues };
 }
 

@@ -28,7 +28,8 @@ export interface RenderedTemplate {
 
 /** Renders one template; `place` is where it sits in the spec, `label` (a file path) prefixes messages. */
 export interface TemplateEngine {
-  render(source: string, place: string, label?: string): RenderedTemplate;
+  /** `data`: template variables beside `env` (a dotfile's user and home) */
+  render(source: string, place: string, label?: string, data?: Readonly<Record<string, unknown>>): RenderedTemplate;
 }
 
 /** A value a helper could not find; it renders as an issue unless `default`/`required`/`if` handle it. */
@@ -97,11 +98,11 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
   });
 
   return {
-    render(source, place, label) {
+    render(source, place, label, data) {
       if (!source.includes("{{")) return { text: source, issues: [], secretsUsed: [] }; // nothing to expand
       state = { place, label, issues: [], secretsUsed: new Set() };
       try {
-        const text = renderStrict(hb, source, { env: envView(ctx.env, readEnv) }, state);
+        const text = renderStrict(hb, source, { ...data, env: envView(ctx.env, readEnv) }, state);
         return { text, issues: state.issues, secretsUsed: [...state.secretsUsed].sort() };
       } finally {
         state = undefined;

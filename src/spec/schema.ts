@@ -2,6 +2,7 @@
 // Every object is strict, so a misspelt key is an error (with a did-you-mean) instead of being ignored.
 import * as z from "zod";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
+import { HomeSchema } from "../home/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
@@ -156,6 +157,7 @@ export const SpecSchema = z
     env: z.record(EnvName, z.string()).default({}).meta({ description: "environment added for every program and hook" }),
     config: ConfigSchema.optional(),
     files: z.array(FileSchema).default([]),
+    home: HomeSchema.optional(),
     hooks: z.strictObject({ init: HookSchema.optional(), finish: HookSchema.optional() }).default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
     health: z.strictObject({ listen: ListenAddress }).optional(),

@@ -1,0 +1,25 @@
+// Who gets a home, and the facts about those homes, gathered once before planning.
+import type { FsOps } from "../fs/index.js";
+import type { Spec } from "../spec/schema.js";
+import { readHomeFacts } from "./facts.js";
+import type { HomeFacts } from "./plan.js";
+
+/** planInit's input for homes. */
+export interface HomesInput {
+  users: readonly string[];
+  facts: HomeFacts;
+  /** foyer's own uid (owner of each home's record) */
+  selfUid: number;
+}
+
+/** The accounts that get a home: `home.users` (the provisioned users join them when user provisioning plans). */
+export function homeUsers(spec: Spec): string[] {
+  return [...new Set(spec.home?.users ?? [])];
+}
+
+/** Read what planning the spec's homes needs (undefined without a `home:` section). */
+export function gatherHomes(spec: Spec, fs: FsOps, selfUid = process.geteuid?.() ?? 0): HomesInput | undefined {
+  if (!spec.home) return undefined;
+  const users = homeUsers(spec);
+  return { users, facts: readHomeFacts(spec.home, users, fs, selfUid), selfUid };
+}
