@@ -68,13 +68,21 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
 /** Temps an earlier, killed run left beside the entries this plan creates (one readdir per directory). */
 function removeStaleTempsOf(actions: readonly Action[], dirs: DirCache): void {
   const byDir = new Map<string, Set<string>>();
+  const userDirs = new Set(actions.filter(isUserDir).map((a) => parentOf(a.path)));
   for (const a of actions) {
     if (a.kind !== "write-file" && a.kind !== "merge-json" && a.kind !== "symlink" && a.kind !== "ensure-dir") continue;
     const names = byDir.get(parentOf(a.path)) ?? new Set<string>();
     byDir.set(parentOf(a.path), names.add(nameOf(a.path)));
   }
   for (const [path, names] of byDir) {
-    const dir = dirs.find(path); // absent: nothing stale in it yet
+    let dir;
+    try {
+      dir = dirs.find(path); // absent: nothing stale in it yet
+    } catch (err) {
+      // a link a user placed in a home: the actions there are skipped one by one (applyEach)
+      if (err instanceof UnsafePathError && userDirs.has(path)) continue;
+      throw err;
+    }
     if (dir) removeStaleTemps(dir, names);
   }
 }
@@ -102,7 +110,7 @@ function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, Owner
       const done = result.changed.length ? ` (after ${result.changed.length} change(s): ${result.changed.join(", ")})` : " (nothing was changed)";
       throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${(err as Error).message}${done}`, ExitCode.internal, { cause: err });
     }
-    onAction?.(a, changed ? v : { ...v, state: "unchanged", changes: [] });
+    onAction?.(a, changed || v.state === "kept" ? v : { ...v, state: "unchanged", changes: [] });
     (changed ? result.changed : result.unchanged).push(a.path);
   }
 }

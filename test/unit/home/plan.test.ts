@@ -1,0 +1,93 @@
+// planHomes (pure) and the verdicts of its actions: what a home gets, what the record says next,
+// and when a dotfile is kept.
+import { describe, expect, it } from "vitest";
+import { planHomes, type HomeFacts } from "../../../src/home/plan.js";
+import { HomeSchema } from "../../../src/home/schema.js";
+import { compareAction, contentDigest } from "../../../src/plan/compare.js";
+import type { Action } from "../../../src/plan/action.js";
+import { createTemplateEngine } from "../../../src/render/index.js";
+
+const engine = createTemplateEngine({ env: { SITE: "lab" }, secrets: new Map() });
+const noFacts: HomeFacts = { files: new Map(), skel: [], records: new Map(), now: new Map() };
+
+function plan(home: unknown, facts: Partial<HomeFacts> = {}, users = ["ada"]) {
+  return planHomes({ home: HomeSchema.parse(home), users, engine, facts: { ...noFacts, ...facts }, selfUid: 0 });
+}
+const byPath = (actions: Action[], suffix: string) => actions.find((a) => a.path.endsWith(suffix))!;
+const file = (content: string) => ({ type: "file" as const, mode: 0o644, uid: 1000, gid: 1000, content: Buffer.from(content) });
+
+describe("planHomes", () => {
+  it("a home per user, 0700 and theirs; parents of dotfiles and dirs made once, each the user's, kept when they exist", () => {
+    const { actions, issues } = plan({ users: ["ada"], dirs: [".jupyter/runtime"], dotfiles: { ".jupyter/jupyter_server_config.py": { content: "c = 1\n" } } }, {}, ["ada", "bob"]);
+    expect(issues).toEqual([]);
+    const ada = actions.filter((a) => a.path.startsWith("/home/ada"));
+    expect(ada.map((a) => `${a.kind} ${a.path}`)).toEqual([
+      "ensure-dir /home/ada",
+      "ensure-dir /home/ada/.jupyter",
+      "ensure-dir /home/ada/.jupyter/runtime",
+      "write-file /home/ada/.jupyter/jupyter_server_config.py",
+      "write-file /home/ada/.foyer-home.json",
+    ]);
+    expect(ada[0]).toMatchObject({ mode: 0o700, owner: "ada", keepExisting: true });
+    expect(ada[1]).toMatchObject({ owner: "ada", userDir: true, keepExisting: true });
+    expect(actions.filter((a) => a.path.startsWith("/home/bob"))).toHaveLength(5);
+  });
+
+  it("templates see user, home and env", () => {
+    const { actions } = plan({ dotfiles: { ".profile": { template: "{{user}} {{home}} {{env 'SITE'}}" } } });
+    expect(byPath(actions, ".profile")).toMatchObject({ content: "ada /home/ada lab" });
+  });
+
+  it("the record: new bytes for created, equal and still-foyer's files; the old entry for files it keeps", () => {
+    const d = { ".a": { content: "A2" }, ".b": { content: "B2" }, ".c": { content: "C2" }, ".d": { content: "D2" } };
+    const facts: Partial<HomeFacts> = {
+      records: new Map([["/home/ada", { ".b": contentDigest("B1"), ".c": contentDigest("C1") }]]),
+      now: new Map([
+        ["/home/ada/.a", { type: "missing" as const }],
+        ["/home/ada/.b", { type: "file" as const, digest: contentDigest("B1") }], // foyer's: updated
+        ["/home/ada/.c", { type: "file" as const, digest: contentDigest("edited") }], // edited: kept
+        ["/home/ada/.d", { type: "file" as const, digest: contentDigest("theirs") }], // not foyer's: kept, not recorded
+      ]),
+    };
+    const { actions } = plan({ dotfiles: d }, facts);
+    const record = JSON.parse((byPath(actions, ".foyer-home.json") as { content: string }).content) as { written: Record<string, string> };
+    expect(record.written).toEqual({ ".a": contentDigest("A2"), ".b": contentDigest("B2"), ".c": contentDigest("C1") });
+    expect(byPath(actions, "/.b")).toMatchObject({ preserveEdits: { since: contentDigest("B1") } });
+    expect(byPath(actions, "/.a")).toMatchObject({ preserveEdits: {} });
+  });
+
+  it("an unreadable image file is an issue naming the dotfile", () => {
+    const { issues } = plan({ dotfiles: { ".vimrc": { file: "/nope/vimrc" } } }, { files: new Map([["/nope/vimrc", { ok: false, error: "no such file" }]]) });
+    expect(issues).toEqual([{ path: 'home.dotfiles[".vimrc"].file', message: "cannot read /nope/vimrc: no such file" }]);
+  });
+
+  it("paths that leave the home are refused by the schema", () => {
+    for (const bad of ["../x", "/etc/x", "a//b", "./a"]) expect(HomeSchema.safeParse({ dotfiles: { [bad]: { content: "" } } }).success, bad).toBe(false);
+    expect(HomeSchema.safeParse({ dirs: ["a/../../etc"] }).success).toBe(false);
+  });
+});
+
+describe("verdicts of home actions", () => {
+  const dot = (since?: string): Action => ({ kind: "write-file", path: "/home/ada/.x", reason: "r", content: "new\n", mode: 0o644, secret: false, preserveEdits: since ? { since } : {}, userDir: true });
+  it("a dotfile is created when missing, unchanged when equal, replaced only while it holds what foyer wrote", () => {
+    expect(compareAction(dot(), { type: "missing" }, undefined).state).toBe("create");
+    expect(compareAction(dot(), file("new\n"), undefined).state).toBe("unchanged");
+    expect(compareAction(dot(contentDigest("old\n")), file("old\n"), undefined).state).toBe("update");
+    expect(compareAction(dot(contentDigest("old\n")), file("edited\n"), undefined)).toEqual({ state: "kept", changes: ["changed since foyer wrote it"] });
+    expect(compareAction(dot(), file("theirs\n"), undefined)).toEqual({ state: "kept", changes: ["it was there before foyer wrote it"] });
+    expect(compareAction(dot(contentDigest("old\n")), { type: "symlink", target: "/etc/shadow", uid: 1000, gid: 1000 }, undefined).state).toBe("kept");
+    expect(compareAction(dot(), { type: "other", mode: 0o644, uid: 1000, gid: 1000 }, undefined).state).toBe("kept");
+  });
+
+  it("favorites: the file's entries first, as they are; the spec's appended when their path is new", () => {
+    const a: Action = { kind: "merge-json", path: "/h/f", reason: "r", patch: { favorites: [{ path: "a", default: true }, { path: "b", default: true }] }, unionBy: { favorites: "path" }, mode: 0o644, secret: false };
+    const v = compareAction(a, file('{ // c\n "favorites": [{"path": "mine"}, {"path": "a", "hidden": true},], "x": 1 }'), undefined);
+    expect(JSON.parse(v.content!)).toEqual({ favorites: [{ path: "mine" }, { path: "a", hidden: true }, { path: "b", default: true }], x: 1 });
+  });
+
+  it("an existing home is kept as it is (keepExisting), a new one made", () => {
+    const a: Action = { kind: "ensure-dir", path: "/home/ada", reason: "r", mode: 0o700, owner: "ada", keepExisting: true };
+    expect(compareAction(a, { type: "dir", mode: 0o755, uid: 0, gid: 0 }, { uid: 1000, gid: 1000 }).state).toBe("unchanged");
+    expect(compareAction({ ...a, keepExisting: false }, { type: "dir", mode: 0o755, uid: 0, gid: 0 }, { uid: 1000, gid: 1000 }).state).toBe("update");
+  });
+});
