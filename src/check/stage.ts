@@ -8,6 +8,7 @@ import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
 import { gatherHomes } from "../home/gather.js";
+import { prepareJupyter, systemJupyterFacts, type JupyterFacts } from "../jupyter/prepare.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
@@ -43,6 +44,8 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
+  /** what the user should hear about but that does not stop the start (docker-stacks' warnings) */
+  warnings: string[];
 }
 
 export interface StageOptions {
@@ -53,6 +56,8 @@ export interface StageOptions {
   /** accounts a later phase of this run creates (user provisioning) */
   planned?: PlannedAccounts;
   fs?: FsOps;
+  /** what the jupyter: section reads (default: the real system) */
+  jupyterFacts?: JupyterFacts;
 }
 
 /** Run the whole stage; throws ConfigError with every issue found. */
@@ -60,19 +65,24 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const { loaded, issues: loadIssues } = loadSpecCollecting(opts.load);
   if (!loaded) throw new ConfigError(loadIssues);
   const fs = opts.fs ?? realFs;
-  const { spec } = loaded;
   const incomplete = loaded.incomplete ?? new Set<string>();
+  const systemUsers = opts.users ?? systemUserDatabase();
+  // jupyter: (docker-stacks' start.sh) reads its env vars and lays the result over the spec first
+  const jupyter = incomplete.has("jupyter") ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
+  const spec = jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
   const homes = planned ? gatherHomes(spec, fs) : undefined;
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, ...(homes ? { homes } : {}) }) : { actions: [], issues: [] };
-  const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
+  const extra = { before: jupyter?.before ?? [], after: jupyter?.after ?? [] };
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, extra, ...(homes ? { homes } : {}) }) : { actions: [], issues: [] };
+  const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
-  const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
+  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
+  const warnings = jupyter?.warnings ?? [];
+  return { loaded: spec === loaded.spec ? loaded : { ...loaded, spec }, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 
 /** The checks' input: the typed spec, the plan, and the facts gathered for them. */
@@ -88,7 +98,7 @@ export interface CheckInput {
 }
 
 /** The sections planning reads. */
-const PLAN_READS = ["config", "files", "secrets", "env", "home"];
+const PLAN_READS = ["config", "files", "secrets", "env", "home", "jupyter"];
 
 /** Every check, pure; the owners resolved on the way. */
 export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {

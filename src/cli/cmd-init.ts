@@ -27,7 +27,8 @@ options:
 };
 
 /** Apply a prepared plan and log what changed (shared with `foyer run`). */
-export function applyPrepared({ actions, users, owners }: Prepared, logger: Logger): void {
+export function applyPrepared({ actions, users, owners, warnings }: Prepared, logger: Logger): void {
+  for (const w of warnings) logger.warn(w);
   const result = applyPlan(actions, {
     users,
     validated: { owners },

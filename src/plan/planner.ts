@@ -28,6 +28,8 @@ export interface PlanInput {
   templateFiles?: ReadonlyMap<string, TemplateFileRead>;
   /** `home:`: who gets a home and what is there now (src/home gatherHomes) */
   homes?: HomesInput;
+  /** actions of other parts of the start, checked with the rest: before (accounts) and after (chowns) */
+  extra?: { before: readonly Action[]; after: readonly Action[] };
 }
 
 /** The plan: ordered actions and every issue (the CLI must not apply a plan with issues). */
@@ -57,7 +59,7 @@ export function planInit(input: PlanInput): PlanResult {
   const config = planConfig(spec.config, configDir, engine, holdsSecret);
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const homes = spec.home && input.homes ? planHomes({ home: spec.home, engine, ...input.homes }) : { actions: [], issues: [] };
-  const actions = [...config.actions, ...files.actions, ...homes.actions];
+  const actions = [...(input.extra?.before ?? []), ...config.actions, ...files.actions, ...homes.actions, ...(input.extra?.after ?? [])];
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
   const issues = [...config.issues, ...files.issues, ...homes.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
   return { actions, issues };

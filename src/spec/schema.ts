@@ -3,6 +3,7 @@
 import * as z from "zod";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
 import { HomeSchema } from "../home/schema.js";
+import { JupyterSchema } from "../jupyter/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
@@ -158,7 +159,13 @@ export const SpecSchema = z
     config: ConfigSchema.optional(),
     files: z.array(FileSchema).default([]),
     home: HomeSchema.optional(),
-    hooks: z.strictObject({ init: HookSchema.optional(), finish: HookSchema.optional() }).default({}),
+    jupyter: JupyterSchema.optional(),
+    hooks: z
+      .strictObject({
+        init: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional().meta({ description: "a hook directory, or a list run in order (docker-stacks: start-notebook.d, then before-notebook.d)" }),
+        finish: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional(),
+      })
+      .default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
     health: z.strictObject({ listen: ListenAddress }).optional(),
     control: z.strictObject({ socket: AbsolutePath.default("/run/foyer/control.sock"), enabled: z.boolean().default(true) }).prefault({}),
