@@ -20,7 +20,8 @@ options:
   async run(argv) {
     const { values } = parseCommandArgs("plan", argv, { ...SPEC_OPTIONS, json: { type: "boolean" } });
     // a plan that cannot be applied (a conflict with the disk, an unknown owner…) is exit 78, like init
-    const { loaded, actions, owners, disk } = await prepare(values, SCOPES.plan);
+    const { loaded, actions, owners, disk, warnings } = await prepare(values, SCOPES.plan);
+    for (const w of warnings) process.stderr.write(`foyer: warning: ${loaded.redactor.redact(w)}\n`);
     const text = values.json ? planJson(actions, loaded.redactor) : formatPlan(actions, loaded.redactor, disk && { paths: disk.states, owners, unreachable: disk.hiddenFromOthers });
     process.stdout.write(text);
     return 0;

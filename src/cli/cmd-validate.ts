@@ -26,9 +26,11 @@ options:
     if (findSpecPath(values.spec, process.env) === undefined) {
       throw configError("(spec)", "no spec found: give --spec F, set $FOYER_SPEC, or create /etc/foyer/foyer.yaml");
     }
-    const { loaded, actions } = await prepare(values, SCOPES.validate);
+    const { loaded, actions, warnings } = await prepare(values, SCOPES.validate);
     const programs = Object.keys(loaded.spec.programs).length;
-    makeLogger(values, loaded).info(`${loaded.specPath ?? "(no spec)"} is valid: ${actions.length} action(s), ${programs} program(s)`);
+    const logger = makeLogger(values, loaded);
+    for (const w of warnings) logger.warn(w);
+    logger.info(`${loaded.specPath ?? "(no spec)"} is valid: ${actions.length} action(s), ${programs} program(s)`);
     return 0;
   },
 };
