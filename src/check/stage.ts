@@ -73,7 +73,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const homes = planned ? gatherHomes(spec, fs) : undefined;
+  const homes = planned ? gatherHomes(spec, fs, opts.load.env) : undefined;
   const extra = { before: jupyter?.before ?? [], after: jupyter?.after ?? [] };
   const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, extra, ...(homes ? { homes } : {}) }) : { actions: [], issues: [] };
   const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), opts.planned ?? {});

@@ -8,7 +8,9 @@ import { posix } from "node:path";
 import { contentDigest } from "../plan/compare.js";
 import { readTemplateFiles } from "../plan/observe.js";
 import { openDirBeneath, openDirPath, followTrustedLinks, type Dir, type FsOps } from "../fs/index.js";
+import { spawnSync } from "node:child_process";
 import { dotfileSources, homePath, RECORD_NAME, type DotfileNow, type HomeFacts } from "./plan.js";
+import { pyvenvVersion, type VenvFacts } from "./venv.js";
 import type { HomeSpec } from "./schema.js";
 
 /** A record or skel entry larger than this is not read. */
@@ -24,6 +26,7 @@ export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOp
   const files = readTemplateFiles([...new Set(imageFiles)], fs);
   const records = new Map<string, Record<string, string>>();
   const now = new Map<string, DotfileNow>();
+  const builtWith = new Map<string, string>();
   for (const user of new Set(users)) {
     const dir = homePath(home.root, user);
     let homeDir: Dir | undefined;
@@ -37,11 +40,43 @@ export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOp
       const record = readRecord(homeDir, selfUid);
       if (record) records.set(dir, record);
       for (const rel of sources.keys()) now.set(`${dir}/${rel}`, dotfileNow(homeDir, rel));
+      const cfg = home.venv ? readBeneath(homeDir, `${home.venv.path}/pyvenv.cfg`) : undefined;
+      const version = cfg && pyvenvVersion(cfg.toString("utf8"));
+      if (version) builtWith.set(dir, version);
     } finally {
       homeDir.close();
     }
   }
-  return { files, skel, records, now };
+  if (!home.venv) return { files, skel, records, now };
+  const req = home.venv.requirements ? readTemplateFiles([home.venv.requirements], fs).get(home.venv.requirements) : undefined;
+  const venv = { python: basePython(home.venv.python), builtWith, ...(req?.ok ? { requirements: req.content } : {}) };
+  return { files, skel, records, now, venv };
+}
+
+/** The base interpreter's version, asked once (it is the image's own Python). */
+function basePython(python: string): VenvFacts["python"] {
+  const r = spawnSync(python, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], {
+    encoding: "utf8",
+    timeout: 10_000,
+    env: { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const version = r.stdout?.trim();
+  if (r.status === 0 && /^\d+\.\d+\.\d+$/.test(version)) return { ok: true, version };
+  return { ok: false, error: r.error ? r.error.message : `it exited with ${r.status ?? r.signal}: ${(r.stderr ?? "").trim().split("\n").pop() ?? ""}` };
+}
+
+/** A regular file beneath `home` (no link followed anywhere on the way), or undefined. */
+function readBeneath(home: Dir, rel: string): Buffer | undefined {
+  let dir: Dir | undefined;
+  try {
+    dir = posix.dirname(rel) === "." ? home.reopen() : openDirBeneath(home, posix.dirname(rel));
+    return dir ? readBounded(dir, posix.basename(rel), () => true) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    dir?.close();
+  }
 }
 
 /** The record, only when it is a regular file owned by foyer's own uid (nobody else can make one). */

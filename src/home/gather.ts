@@ -10,6 +10,8 @@ export interface HomesInput {
   facts: HomeFacts;
   /** foyer's own uid (owner of each home's record) */
   selfUid: number;
+  /** the environment (a venv's pip gets its proxy and index variables) */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The accounts that get a home: `home.users` (the provisioned users join them when user provisioning plans). */
@@ -18,8 +20,8 @@ export function homeUsers(spec: Spec): string[] {
 }
 
 /** Read what planning the spec's homes needs (undefined without a `home:` section). */
-export function gatherHomes(spec: Spec, fs: FsOps, selfUid = process.geteuid?.() ?? 0): HomesInput | undefined {
+export function gatherHomes(spec: Spec, fs: FsOps, env: Readonly<Record<string, string | undefined>> = {}, selfUid = process.geteuid?.() ?? 0): HomesInput | undefined {
   if (!spec.home) return undefined;
   const users = homeUsers(spec);
-  return { users, facts: readHomeFacts(spec.home, users, fs, selfUid), selfUid };
+  return { users, facts: readHomeFacts(spec.home, users, fs, selfUid), selfUid, env };
 }

@@ -15,6 +15,7 @@ import type { Action } from "../plan/action.js";
 import { contentDigest } from "../plan/compare.js";
 import type { TemplateEngine } from "../render/index.js";
 import type { Dotfile, HomeSpec } from "./schema.js";
+import { planVenv, type VenvFacts } from "./venv.js";
 
 /** The record's name in each home. */
 export const RECORD_NAME = ".foyer-home.json";
@@ -36,6 +37,8 @@ export interface HomeFacts {
   records: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** absolute dotfile path → its state now */
   now: ReadonlyMap<string, DotfileNow>;
+  /** `home.venv`: the base Python, and per home the version its venv was made with */
+  venv?: { python: VenvFacts["python"]; builtWith: ReadonlyMap<string, string>; requirements?: string };
 }
 
 export interface HomePlanInput {
@@ -46,6 +49,8 @@ export interface HomePlanInput {
   facts: HomeFacts;
   /** foyer's own uid: the record's owner */
   selfUid: number;
+  /** the environment (a venv's pip gets its proxy and index variables) */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Each home's path. */
@@ -147,7 +152,14 @@ export function planHomes(input: HomePlanInput): { actions: Action[]; issues: Co
         userDir: true,
       });
     }
+    if (home.venv && facts.venv) {
+      const builtWith = facts.venv.builtWith.get(dir);
+      const vf: VenvFacts = { python: facts.venv.python, ...(builtWith ? { builtWith } : {}), ...(facts.venv.requirements !== undefined ? { requirements: facts.venv.requirements } : {}) };
+      actions.push(...planVenv(home.venv, user, dir, vf, input.env ?? {}));
+    }
   }
+  if (home.venv && facts.venv && !facts.venv.python.ok) issues.push({ path: "home.venv.python", message: `cannot use ${home.venv.python}: ${facts.venv.python.error}` });
+  if (home.venv?.requirements && facts.venv?.requirements === undefined) issues.push({ path: "home.venv.requirements", message: `cannot read ${home.venv.requirements}` });
   if (home.jupyterlabFavorites.length > 0 && home.favoritesOverrides) {
     actions.push({
       kind: "merge-json",

@@ -37,6 +37,21 @@ export const FavoriteSchema = z.strictObject({
   hidden: z.boolean().optional(),
 });
 
+/** A Python virtual environment in each home, made as the user. */
+export const VenvSchema = z
+  .strictObject({
+    path: HomeRelative.default(".venv").meta({ description: "where in the home" }),
+    python: z.string().min(1).default("python3").meta({ description: "the base interpreter (a command on PATH or an absolute path)" }),
+    systemSitePackages: z.boolean().default(false),
+    requirements: AbsolutePath.optional().meta({ description: "a requirements file in the image, installed with pip" }),
+    packages: z.array(z.string().min(1).regex(/^[^\s-][^\s]*$/, "one requirement specifier, no spaces, not an option")).default([]),
+    kernel: z
+      .strictObject({ name: z.string().regex(/^[A-Za-z0-9._-]+$/), displayName: z.string().min(1).optional() })
+      .optional()
+      .meta({ description: "register it as a Jupyter kernel for the user (needs ipykernel in it)" }),
+  })
+  .refine((v) => !(v.requirements && v.packages.length), { message: "give requirements or packages, not both" });
+
 export const HomeSchema = z
   .strictObject({
     root: AbsolutePath.default("/home").meta({ description: "homes are ROOT/USER" }),
@@ -56,6 +71,7 @@ export const HomeSchema = z
       .array(FavoriteSchema)
       .default([])
       .meta({ description: "merged into each home's favorites settings, keeping the user's own entries" }),
+    venv: VenvSchema.optional().meta({ description: "a Python venv made in each home as the user; rebuilt when the base Python's version changes" }),
     favoritesOverrides: AbsolutePath.optional().meta({
       description: "instead of each home: write the favorites as site defaults into this overrides.json (e.g. /usr/local/share/jupyter/lab/settings/overrides.json)",
     }),
@@ -65,3 +81,4 @@ export const HomeSchema = z
 export type HomeSpec = z.infer<typeof HomeSchema>;
 export type Dotfile = z.infer<typeof DotfileSchema>;
 export type Favorite = z.infer<typeof FavoriteSchema>;
+export type Venv = z.infer<typeof VenvSchema>;

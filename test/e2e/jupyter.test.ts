@@ -12,12 +12,12 @@ const ROOT = join(__dirname, "../..");
 const ROOTFS = process.env.ROOTFS_JUPYTER ?? "/tmp/foyer-testkit/rootfs-jupyter";
 const haveRootfs = existsSync(join(ROOTFS, "usr/lib/python3/dist-packages/jupyter_server"));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+async function waitFor<T>(what: () => string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -56,17 +56,20 @@ programs:
     // the image: docker-stacks' user, and a `jupyter server` entry point over Debian's module
     const script = `set -e
 useradd --no-log-init --create-home --shell /bin/bash --uid 1000 --no-user-group jovyan
+printf '#!/bin/sh\\nexec python3 -m jupyter "$@"\\n' > /usr/local/bin/jupyter && chmod 755 /usr/local/bin/jupyter
 printf '#!/bin/sh\\nexec python3 -m jupyter_server "$@"\\n' > /usr/local/bin/jupyter-server && chmod 755 /usr/local/bin/jupyter-server
 exec env NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab DOCKER_STACKS_JUPYTER_CMD=server "NOTEBOOK_ARGS=--port=${port} --ip=127.0.0.1" /opt/app/foyer run --spec /opt/app/spec.yaml`;
     const child = spawn("sh", [join(ROOT, "test/e2e/run-in-rootfs.sh"), "bash", "-c", script], { env: { ...process.env, ROOTFS, APP: app, KEEP: keep }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let gone = false;
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => ((gone = true), resolve(code))));
     try {
       const api = await waitFor(
-        "/api",
+        () => `/api; output so far:\n${out}`,
         async () => {
+          if (gone) throw new Error(`foyer exited before /api answered:\n${out}`);
           try {
             const r = await fetch(`http://127.0.0.1:${port}/api`);
             return r.ok ? ((await r.json()) as { version: string }) : undefined;
@@ -77,7 +80,7 @@ exec env NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab DOCKER_STACKS_JUPYTER_
         60_000,
       );
       expect(api.version).toMatch(/^\d+\./);
-      await waitFor("foyer's ready line", async () => (/jupyter is ready/.test(out) ? true : undefined), 10_000);
+      await waitFor(() => `foyer's ready line; output:\n${out}`, async () => (/jupyter is ready/.test(out) ? true : undefined), 10_000);
       // the server process, seen from the host: its user, group and supplementary groups
       const pids = spawnSync("pgrep", ["-f", `jupyter_server --port=${port}`], { encoding: "utf8" }).stdout.trim().split("\n").map(Number);
       const st = statusOf(pids[0]!);
