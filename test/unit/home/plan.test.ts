@@ -91,3 +91,39 @@ describe("verdicts of home actions", () => {
     expect(compareAction({ ...a, keepExisting: false }, { type: "dir", mode: 0o755, uid: 0, gid: 0 }, { uid: 1000, gid: 1000 }).state).toBe("update");
   });
 });
+
+describe("home.venv", () => {
+  const venvFacts = (builtWith?: string) => ({
+    venv: { python: { ok: true as const, version: "3.11.7" }, builtWith: new Map(builtWith ? [["/home/ada", builtWith]] : []), requirements: "pandas==2.2\n" },
+  });
+  const venvActions = (v: unknown, facts: Partial<HomeFacts>, env: Record<string, string> = {}) =>
+    planHomes({ home: HomeSchema.parse({ venv: v }), users: ["ada"], engine, facts: { ...noFacts, ...facts }, selfUid: 0, env }).actions.filter((a) => a.kind === "run-command-as-user");
+
+  it("made as the user once (pyvenv.cfg), packages once per requirements text, the kernel once", () => {
+    const acts = venvActions({ systemSitePackages: true, requirements: "/opt/req.txt", kernel: { name: "Base", displayName: "Python (base)" } }, venvFacts(), { PIP_INDEX_URL: "https://pypi.example/simple", AWS_SECRET_ACCESS_KEY: "nope-not-for-pip" });
+    expect(acts.map((a) => a.kind === "run-command-as-user" && [a.user, a.argv.join(" "), a.creates])).toEqual([
+      ["ada", "python3 -m venv --system-site-packages /home/ada/.venv", "/home/ada/.venv/pyvenv.cfg"],
+      ["ada", expect.stringMatching(/^sh -c .* sh \/home\/ada\/\.venv\/\.foyer-installed-[0-9a-f]{16} \/home\/ada\/\.venv\/bin\/python -m pip install --disable-pip-version-check -r \/opt\/req\.txt$/), expect.stringMatching(/\.foyer-installed-/)],
+      ["ada", "/home/ada/.venv/bin/python -m ipykernel install --user --name Base --display-name Python (base)", "/home/ada/.local/share/jupyter/kernels/base/kernel.json"],
+    ]);
+    expect(acts[1]).toMatchObject({ env: { PIP_INDEX_URL: "https://pypi.example/simple" } });
+    expect((acts[1] as { env: Record<string, string> }).env).not.toHaveProperty("AWS_SECRET_ACCESS_KEY");
+  });
+
+  it("a new requirements text is a new stamp (installed again); the same one is not", () => {
+    const stamp = (req: string) => (venvActions({ requirements: "/opt/req.txt" }, { venv: { ...venvFacts().venv, requirements: req } })[1] as { creates: string }).creates;
+    expect(stamp("a\n")).toBe(stamp("a\n"));
+    expect(stamp("a\n")).not.toBe(stamp("b\n"));
+  });
+
+  it("rebuilt with --clear (no creates) when the base Python's major.minor changed; a patch release is not a change", () => {
+    expect((venvActions({}, venvFacts("3.10.4"))[0] as { argv: string[]; creates?: string }).argv).toContain("--clear");
+    expect(venvActions({}, venvFacts("3.10.4"))[0]).not.toHaveProperty("creates");
+    expect((venvActions({}, venvFacts("3.11.2"))[0] as { argv: string[] }).argv).not.toContain("--clear");
+  });
+
+  it("a base Python that cannot run is an issue naming home.venv.python", () => {
+    const r = planHomes({ home: HomeSchema.parse({ venv: { python: "/nope/python" } }), users: ["ada"], engine, facts: { ...noFacts, venv: { python: { ok: false, error: "spawnSync /nope/python ENOENT" }, builtWith: new Map() } }, selfUid: 0 });
+    expect(r.issues).toEqual([{ path: "home.venv.python", message: "cannot use /nope/python: spawnSync /nope/python ENOENT" }]);
+  });
+});
