@@ -56,14 +56,14 @@ programs:
 `;
 
 /** Build the image, then run `foyer run` with `env` (NAME=value words) and `after` (inspection) inside the root. */
-function scenario(env: string, after = "") {
+function scenario(env: string, after = "", as = "") {
   const app = mkdtempSync(join(tmpdir(), "foyer-ds-"));
   chmodSync(app, 0o755);
   copyFileSync(join(ROOT, "dist/foyer"), join(app, "foyer"));
   writeFileSync(join(app, "fake-jupyter"), SERVER, { mode: 0o755 });
   writeFileSync(join(app, "spec.yaml"), SPEC);
   const script = `${IMAGE}
-rc=0; env ${env} /opt/app/foyer run --spec /opt/app/spec.yaml > /tmp/run.log 2>&1 || rc=$?
+rc=0; ${as} env ${env} /opt/app/foyer run --spec /opt/app/spec.yaml > /tmp/run.log 2>&1 || rc=$?
 cat /tmp/run.log; echo "RUN_RC=$rc"
 echo "PASSWD=$(getent passwd ada jovyan | tr '\\n' ' ')"
 ${after}`;
@@ -132,6 +132,19 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     const r = scenario(`DOCKER_STACKS_JUPYTER_CMD=server "NOTEBOOK_ARGS=--ServerApp.base_url='/user/a b/' --debug"`);
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain("ARGS=server --ServerApp.base_url=/user/a b/ --debug");
+  });
+
+  it("started as jovyan (not root): no account changes, start.sh's warnings, the server and before-notebook.d as jovyan", () => {
+    const r = scenario("NB_USER=ada NB_UID=1234 GRANT_SUDO=yes", "cat /tmp/before-hook-uid", "setpriv --reuid=1000 --regid=100 --init-groups");
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("RUN_RC=0");
+    expect(r.out).toMatch(/warn .*sudo access is not available when the container is not started as root \(GRANT_SUDO\)/);
+    expect(r.out).toMatch(/warn .*NB_USER=ada cannot be applied when not running as root/);
+    expect(r.out).toMatch(/warn .*NB_UID=1234 cannot be applied/);
+    expect(r.out).toMatch(/ID=uid=1000\(jovyan\) gid=100\(users\)/);
+    expect(r.out).toContain("FROM_BEFORE_HOOK=1000");
+    expect(r.out).toMatch(/^1000$/m);
+    expect(r.out).toContain("PASSWD=jovyan:x:1000:100::/home/jovyan:/bin/bash");
   });
 
   it("neither jovyan nor NB_USER: exit 78 before anything is written, naming NB_USER", () => {
