@@ -41,7 +41,7 @@ export interface PlanResult {
 /** The config dir used when neither the spec nor the product says. */
 export const DEFAULT_CONFIG_DIR = "/etc/rstudio";
 
-/** Plan `foyer init`: config files, then `files:` entries, then homes, then a check of the whole plan. */
+/** Plan `foyer init`: (accounts), config files, homes, `files:` entries, (chowns), then a check of the whole plan. */
 export function planInit(input: PlanInput): PlanResult {
   const { spec } = input;
   const engine = createTemplateEngine({
@@ -59,7 +59,8 @@ export function planInit(input: PlanInput): PlanResult {
   const config = planConfig(spec.config, configDir, engine, holdsSecret);
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const homes = spec.home && input.homes ? planHomes({ home: spec.home, engine, ...input.homes }) : { actions: [], issues: [] };
-  const actions = [...(input.extra?.before ?? []), ...config.actions, ...files.actions, ...homes.actions, ...(input.extra?.after ?? [])];
+  // homes before files: a `files:` entry in a home must find it made with its owner and mode
+  const actions = [...(input.extra?.before ?? []), ...config.actions, ...homes.actions, ...files.actions, ...(input.extra?.after ?? [])];
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
   const issues = [...config.issues, ...files.issues, ...homes.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
   return { actions, issues };

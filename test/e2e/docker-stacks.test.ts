@@ -45,23 +45,25 @@ echo "UMASK=$(umask)"
 echo "FROM_START_HOOK=\${FROM_START_HOOK-unset} FROM_BEFORE_HOOK=\${FROM_BEFORE_HOOK-unset}"
 echo "SECRET_A=\${SECRET_A-unset} KEEP_B=\${KEEP_B-unset} TO_UNSET=\${JUPYTER_ENV_VARS_TO_UNSET-unset}"
 echo "XDG_CACHE_HOME=$XDG_CACHE_HOME SHELL=$SHELL JUPYTER_MODE=$JUPYTER_MODE"
+echo "HUB_USER=\${JUPYTERHUB_USER-unset} HUB_TOKEN_SET=\${JUPYTERHUB_API_TOKEN:+yes} AWS_KEY=\${AWS_SECRET_ACCESS_KEY-unset} MINIO_SRC=\${MINIO_SECRET_KEY-unset}"
 `;
 
-const SPEC = `profile: jupyter-singleuser
+const spec = (more: { jupyter?: string; program?: string; top?: string } = {}) => `profile: jupyter-singleuser
 jupyter:
   launcher: [/opt/app/fake-jupyter]
-programs:
+${more.jupyter ?? ""}programs:
   jupyter:
     ready: null
-`;
+${more.program ?? ""}${more.top ?? ""}`;
+const SPEC = spec();
 
 /** Build the image, then run `foyer run` with `env` (NAME=value words) and `after` (inspection) inside the root. */
-function scenario(env: string, after = "", as = "") {
+function scenario(env: string, after = "", as = "", specText = SPEC) {
   const app = mkdtempSync(join(tmpdir(), "foyer-ds-"));
   chmodSync(app, 0o755);
   copyFileSync(join(ROOT, "dist/foyer"), join(app, "foyer"));
   writeFileSync(join(app, "fake-jupyter"), SERVER, { mode: 0o755 });
-  writeFileSync(join(app, "spec.yaml"), SPEC);
+  writeFileSync(join(app, "spec.yaml"), specText);
   const script = `${IMAGE}
 rc=0; ${as} env ${env} /opt/app/foyer run --spec /opt/app/spec.yaml > /tmp/run.log 2>&1 || rc=$?
 cat /tmp/run.log; echo "RUN_RC=$rc"
@@ -145,6 +147,34 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("FROM_BEFORE_HOOK=1000");
     expect(r.out).toMatch(/^1000$/m);
     expect(r.out).toContain("PASSWD=jovyan:x:1000:100::/home/jovyan:/bin/bash");
+  });
+
+  it("JupyterHub single-user: jupyterhub-singleuser with NOTEBOOK_ARGS, JUPYTERHUB_* passed, the MinIO key only by name, the cookie secret in a 0600 file of the user, no secret in the log", () => {
+    const hub = spec({
+      jupyter: "  singleuser: [/opt/app/fake-jupyter, singleuser]\n",
+      program: "    secrets: { AWS_SECRET_ACCESS_KEY: minio }\n",
+      top: `secrets:
+  minio: { env: MINIO_SECRET_KEY }
+  cookie: { env: HUB_COOKIE_SECRET }
+files:
+  - { path: /home/ada/.jupyterhub_cookie_secret, template: "{{secret 'cookie'}}", owner: ada, mode: "0600" }
+`,
+    });
+    const r = scenario(
+      "NB_USER=ada JUPYTERHUB_API_TOKEN=hub-token-123456 JUPYTERHUB_USER=ada NOTEBOOK_ARGS=--debug MINIO_SECRET_KEY=minio-s3cr3t-key HUB_COOKIE_SECRET=c00kie-s3cr3t-value",
+      "stat -c 'COOKIE=%U %a' /home/ada/.jupyterhub_cookie_secret; cat /home/ada/.jupyterhub_cookie_secret; echo",
+      "",
+      hub,
+    );
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("ARGS=singleuser --debug");
+    // the server had the key (foyer masks it in the server's output), and not its source variable
+    expect(r.out).toContain("HUB_USER=ada HUB_TOKEN_SET=yes AWS_KEY=<secret:minio> MINIO_SRC=unset");
+    expect(r.out).toContain("COOKIE=ada 600");
+    expect(r.out).toMatch(/^c00kie-s3cr3t-value$/m);
+    const log = r.out.slice(0, r.out.indexOf("RUN_RC="));
+    expect(log).not.toContain("minio-s3cr3t-key");
+    expect(log).not.toContain("c00kie-s3cr3t-value");
   });
 
   it("neither jovyan nor NB_USER: exit 78 before anything is written, naming NB_USER", () => {
