@@ -31,6 +31,10 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
     case "write-file":
       return a.preserveEdits ? compareDotfile(a.content, a.mode, st, owner, a.preserveEdits.since) : compareFile(a.content, a.mode, st, owner);
     case "merge-json": {
+      if (st.type === "file" && st.content === undefined && st.digest?.startsWith("too-large:")) {
+        const why = `too large to merge (${st.digest.slice("too-large:".length)} bytes)`;
+        return a.userDir ? kept(why) : conflict(`${a.path} is ${why}`);
+      }
       if (st.type === "file" && st.content) {
         const parsed = parseJsonSettings(st.content.toString("utf8"));
         if (!parsed.ok) return a.userDir ? kept(`not valid JSON (${parsed.error}): left as the user wrote it`) : conflict(`${a.path} is not valid JSON (${parsed.error}); not merging into it`);

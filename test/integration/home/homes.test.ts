@@ -210,6 +210,15 @@ describe("links and special files the user planted", () => {
     expect(JSON.parse(read(FAVORITES))).toHaveProperty("favorites");
   });
 
+  it("a 10 GB sparse dotfile and favorites file are not read into memory: kept, the start goes on", () => {
+    asUser("sh", "-c", `truncate -s 10G ${home}/.profile && truncate -s 10G ${home}/${FAVORITES}`);
+    const r = spawnSync(FOYER, ["init", "--spec", spec()], { encoding: "utf8", timeout: 20_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kept \S+\/\.profile: changed since foyer wrote it/);
+    expect(r.stderr).toMatch(/kept \S+favorites\.jupyterlab-settings: too large to merge \(10737418240 bytes\)/);
+    expect(statSync(join(home, ".profile")).size).toBe(10737418240);
+  });
+
   it("the home itself swapped for a link by someone able to write the homes root: refused before any write", () => {
     rmSync(home, { recursive: true });
     chownSync(root, UID, UID); // a homes root the user can write (a misconfigured volume)
