@@ -75,7 +75,8 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   if (nbUser === "root" && (uidWanted ?? 0) === 0 && (gidWanted ?? 0) === 0) {
     // start.sh: root keeps running as root with HOME=/home/root, a copy of the default home
     out.program.user = "root";
-    out.program.env = { ...program.env, HOME: "/home/root" };
+    out.program.env = { ...program.env, HOME: "/home/root", XDG_CACHE_HOME: "/home/root/.cache" };
+    if (program.cwd && (program.cwd === defaultHome || program.cwd.startsWith(`${defaultHome}/`))) out.program.cwd = "/home/root" + program.cwd.slice(defaultHome.length);
     if (input.kindOf("/home/root") === "missing") out.before.push(copyHome(defaultHome, "/home/root", false));
     return out;
   }

@@ -86,6 +86,13 @@ describe("docker-stacks start.sh as root", () => {
     expect(r.program).toMatchObject({ restart: "always", umask: 0o002, unset: ["KEEP_ME_UNSET", "AWS_SECRET", "TOKEN", "JUPYTER_ENV_VARS_TO_UNSET"] });
   });
 
+  it("NB_USER=root with uid and gid 0: runs as root with HOME=/home/root, a copy of jovyan's home not keeping its owner", () => {
+    const r = run({ NB_USER: "root", NB_UID: "0", NB_GID: "0" });
+    expect(argvs(r)).toEqual(["cp -a --no-preserve=ownership /home/jovyan /home/root"]);
+    expect(r.program).toMatchObject({ user: "root", cwd: "/home/root/work", env: { HOME: "/home/root" } });
+    expect(r.homeUser).toBeUndefined();
+  });
+
   it("bad values are issues naming the variable", () => {
     const r = run({ NB_UID: "12a", NB_UMASK: "9", NOTEBOOK_ARGS: "'open", JUPYTER_ENV_VARS_TO_UNSET: "A-B" });
     expect(r.issues.map((i) => i.path).sort()).toEqual(["env JUPYTER_ENV_VARS_TO_UNSET", "env NB_UID", "env NB_UMASK", "env NOTEBOOK_ARGS"]);
