@@ -76,7 +76,7 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
     // start.sh: root keeps running as root with HOME=/home/root, a copy of the default home
     out.program.user = "root";
     out.program.env = { ...program.env, HOME: "/home/root", XDG_CACHE_HOME: "/home/root/.cache" };
-    if (program.cwd && (program.cwd === defaultHome || program.cwd.startsWith(`${defaultHome}/`))) out.program.cwd = "/home/root" + program.cwd.slice(defaultHome.length);
+    moveCwd(program, defaultHome, "/home/root", "root", out);
     if (input.kindOf("/home/root") === "missing") out.before.push(copyHome(defaultHome, "/home/root", false));
     return out;
   }
@@ -117,7 +117,7 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   out.program.user = nbUser;
   out.program.env = { ...program.env, XDG_CACHE_HOME: `${home}/.cache` }; // start.sh: "outdated since image build"
   if (nbUser !== jupyter.defaultUser && input.kindOf(home) === "missing" && input.kindOf(defaultHome) === "dir") out.before.push(copyHome(defaultHome, home, true));
-  if (program.cwd && (program.cwd === defaultHome || program.cwd.startsWith(`${defaultHome}/`))) out.program.cwd = home + program.cwd.slice(defaultHome.length);
+  moveCwd(program, defaultHome, home, nbUser, out);
 
   if (yes(env.CHOWN_HOME)) out.after.push(chown(home, uid, gid, env.CHOWN_HOME_OPTS, "CHOWN_HOME", out));
   for (const extra of (env.CHOWN_EXTRA ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
@@ -153,6 +153,18 @@ function notRoot(input: DockerStacksInput, nbUser: string, uid: number | undefin
     out.warnings.push(`/home/${input.jupyter.defaultUser} may not be writable: add --group-add=users`);
   }
   return out;
+}
+
+/**
+ * start.sh: a working directory under the default home moves to the same place in the new one. A
+ * directory below the home itself is planned too (the copy brings it; if not, it is made), so the
+ * checks know the program's cwd will be there.
+ */
+function moveCwd(program: Program, from: string, to: string, owner: string, out: DockerStacksResult): void {
+  if (from === to || !program.cwd || !(program.cwd === from || program.cwd.startsWith(`${from}/`))) return;
+  out.program.cwd = to + program.cwd.slice(from.length);
+  if (out.program.cwd === to) return;
+  out.after.push({ kind: "ensure-dir", path: out.program.cwd, reason: `the server's working directory, moved with the home (NB_USER)`, source: "env NB_USER", mode: 0o755, owner, keepExisting: true, userDir: true });
 }
 
 function serverCommand(input: DockerStacksInput, issue: (v: string, m: string) => void): string[] {

@@ -103,6 +103,12 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("# jovyan's own bashrc");
   });
 
+  it("a working directory under /home/jovyan moves with the home (start.sh's cd)", () => {
+    const r = scenario("NB_USER=ada", "", "", spec({ program: "    cwd: /home/jovyan/work\n" }));
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("PWD=/home/ada/work");
+  });
+
   it("NB_UID/NB_GID/NB_GROUP with CHOWN_HOME -R and CHOWN_EXTRA: new ids, the users group kept, the home (not /data's contents) chowned; a second start changes nothing", () => {
     const r = scenario(
       "NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab CHOWN_HOME=yes CHOWN_HOME_OPTS=-R CHOWN_EXTRA=/data GRANT_SUDO=yes NB_UMASK=002 JUPYTER_ENV_VARS_TO_UNSET=SECRET_A SECRET_A=s3cr3t-value KEEP_B=kept",

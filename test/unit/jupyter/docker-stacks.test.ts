@@ -36,13 +36,13 @@ describe("docker-stacks start.sh as root", () => {
 
   it("a renamed user: usermod, the home copied, the working directory moved with it", () => {
     const r = run({ NB_USER: "ada" });
-    expect(argvs(r)).toEqual(["usermod --home /home/ada --login ada jovyan", "cp -a /home/jovyan /home/ada"]);
+    expect(argvs(r)).toEqual(["usermod --home /home/ada --login ada jovyan", "cp -a /home/jovyan /home/ada", "ensure-dir /home/ada/work"]);
     expect(r.program).toMatchObject({ user: "ada", cwd: "/home/ada/work", env: { XDG_CACHE_HOME: "/home/ada/.cache" } });
     expect(r.planned.users).toEqual([{ name: "ada", uid: 1000, gid: 100, home: "/home/ada", shell: "/bin/bash" }]);
   });
 
   it("a renamed user whose home exists (a volume): no copy", () => {
-    expect(argvs(run({ NB_USER: "ada" }, { kinds: { "/home/ada": "dir", "/home/jovyan": "dir" } }))).toEqual(["usermod --home /home/ada --login ada jovyan"]);
+    expect(argvs(run({ NB_USER: "ada" }, { kinds: { "/home/ada": "dir", "/home/jovyan": "dir" } }))).toEqual(["usermod --home /home/ada --login ada jovyan", "ensure-dir /home/ada/work"]);
   });
 
   it("changed uid and gid: the group made, the user made again with the users group", () => {
@@ -53,13 +53,14 @@ describe("docker-stacks start.sh as root", () => {
       "userdel ada",
       "useradd --no-log-init --home /home/ada --shell /bin/bash --uid 1234 --gid 2345 --groups 100 ada",
       "cp -a /home/jovyan /home/ada",
+      "ensure-dir /home/ada/work",
     ]);
     expect(r.planned.groups).toEqual([{ name: "lab", gid: 2345 }, { name: "users", gid: 100, members: ["ada"] }]);
   });
 
   it("a second start (the rename and ids already done): nothing", () => {
     const done = filesDatabase("root:x:0:0::/root:/bin/bash\nada:x:1234:2345::/home/ada:/bin/bash\n", "root:x:0:\nusers:x:100:ada\nlab:x:2345:\n");
-    expect(argvs(run({ NB_USER: "ada", NB_UID: "1234", NB_GID: "2345" }, { users: done, kinds: { "/home/ada": "dir" } }))).toEqual([]);
+    expect(argvs(run({ NB_USER: "ada", NB_UID: "1234", NB_GID: "2345" }, { users: done, kinds: { "/home/ada": "dir" } }))).toEqual(["ensure-dir /home/ada/work"]);
   });
 
   it("neither jovyan nor NB_USER: the start stops, as start.sh's", () => {
@@ -70,13 +71,13 @@ describe("docker-stacks start.sh as root", () => {
 
   it("CHOWN_HOME, CHOWN_EXTRA with and without -R; GRANT_SUDO writes the sudoers line", () => {
     const r = run({ CHOWN_HOME: "yes", CHOWN_HOME_OPTS: "-R", CHOWN_EXTRA: "/data,/opt/x/", CHOWN_EXTRA_OPTS: "", GRANT_SUDO: "1" });
-    expect([...r.after]).toMatchObject([
+    expect(r.after.filter((a) => a.kind !== "ensure-dir")).toMatchObject([
       { kind: "chown", path: "/home/jovyan", owner: "1000:100", recursive: true },
       { kind: "chown", path: "/data", owner: "1000:100", recursive: false },
       { kind: "chown", path: "/opt/x", owner: "1000:100", recursive: false },
       { kind: "write-file", path: "/etc/sudoers.d/added-by-start-script", content: "jovyan ALL=(ALL) NOPASSWD:ALL\n", mode: 0o440 },
     ]);
-    expect(run({ CHOWN_HOME: "true", GRANT_SUDO: "no" }).after).toEqual([]); // only 1 and yes count
+    expect(run({ CHOWN_HOME: "true", GRANT_SUDO: "no" }).after.filter((a) => a.kind !== "ensure-dir")).toEqual([]); // only 1 and yes count
   });
 
   it("the command: DOCKER_STACKS_JUPYTER_CMD and NOTEBOOK_ARGS (shell words), the hub's singleuser, RESTARTABLE, NB_UMASK, unset", () => {
@@ -88,7 +89,7 @@ describe("docker-stacks start.sh as root", () => {
 
   it("NB_USER=root with uid and gid 0: runs as root with HOME=/home/root, a copy of jovyan's home not keeping its owner", () => {
     const r = run({ NB_USER: "root", NB_UID: "0", NB_GID: "0" });
-    expect(argvs(r)).toEqual(["cp -a --no-preserve=ownership /home/jovyan /home/root"]);
+    expect(argvs(r)).toEqual(["cp -a --no-preserve=ownership /home/jovyan /home/root", "ensure-dir /home/root/work"]);
     expect(r.program).toMatchObject({ user: "root", cwd: "/home/root/work", env: { HOME: "/home/root" } });
     expect(r.homeUser).toBeUndefined();
   });
