@@ -1,7 +1,10 @@
 // planHomes (pure) and the verdicts of its actions: what a home gets, what the record says next,
 // and when a dotfile is kept.
 import { describe, expect, it } from "vitest";
+import { homePathWarnings } from "../../../src/home/checks.js";
 import { planHomes, type HomeFacts } from "../../../src/home/plan.js";
+import { filesDatabase } from "../../../src/identity/index.js";
+import { SpecSchema } from "../../../src/spec/schema.js";
 import { HomeSchema } from "../../../src/home/schema.js";
 import { compareAction, contentDigest } from "../../../src/plan/compare.js";
 import type { Action } from "../../../src/plan/action.js";
@@ -125,5 +128,15 @@ describe("home.venv", () => {
   it("a base Python that cannot run is an issue naming home.venv.python", () => {
     const r = planHomes({ home: HomeSchema.parse({ venv: { python: "/nope/python" } }), users: ["ada"], engine, facts: { ...noFacts, venv: { python: { ok: false, error: "spawnSync /nope/python ENOENT" }, builtWith: new Map() } }, selfUid: 0 });
     expect(r.issues).toEqual([{ path: "home.venv.python", message: "cannot use /nope/python: spawnSync /nope/python ENOENT" }]);
+  });
+});
+
+describe("homePathWarnings", () => {
+  it("an account whose database home is elsewhere is named; a matching one or one made later is not", () => {
+    const db = filesDatabase("ada:x:1000:1000::/home/ada:/bin/bash\nbob:x:1001:1001::/mnt/homes/bob:/bin/bash\n", "");
+    const spec = SpecSchema.parse({ home: { users: ["ada", "bob", "cy"] } });
+    expect(homePathWarnings(spec, db)).toEqual([
+      "home.users: bob's home in the user database is /mnt/homes/bob, not /home/bob: the shell, Workbench and Jupyter use /mnt/homes/bob (set home.root, or fix the account)",
+    ]);
   });
 });
