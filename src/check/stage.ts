@@ -74,7 +74,10 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const homes = planned ? gatherHomes(spec, fs, opts.load.env) : undefined;
+  // home.self: foyer's own account, when it is not root (a session container started as the user)
+  const euid = process.geteuid?.() ?? 0;
+  const self = euid === 0 ? undefined : systemUsers.getpw(euid)?.name;
+  const homes = planned ? gatherHomes(spec, fs, opts.load.env, self) : undefined;
   const extra = { before: jupyter?.before ?? [], after: jupyter?.after ?? [] };
   const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, extra, ...(homes ? { homes } : {}) }) : { actions: [], issues: [] };
   const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), opts.planned ?? {});
@@ -82,7 +85,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  const warnings = [...(jupyter?.warnings ?? []), ...(planned ? homePathWarnings(spec, users) : [])];
+  const warnings = [...(jupyter?.warnings ?? []), ...(planned ? homePathWarnings(spec, users, self) : [])];
   return { loaded: spec === loaded.spec ? loaded : { ...loaded, spec }, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 

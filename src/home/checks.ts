@@ -6,10 +6,10 @@ import { homeUsers } from "./gather.js";
 import { homePath } from "./plan.js";
 
 /** A warning per account whose passwd home is not ROOT/USER (an account not there yet is fine: it is made later). */
-export function homePathWarnings(spec: Spec, users: UserDatabase): string[] {
+export function homePathWarnings(spec: Spec, users: UserDatabase, self?: string): string[] {
   if (!spec.home) return [];
   const out: string[] = [];
-  for (const name of homeUsers(spec)) {
+  for (const name of homeUsers(spec, self)) {
     const pw = users.getpw(name);
     const made = homePath(spec.home.root, name);
     if (pw && pw.home && pw.home !== made) out.push(`home.users: ${name}'s home in the user database is ${pw.home}, not ${made}: the shell, Workbench and Jupyter use ${pw.home} (set home.root, or fix the account)`);

@@ -14,14 +14,17 @@ export interface HomesInput {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The accounts that get a home: `home.users` (the provisioned users join them when user provisioning plans). */
-export function homeUsers(spec: Spec): string[] {
-  return [...new Set(spec.home?.users ?? [])];
+/**
+ * The accounts that get a home: `home.users`, and with `home.self` the account foyer runs as (its
+ * name from the user database; not root). The provisioned users join them when user provisioning plans.
+ */
+export function homeUsers(spec: Spec, self?: string): string[] {
+  return [...new Set([...(spec.home?.users ?? []), ...(spec.home?.self && self && self !== "root" ? [self] : [])])];
 }
 
-/** Read what planning the spec's homes needs (undefined without a `home:` section). */
-export function gatherHomes(spec: Spec, fs: FsOps, env: Readonly<Record<string, string | undefined>> = {}, selfUid = process.geteuid?.() ?? 0): HomesInput | undefined {
+/** Read what planning the spec's homes needs (undefined without a `home:` section). `self`: the name of foyer's own account. */
+export function gatherHomes(spec: Spec, fs: FsOps, env: Readonly<Record<string, string | undefined>> = {}, self?: string, selfUid = process.geteuid?.() ?? 0): HomesInput | undefined {
   if (!spec.home) return undefined;
-  const users = homeUsers(spec);
+  const users = homeUsers(spec, self);
   return { users, facts: readHomeFacts(spec.home, users, fs, selfUid), selfUid, env };
 }

@@ -56,6 +56,10 @@ export const HomeSchema = z
   .strictObject({
     root: AbsolutePath.default("/home").meta({ description: "homes are ROOT/USER" }),
     users: z.array(UserName).default([]).meta({ description: "accounts that get a home (besides those foyer provisions)" }),
+    self: z
+      .boolean()
+      .default(false)
+      .meta({ description: "the account foyer itself runs as gets a home too, when it is not root (a session container started as the user)" }),
     mode: FileMode.default(0o700).meta({ description: "mode of a new home" }),
     existing: z
       .enum(["keep", "owner", "recursive"])
