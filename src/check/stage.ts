@@ -2,6 +2,7 @@
 // write. Load (YAML, profile, env overrides, schema, secrets) → plan (pure) → gather the facts
 // (template files, NSS, the disk, the health port) → every check → all issues at once, each with
 // its spec path and file:line:col (or the env variable) → ConfigError (exit 78), nothing written.
+import { usersSpecIssues } from "../users/checks.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabase } from "../identity/index.js";
 import type { Action } from "../plan/action.js";
@@ -122,6 +123,7 @@ export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: M
       ? checkDirs(spec, { kinds: facts.kinds, planned: plannedDirs(actions), hookFromProfile: (phase) => input.origin(["hooks", phase]) === "profile" })
       : []),
     ...(ok("health") ? checkHealthPort(facts.port) : []),
+    ...(ok("users", "secrets") ? usersSpecIssues(spec.users, new Set(Object.keys(spec.secrets))) : []),
   ];
   return { issues, owners: owners.owners };
 }

@@ -13,6 +13,7 @@ import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
+import { addSssdMode } from "../users/sssd.js";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
 export interface LoadedSpec {
@@ -104,6 +105,8 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   issues.push(...validated.issues);
   const spec = validated.spec ?? validated.partial;
   if (!spec) return { issues };
+  // users.sssd expands into files and programs of the spec (sssd.conf, nsswitch, PAM, sssd -i)
+  issues.push(...addSssdMode(spec));
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);

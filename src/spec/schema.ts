@@ -4,6 +4,7 @@ import * as z from "zod";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
 import { HomeSchema } from "../home/schema.js";
 import { JupyterSchema } from "../jupyter/schema.js";
+import { UsersSchema } from "../users/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
@@ -167,6 +168,7 @@ export const SpecSchema = z
       })
       .default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
+    users: UsersSchema.optional(),
     health: z.strictObject({ listen: ListenAddress }).optional(),
     control: z.strictObject({ socket: AbsolutePath.default("/run/foyer/control.sock"), enabled: z.boolean().default(true) }).prefault({}),
     shutdown: z.strictObject({ deadline: Duration.default(180_000) }).prefault({}),

@@ -1,0 +1,92 @@
+// `foyer users sync`: provision accounts from the spec's users: sources once, or every period as a
+// supervised program (a failed sync is logged and retried next period: the container stays up, and
+// the account files keep their last good state).
+import { ConfigError, FoyerError } from "../errors.js";
+import type { Logger } from "../log/index.js";
+import { parseDuration } from "../spec/duration.js";
+import { realClock, type Clock } from "../time/clock.js";
+import { SCOPES } from "../check/index.js";
+import { ensureCurrentUser, syncUsers, type UsersSpec } from "../users/index.js";
+import { parseCommandArgs, UsageError, type Command } from "./command.js";
+import { makeLogger, SPEC_OPTIONS } from "./context.js";
+import { prepare } from "./prepare.js";
+
+const HELP = `usage: foyer users sync [--spec F] [--every 10m] [--root DIR]
+
+Reads the spec's users: sources (static list, the Posit test user from PWB_/RSW_TESTUSER*, LDAP)
+in order, refuses unsafe entries (each named with its reason), and writes /etc/passwd, group,
+shadow and gshadow atomically under /etc/.pwd.lock. Nothing changes when nothing differs. A
+directory failure changes no file. Run as a uid other than root, it only gives that uid a passwd
+entry (users.rootless) when /etc/passwd is writable, or says what to do.
+
+options:
+  --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml)
+  --every D         sync again every D (e.g. 10m) until TERM; failures are logged, not fatal
+  --root DIR        provision the root filesystem at DIR instead of / (image builds, tests)
+  --log-level L     debug|info|warn|error
+  --log-format F    text|json`;
+
+export const usersCommand: Command = {
+  name: "users",
+  help: HELP,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs("users", argv, { ...SPEC_OPTIONS, every: { type: "string" }, root: { type: "string" } }, true);
+    if (positionals.length !== 1 || positionals[0] !== "sync") throw new UsageError(`foyer users: expected the subcommand sync\nsee: foyer users --help`);
+    const every = values.every === undefined ? undefined : parseDuration(values.every);
+    if (values.every !== undefined && (every === undefined || every < 1000)) throw new UsageError(`foyer users sync: --every ${values.every}: expected a duration of at least 1s, like 10m`);
+    const root = values.root ?? "/";
+    if (!root.startsWith("/")) throw new UsageError(`foyer users sync: --root ${root}: expected an absolute path`);
+    // the one validation stage, read-only scope (like render): the spec's own checks, users: included
+    const { loaded } = await prepare(values, SCOPES.render);
+    const users = loaded.spec.users;
+    if (!users) throw new ConfigError([{ path: "users", message: "the spec has no users: section: nothing to sync" }]);
+    const log = makeLogger(values, loaded);
+    const euid = process.geteuid?.() ?? 0;
+    if (euid !== 0) return rootless(users, root, euid, log);
+    const clock = realClock();
+    const once = () =>
+      syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
+    if (every === undefined) {
+      await once();
+      return 0;
+    }
+    return periodic(once, every, clock, log);
+  },
+};
+
+/**
+ * Not root (an arbitrary uid, OpenShift-style): the account files cannot be locked or replaced, so
+ * only the current uid's own entry (users.rootless) is made; the sources are skipped with a warning.
+ */
+function rootless(users: UsersSpec, root: string, euid: number, log: Logger): number {
+  if (users.sources.length) log.warn(`users.sources need root to write the account files; foyer runs as uid ${euid}: skipped`);
+  if (!users.rootless) return 0;
+  const out = ensureCurrentUser(users.rootless, { uid: euid, gid: process.getegid?.() ?? 0 }, root, users.homeRoot);
+  if (out.kind === "present") log.info(`uid ${euid} already has a passwd entry (${out.name})`);
+  else if (out.kind === "added") log.info(`gave uid ${euid} a passwd entry: ${out.line}${out.renamed ? ` (the image's ${users.rootless.name} entry is now ${out.renamed})` : ""}`);
+  else log.warn(out.advice);
+  return 0;
+}
+
+/** Sync now and every `period` until TERM/INT; a failed sync is logged and tried again next time. */
+async function periodic(once: () => Promise<unknown>, period: number, clock: Clock, log: Logger): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    while (!stop.signal.aborted) {
+      try {
+        await once();
+      } catch (err) {
+        if (!(err instanceof FoyerError)) throw err;
+        log.error(`${err.message}; the account files are unchanged; next sync in ${period / 1000} s`);
+      }
+      await clock.sleep(period, stop.signal);
+    }
+    return 0;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
