@@ -86,7 +86,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  const warnings = [...(jupyter?.warnings ?? []), ...(planned ? homePathWarnings(spec, users, self) : [])];
+  const warnings = [...(jupyter?.warnings ?? []), ...(planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : [])];
   return { loaded: spec === loaded.spec ? loaded : { ...loaded, spec }, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 

@@ -27,6 +27,7 @@ export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOp
   const records = new Map<string, Record<string, string>>();
   const now = new Map<string, DotfileNow>();
   const builtWith = new Map<string, string>();
+  const homeOwners = new Map<string, number>();
   for (const user of new Set(users)) {
     const dir = homePath(home.root, user);
     let homeDir: Dir | undefined;
@@ -37,6 +38,7 @@ export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOp
     }
     if (!homeDir) continue; // a new home: no record, every dotfile missing
     try {
+      homeOwners.set(dir, homeDir.stat().uid);
       const record = readRecord(homeDir, selfUid);
       if (record) records.set(dir, record);
       for (const rel of sources.keys()) now.set(`${dir}/${rel}`, dotfileNow(homeDir, rel));
@@ -47,10 +49,10 @@ export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOp
       homeDir.close();
     }
   }
-  if (!home.venv) return { files, skel, records, now };
+  if (!home.venv) return { files, skel, records, now, homeOwners };
   const req = home.venv.requirements ? readTemplateFiles([home.venv.requirements], fs).get(home.venv.requirements) : undefined;
   const venv = { python: basePython(home.venv.python), builtWith, ...(req?.ok ? { requirements: req.content } : {}) };
-  return { files, skel, records, now, venv };
+  return { files, skel, records, now, homeOwners, venv };
 }
 
 /** The base interpreter's version, asked once (it is the image's own Python). */

@@ -37,6 +37,8 @@ export interface HomeFacts {
   records: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** absolute dotfile path → its state now */
   now: ReadonlyMap<string, DotfileNow>;
+  /** existing home → its owner's uid (a volume mounted root-owned is worth a warning) */
+  homeOwners?: ReadonlyMap<string, number>;
   /** `home.venv`: the base Python, and per home the version its venv was made with */
   venv?: { python: VenvFacts["python"]; builtWith: ReadonlyMap<string, string>; requirements?: string };
 }

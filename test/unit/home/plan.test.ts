@@ -140,3 +140,15 @@ describe("homePathWarnings", () => {
     ]);
   });
 });
+
+describe("home owner warning", () => {
+  it("an existing home kept as it is but owned by someone else (a root-owned volume) is named, unless existing: owner", () => {
+    const db = filesDatabase("ada:x:1000:1000::/home/ada:/bin/bash\n", "");
+    const owners = new Map([["/home/ada", 0]]);
+    expect(homePathWarnings(SpecSchema.parse({ home: { users: ["ada"] } }), db, undefined, owners)).toEqual([
+      "home.existing: /home/ada belongs to uid 0, not ada (1000), and is kept as it is: set home.existing: owner (or CHOWN_HOME=yes) if ada must write in it",
+    ]);
+    expect(homePathWarnings(SpecSchema.parse({ home: { users: ["ada"], existing: "owner" } }), db, undefined, owners)).toEqual([]);
+    expect(homePathWarnings(SpecSchema.parse({ home: { users: ["ada"] } }), db, undefined, new Map([["/home/ada", 1000]]))).toEqual([]);
+  });
+});
