@@ -132,7 +132,8 @@ export function planHomes(input: HomePlanInput): { actions: Action[]; issues: Co
         reason: `what foyer wrote in the home of ${user} (dotfiles are updated only while they still hold it)`,
         source: "home.dotfiles",
         content: JSON.stringify({ written: sortedKeys(record) }, null, 2) + "\n",
-        mode: 0o644,
+        // hashes of files that may hold a secret: nobody else needs to read them
+        mode: 0o600,
         owner: String(input.selfUid),
         secret: false,
         format: "record",

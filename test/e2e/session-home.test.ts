@@ -34,7 +34,7 @@ setpriv --reuid=4242 --regid=4242 --init-groups /opt/app/foyer init --spec /opt/
     expect(out).toContain("DIR=alice 755 /home/alice/.local/share/rstudio");
     expect(out).toContain("DIR=alice 755 /home/alice/.config/rstudio");
     expect(out).toContain("FILE=alice 644 /home/alice/.Rprofile");
-    expect(out).toContain("FILE=alice 644 /home/alice/.foyer-home.json");
+    expect(out).toContain("FILE=alice 600 /home/alice/.foyer-home.json");
     expect(out).toContain("# R profile of alice");
     expect(out).toContain("nothing to change");
   });

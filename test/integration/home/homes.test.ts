@@ -99,6 +99,7 @@ describe("a new home", () => {
     expect(fav.favorites[0]!.default).toBe(true);
     // the record: foyer's own (root), so the user cannot forge one
     expect(ownerOf(join(home, ".foyer-home.json"))).toBe(0);
+    expect(modeOf(join(home, ".foyer-home.json"))).toBe(0o600);
 
     const before = mtimes(home);
     const again = foyer("init");
