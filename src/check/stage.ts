@@ -69,8 +69,9 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const fs = opts.fs ?? realFs;
   const incomplete = loaded.incomplete ?? new Set<string>();
   const systemUsers = opts.users ?? systemUserDatabase();
-  // jupyter: (docker-stacks' start.sh) reads its env vars and lays the result over the spec first
-  const jupyter = incomplete.has("jupyter") ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
+  // jupyter: (docker-stacks' start.sh) reads its env vars and the accounts, and lays the result over
+  // the spec first; not for render --out, which looks at no system
+  const jupyter = incomplete.has("jupyter") || !opts.scope.system ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
   const spec = jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));

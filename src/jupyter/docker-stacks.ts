@@ -47,7 +47,8 @@ const yes = (v: string | undefined) => v === "1" || v === "yes";
 export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   const { env, jupyter } = input;
   const out: DockerStacksResult = { before: [], after: [], planned: {}, homeUser: undefined, program: {}, issues: [], warnings: [] };
-  const issue = (variable: string, message: string) => out.issues.push({ path: `env ${variable}`, message });
+  // a variable's issue points at the environment, not at a spec line
+  const issue = (variable: string, message: string) => out.issues.push({ path: `env ${variable}`, message, where: "the container's environment" });
   if (!input.program) {
     out.issues.push({ path: "jupyter.program", message: `no program named ${JSON.stringify(jupyter.program)} to run as the notebook server` });
     return out;
