@@ -16,8 +16,14 @@ const MARK = { create: "+", update: "~", unchanged: "=", kept: "≠", run: "!", 
 export function formatPlan(actions: readonly Action[], redactor: Redactor, observed?: Observed): string {
   const out: string[] = [];
   const counts = new Map<string, number>();
+  const made = new Set<string>(); // paths earlier actions make (a copy's `creates` too)
   for (const a of actions) {
-    const v = observed ? compareAction(a, observed.paths.get(pathOf(a)) ?? { type: "missing" }, ownerIds(a, observed)) : undefined;
+    const before = observed?.paths.get(pathOf(a)) ?? { type: "missing" as const };
+    let v = observed ? compareAction(a, before, ownerIds(a, observed)) : undefined;
+    // a chown of a home an earlier action makes is no conflict: it acts on what that action made
+    if (v?.state === "conflict" && before.type === "missing" && madeBy(made, a.path)) v = { state: "update", changes: ["on what an earlier action makes"] };
+    made.add(a.path);
+    if (a.kind === "run-command-as-user" && a.creates) made.add(a.creates);
     const state = v?.state ?? "planned";
     counts.set(state, (counts.get(state) ?? 0) + 1);
     out.push(`${v ? MARK[v.state] : "•"} ${a.kind} ${a.path}: ${summary(a, v, observed)}`);
@@ -48,6 +54,11 @@ export function oldContentShown(a: Action, before: FileState | undefined, observ
   if (a.kind !== "write-file" && a.kind !== "merge-json") return false;
   if (a.secret || observed?.unreachable?.has(a.path)) return false;
   return before?.type === "file" && before.content !== undefined && (before.mode & 0o004) !== 0;
+}
+
+function madeBy(made: ReadonlySet<string>, path: string): boolean {
+  for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf("/")) || "/") if (made.has(p)) return true;
+  return false;
 }
 
 function pathOf(a: Action): string {
