@@ -3,7 +3,7 @@
 // re-creates the user (supplementary group users), makes its home, dotfile and favorites, runs the
 // Jupyter server as that user; /api answers from the host; TERM stops it; foyer exits 0.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,6 +87,10 @@ exec env NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab DOCKER_STACKS_JUPYTER_
       expect(st.Uid!.split(/\s+/)[0]).toBe("1234");
       expect(st.Gid!.split(/\s+/)[0]).toBe("2345");
       expect(st.Groups!.split(/\s+/).sort()).toEqual(["100", "2345"]);
+      // in its home, with the login variables of the re-created account
+      expect(readlinkSync(`/proc/${pids[0]}/cwd`)).toMatch(/\/home\/ada$/);
+      const environ = readFileSync(`/proc/${pids[0]}/environ`, "utf8").split("\0");
+      expect(environ).toEqual(expect.arrayContaining(["HOME=/home/ada", "USER=ada", "JUPYTER_MODE=singleuser", "XDG_CACHE_HOME=/home/ada/.cache"]));
       child.kill("SIGTERM"); // run-in-rootfs.sh forwards it to the namespace's PID 1: foyer
       expect(await exited, out).toBe(0);
     } finally {
