@@ -64,6 +64,18 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   }
   out.program.command = serverCommand(input, issue);
   if (env.RESTARTABLE === "yes") out.program.restart = "always"; // run-one-constantly
+  // jupyter-server listens on $JUPYTER_PORT (docker-stacks' image sets 8888): the readiness probe follows it
+  if (env.JUPYTER_PORT !== undefined) {
+    const port = Number(env.JUPYTER_PORT);
+    if (!/^\d{1,5}$/.test(env.JUPYTER_PORT) || port < 1 || port > 65535) issue("JUPYTER_PORT", `${JSON.stringify(env.JUPYTER_PORT)} is not a port`);
+    else if (program.ready?.http) {
+      const url = new URL(program.ready.http);
+      if (url.port === "8888") {
+        url.port = String(port);
+        out.program.ready = { ...program.ready, http: url.toString() };
+      }
+    }
+  }
   const toUnset = (env.JUPYTER_ENV_VARS_TO_UNSET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   for (const name of toUnset) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) issue("JUPYTER_ENV_VARS_TO_UNSET", `${JSON.stringify(name)} is not a variable name`);
   if (env.JUPYTER_ENV_VARS_TO_UNSET !== undefined) out.program.unset = [...new Set([...program.unset, ...toUnset, "JUPYTER_ENV_VARS_TO_UNSET"])];

@@ -94,6 +94,13 @@ describe("docker-stacks start.sh as root", () => {
     expect(r.homeUser).toBeUndefined();
   });
 
+  it("JUPYTER_PORT moves the readiness probe on 8888 with it", () => {
+    const withProbe = ProgramSchema.parse({ command: ["jupyter", "lab"], ready: { http: "http://127.0.0.1:8888/api" } });
+    const r = dockerStacks({ jupyter: JupyterSchema.parse({ dockerStacks: true }), env: { JUPYTER_PORT: "9999" }, euid: 0, users: IMAGE, kindOf: () => "dir", program: withProbe });
+    expect(r.program.ready?.http).toBe("http://127.0.0.1:9999/api");
+    expect(run({ JUPYTER_PORT: "99999" }).issues.map((i) => i.path)).toEqual(["env JUPYTER_PORT"]);
+  });
+
   it("bad values are issues naming the variable", () => {
     const r = run({ NB_UID: "12a", NB_UMASK: "9", NOTEBOOK_ARGS: "'open", JUPYTER_ENV_VARS_TO_UNSET: "A-B" });
     expect(r.issues.map((i) => i.path).sort()).toEqual(["env JUPYTER_ENV_VARS_TO_UNSET", "env NB_UID", "env NB_UMASK", "env NOTEBOOK_ARGS"]);
