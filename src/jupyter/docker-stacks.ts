@@ -20,6 +20,8 @@ export interface DockerStacksInput {
   euid: number;
   users: UserDatabase;
   kindOf: (path: string) => PathKind;
+  /** /etc/sudoers (its secure_path gets $CONDA_DIR/bin first, as start.sh does), undefined when absent */
+  sudoers?: string | undefined;
   /** the notebook program as the spec has it */
   program: Program | undefined;
 }
@@ -136,6 +138,20 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   for (const extra of (env.CHOWN_EXTRA ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
     if (!extra.startsWith("/") || extra.split("/").includes("..")) issue("CHOWN_EXTRA", `${JSON.stringify(extra)} must be an absolute path without '..'`);
     else out.after.push(chown(extra.replace(/\/+$/, "") || "/", uid, gid, env.CHOWN_EXTRA_OPTS, "CHOWN_EXTRA", out));
+  }
+  // start.sh: sudo's secure_path gets $CONDA_DIR/bin first, so `sudo python` is the image's Python
+  const securePath = /^Defaults\s+secure_path\s*=\s*"?([^"\n]+)"?\s*$/m.exec(input.sudoers ?? "");
+  if (env.CONDA_DIR && securePath && /^\/[^\s"\\:]*$/.test(env.CONDA_DIR)) {
+    out.after.push({
+      kind: "write-file",
+      path: "/etc/sudoers.d/path",
+      reason: "sudo finds $CONDA_DIR/bin first (CONDA_DIR)",
+      source: "env CONDA_DIR",
+      content: `Defaults secure_path="${env.CONDA_DIR}/bin:${securePath[1]!.trim()}"\n`,
+      mode: 0o440,
+      owner: "0:0",
+      secret: false,
+    });
   }
   if (yes(env.GRANT_SUDO)) {
     out.after.push({

@@ -1,7 +1,7 @@
 // The jupyter: section's part of the validation stage: read what start.sh would look at, then lay
 // its result over the spec (the notebook program, the notebook user's home) and hand the stage the
 // actions and accounts it adds. Everything here happens before any write.
-import { lstatSync, statfsSync } from "node:fs";
+import { lstatSync, readFileSync, statfsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ConfigIssue } from "../errors.js";
 import { HomeSchema } from "../home/schema.js";
@@ -25,6 +25,8 @@ export interface JupyterFacts {
   kindOf: (path: string) => PathKind;
   /** the filesystem type of the directory holding a path (statfs f_type), undefined when unknown */
   fsTypeOf: (path: string) => number | undefined;
+  /** /etc/sudoers, when there is one */
+  sudoers?: () => string | undefined;
 }
 
 /** The facts from the real system. */
@@ -37,6 +39,14 @@ export function systemJupyterFacts(users: UserDatabase): JupyterFacts {
         return lstatSync(p).isDirectory() ? "dir" : "other";
       } catch {
         return "missing";
+      }
+    },
+    sudoers: () => {
+      try {
+        const st = lstatSync("/etc/sudoers");
+        return st.isFile() && st.size < 1 << 20 ? readFileSync("/etc/sudoers", "utf8") : undefined;
+      } catch {
+        return undefined;
       }
     },
     fsTypeOf: (p) => {
@@ -67,7 +77,7 @@ export function prepareJupyter(spec: Spec, env: Readonly<Record<string, string |
     return name ? [`jupyter.persistent: ${p} is on ${name}: it is lost when the container restarts; put it on a volume`] : [];
   });
   if (!jupyter.dockerStacks) return { ...none, warnings };
-  const r = dockerStacks({ jupyter, env, euid: facts.euid, users: facts.users, kindOf: facts.kindOf, program: spec.programs[jupyter.program] });
+  const r = dockerStacks({ jupyter, env, euid: facts.euid, users: facts.users, kindOf: facts.kindOf, sudoers: facts.euid === 0 ? facts.sudoers?.() : undefined, program: spec.programs[jupyter.program] });
   let next = spec;
   const program = spec.programs[jupyter.program];
   if (program && r.issues.length === 0) {

@@ -19,6 +19,7 @@ useradd --no-log-init --create-home --shell /bin/bash --uid 1000 --no-user-group
 echo "# jovyan's own bashrc" > /home/jovyan/.bashrc && chown 1000:100 /home/jovyan/.bashrc
 mkdir -p /home/jovyan/work && chown 1000:100 /home/jovyan/work
 mkdir -p /usr/local/bin/start-notebook.d /usr/local/bin/before-notebook.d /data
+printf 'Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n' > /etc/sudoers && chmod 0440 /etc/sudoers
 echo root-file > /data/inside
 cat > /usr/local/bin/start-notebook.d/10-env.sh <<'EOF'
 # sourced by bash: [[ ]] works, exports reach the server
@@ -111,12 +112,12 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
 
   it("NB_UID/NB_GID/NB_GROUP with CHOWN_HOME -R and CHOWN_EXTRA: new ids, the users group kept, the home (not /data's contents) chowned; a second start changes nothing", () => {
     const r = scenario(
-      "NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab CHOWN_HOME=yes CHOWN_HOME_OPTS=-R CHOWN_EXTRA=/data GRANT_SUDO=yes NB_UMASK=002 JUPYTER_ENV_VARS_TO_UNSET=SECRET_A SECRET_A=s3cr3t-value KEEP_B=kept",
+      "NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab CHOWN_HOME=yes CHOWN_HOME_OPTS=-R CHOWN_EXTRA=/data GRANT_SUDO=yes CONDA_DIR=/opt/conda NB_UMASK=002 JUPYTER_ENV_VARS_TO_UNSET=SECRET_A SECRET_A=s3cr3t-value KEEP_B=kept",
       `stat -c 'BASHRC=%u:%g' /home/ada/.bashrc; stat -c 'DATA=%u:%g' /data; stat -c 'DATA_INSIDE=%u:%g' /data/inside
-       stat -c 'SUDOERS=%a %u' /etc/sudoers.d/added-by-start-script; cat /etc/sudoers.d/added-by-start-script
+       stat -c 'SUDOERS=%a %u' /etc/sudoers.d/added-by-start-script; cat /etc/sudoers.d/added-by-start-script /etc/sudoers.d/path
        getent group lab users | sed 's/^/GROUP=/'
        sha256sum /etc/passwd /etc/group > /tmp/before.sum
-       env NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab CHOWN_HOME=yes CHOWN_EXTRA=/data GRANT_SUDO=yes /opt/app/foyer init --spec /opt/app/spec.yaml 2>&1 | tail -1
+       env NB_USER=ada NB_UID=1234 NB_GID=2345 NB_GROUP=lab CHOWN_HOME=yes CHOWN_EXTRA=/data GRANT_SUDO=yes CONDA_DIR=/opt/conda /opt/app/foyer init --spec /opt/app/spec.yaml 2>&1 | tail -1
        sha256sum -c /tmp/before.sum`,
     );
     expect(r.status, r.out).toBe(0);
@@ -127,6 +128,7 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("DATA_INSIDE=0:0");
     expect(r.out).toContain("SUDOERS=440 0");
     expect(r.out).toContain("ada ALL=(ALL) NOPASSWD:ALL");
+    expect(r.out).toContain('Defaults secure_path="/opt/conda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"');
     expect(r.out).toContain("GROUP=lab:x:2345:");
     expect(r.out).toMatch(/GROUP=users:x:100:ada/);
     expect(r.out).toContain("UMASK=0002");

@@ -94,6 +94,14 @@ describe("docker-stacks start.sh as root", () => {
     expect(r.homeUser).toBeUndefined();
   });
 
+  it("CONDA_DIR: sudo's secure_path gets $CONDA_DIR/bin first in /etc/sudoers.d/path; without a secure_path or CONDA_DIR, nothing", () => {
+    const sudoers = 'Defaults\tenv_reset\nDefaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n';
+    const r = dockerStacks({ jupyter: JupyterSchema.parse({ dockerStacks: true }), env: { CONDA_DIR: "/opt/conda" }, euid: 0, users: IMAGE, kindOf: () => "dir", sudoers, program });
+    expect(r.after.find((a) => a.path === "/etc/sudoers.d/path")).toMatchObject({ content: 'Defaults secure_path="/opt/conda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n', mode: 0o440 });
+    const none = dockerStacks({ jupyter: JupyterSchema.parse({ dockerStacks: true }), env: { CONDA_DIR: "/opt/conda" }, euid: 0, users: IMAGE, kindOf: () => "dir", sudoers: "Defaults env_reset\n", program });
+    expect(none.after.find((a) => a.path === "/etc/sudoers.d/path")).toBeUndefined();
+  });
+
   it("JUPYTER_PORT moves the readiness probe on 8888 with it", () => {
     const withProbe = ProgramSchema.parse({ command: ["jupyter", "lab"], ready: { http: "http://127.0.0.1:8888/api" } });
     const r = dockerStacks({ jupyter: JupyterSchema.parse({ dockerStacks: true }), env: { JUPYTER_PORT: "9999" }, euid: 0, users: IMAGE, kindOf: () => "dir", program: withProbe });
