@@ -20,7 +20,8 @@ const SKEL_DEPTH = 4;
 
 /** Read what planHomes needs for `users`' homes. */
 export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOps, selfUid: number): HomeFacts {
-  const skel = home.skel ? listRegularFiles(fs, home.skel) : [];
+  const listed = home.skel ? listRegularFiles(fs, home.skel) : [];
+  const skel = listed ?? [];
   const sources = dotfileSources(home, skel);
   const imageFiles = [...sources.values()].flatMap((d) => (d.templateFile ? [d.templateFile] : d.file ? [d.file] : []));
   const files = readTemplateFiles([...new Set(imageFiles)], fs);
@@ -49,10 +50,11 @@ export function readHomeFacts(home: HomeSpec, users: readonly string[], fs: FsOp
       homeDir.close();
     }
   }
-  if (!home.venv) return { files, skel, records, now, homeOwners };
+  const skelProblem = listed === undefined ? `${home.skel} is not a directory foyer can read` : undefined;
+  if (!home.venv) return { files, skel, records, now, homeOwners, ...(skelProblem ? { skelProblem } : {}) };
   const req = home.venv.requirements ? readTemplateFiles([home.venv.requirements], fs).get(home.venv.requirements) : undefined;
   const venv = { python: basePython(home.venv.python), builtWith, ...(req?.ok ? { requirements: req.content } : {}) };
-  return { files, skel, records, now, homeOwners, venv };
+  return { files, skel, records, now, homeOwners, venv, ...(skelProblem ? { skelProblem } : {}) };
 }
 
 /** The base interpreter's version, asked once (it is the image's own Python). */
@@ -129,15 +131,20 @@ function readBounded(dir: Dir, name: string, accept: (st: { uid: number }) => bo
   }
 }
 
-/** The regular files under `root` (an image directory like /etc/skel), relative, sorted; links and others skipped. */
-function listRegularFiles(fs: FsOps, root: string): string[] {
+/** The regular files under `root` (an image directory like /etc/skel), relative, sorted; links and others skipped; undefined when `root` cannot be read. */
+function listRegularFiles(fs: FsOps, root: string): string[] | undefined {
   const out: string[] = [];
+  try {
+    if (!fs.statSync(root).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
   const walk = (dir: string, rel: string, depth: number) => {
     let names: string[];
     try {
       names = fs.readdirSync(dir).sort();
     } catch {
-      return; // a missing skel dir gives no dotfiles (the image may not have one)
+      return;
     }
     for (const name of names) {
       const st = fs.lstatSync(posix.join(dir, name));

@@ -37,6 +37,8 @@ export interface HomeFacts {
   records: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** absolute dotfile path → its state now */
   now: ReadonlyMap<string, DotfileNow>;
+  /** why `skel` could not be listed (a typo in the path is an issue, not silently no dotfiles) */
+  skelProblem?: string;
   /** existing home → its owner's uid (a volume mounted root-owned is worth a warning) */
   homeOwners?: ReadonlyMap<string, number>;
   /** `home.venv`: the base Python, and per home the version its venv was made with */
@@ -73,6 +75,7 @@ export function planHomes(input: HomePlanInput): { actions: Action[]; issues: Co
   const actions: Action[] = [];
   const issues: ConfigIssue[] = [];
   const sources = dotfileSources(home, facts.skel);
+  if (facts.skelProblem && input.users.length) issues.push({ path: "home.skel", message: facts.skelProblem });
   for (const user of [...new Set(input.users)]) {
     const dir = homePath(home.root, user);
     const made = new Set<string>();

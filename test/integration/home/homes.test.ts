@@ -161,6 +161,14 @@ describe("dotfiles", () => {
     expect(ownerOf(join(home, ".foyer-home.json"))).toBe(0);
   });
 
+  it("a skel directory that is not there is an issue (exit 78), not silently no dotfiles", () => {
+    rmSync(join(dir, "skel"), { recursive: true });
+    const r = foyer("init");
+    expect(r.status, r.out).toBe(78);
+    expect(r.out).toContain(`${join(dir, "skel")} is not a directory foyer can read`);
+    expect(r.out).toContain("home.skel");
+  });
+
   it("a template error names the dotfile and writes nothing", () => {
     writeFileSync(join(dir, "bad.hbs"), "{{nope}}\n");
     const r = foyer("init", spec("", join(dir, "bad.hbs")));
