@@ -8,6 +8,9 @@ import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabas
 import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
+import { gatherHomes } from "../home/gather.js";
+import { homePathWarnings } from "../home/checks.js";
+import { prepareJupyter, systemJupyterFacts, type JupyterFacts } from "../jupyter/prepare.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
@@ -48,7 +51,7 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
-  /** worth saying, not fatal (unknown product option names, what a startup file loses): each command prints them */
+  /** worth saying, not fatal (unknown product option names, what a startup file loses, docker-stacks' notes): each command prints them */
   warnings: ConfigIssue[];
 }
 
@@ -62,6 +65,8 @@ export interface StageOptions {
   fs?: FsOps;
   /** where the pod's Kubernetes service account is mounted (default: Kubernetes' path) */
   serviceAccountDir?: string;
+  /** what the jupyter: section reads (default: the real system) */
+  jupyterFacts?: JupyterFacts;
 }
 
 /** Run the whole stage; throws ConfigError with every issue found. */
@@ -69,26 +74,39 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const { loaded, issues: loadIssues } = loadSpecCollecting(opts.load);
   if (!loaded) throw new ConfigError(loadIssues);
   const fs = opts.fs ?? realFs;
-  const { spec } = loaded;
   const incomplete = loaded.incomplete ?? new Set<string>();
+  const systemUsers = opts.users ?? systemUserDatabase();
+  // jupyter: (docker-stacks' start.sh) reads its env vars and the accounts, and lays the result over
+  // the spec first; not for render --out, which looks at no system
+  const jupyter = incomplete.has("jupyter") || !opts.scope.system ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
+  const spec = jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
+  // home.self: foyer's own account, when it is not root (a session container started as the user)
+  const euid = process.geteuid?.() ?? 0;
+  const self = euid === 0 ? undefined : systemUsers.getpw(euid)?.name;
+  const homes = planned ? gatherHomes(spec, fs, opts.load.env, self) : undefined;
+  const extra = { before: jupyter?.before ?? [], after: jupyter?.after ?? [] };
   // the product's facts (the in-cluster API) are read before planning: the plan stays pure
   const kubernetes = gatherInCluster(opts.load.env, opts.serviceAccountDir);
   const productFacts = kubernetes ? { kubernetes } : {};
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, facts: productFacts }) : { actions: [], issues: [], secretsUsed: new Set<string>() };
-  const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
+  const plan = planned
+    ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, facts: productFacts, extra, ...(homes ? { homes } : {}) })
+    : { actions: [], issues: [], secretsUsed: new Set<string>() };
+  const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
   const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
   const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
-  const warnings = dedupe([...loaded.warnings, ...unused, ...product, ...state].map((i) => locateIssue(i, loaded)));
-  const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
+  const jupyterNotes = (jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message }));
+  const homeNotes = (planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : []).map((message) => ({ path: "home", message }));
+  const warnings = dedupe([...loaded.warnings, ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
+  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
+  return { loaded: spec === loaded.spec ? loaded : { ...loaded, spec }, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 
 /**
@@ -115,7 +133,7 @@ export interface CheckInput {
 }
 
 /** The sections planning reads. */
-const PLAN_READS = ["config", "files", "secrets", "env"];
+const PLAN_READS = ["config", "files", "secrets", "env", "home", "jupyter"];
 
 /** Every check, pure; the owners resolved on the way. */
 export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {

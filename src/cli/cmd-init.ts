@@ -32,7 +32,8 @@ export function applyPrepared({ actions, users, owners }: Prepared, logger: Logg
     users,
     validated: { owners },
     onAction: (a, v) => {
-      if (v.state !== "unchanged") logger.info(`${v.state} ${a.kind} ${a.path}`, { why: a.reason });
+      if (v.state === "kept") logger.info(`kept ${a.path}: ${v.changes.join(", ")}`, { why: a.reason });
+      else if (v.state !== "unchanged") logger.info(`${v.state} ${a.kind} ${a.path}`, { why: a.reason });
       else logger.debug(`unchanged ${a.path}`);
     },
   });

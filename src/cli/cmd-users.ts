@@ -9,7 +9,9 @@ import { SCOPES } from "../check/index.js";
 import { ensureCurrentUser, syncUsers, type UsersSpec } from "../users/index.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { makeLogger, SPEC_OPTIONS } from "./context.js";
-import { prepare } from "./prepare.js";
+import { prepare, type Prepared } from "./prepare.js";
+import { applyProvisionedHomes } from "../home/provisioned.js";
+import { realFs } from "../fs/index.js";
 
 const HELP = `usage: foyer users sync [--spec F] [--every 10m] [--root DIR]
 
@@ -17,7 +19,8 @@ Reads the spec's users: sources (static list, the Posit test user from PWB_/RSW_
 in order, refuses unsafe entries (each named with its reason), and writes /etc/passwd, group,
 shadow and gshadow atomically under /etc/.pwd.lock. Nothing changes when nothing differs. A
 directory failure changes no file. Run as a uid other than root, it only gives that uid a passwd
-entry (users.rootless) when /etc/passwd is writable, or says what to do.
+entry (users.rootless) when /etc/passwd is writable, or says what to do. With a home: section, the
+accepted accounts get their homes, dirs, dotfiles and favorites (as foyer init makes them).
 
 options:
   --spec F          the spec (else $FOYER_SPEC, else /etc/foyer/foyer.yaml)
@@ -44,8 +47,12 @@ export const usersCommand: Command = {
     const euid = process.geteuid?.() ?? 0;
     if (euid !== 0) return rootless(users, root, euid, log);
     const clock = realClock();
-    const once = () =>
-      syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
+    const once = async () => {
+      const report = await syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
+      // the accepted accounts get their homes (home:), by the same planner and executor as init's
+      if (root === "/") homesFor(report.accounts.users.map((u) => u.name), loaded, log);
+      return report;
+    };
     if (every === undefined) {
       await once();
       return 0;
@@ -53,6 +60,22 @@ export const usersCommand: Command = {
     return periodic(once, every, clock, log);
   },
 };
+
+function homesFor(names: string[], loaded: Prepared["loaded"], log: Logger): void {
+  const r = applyProvisionedHomes({
+    spec: loaded.spec,
+    names,
+    env: process.env,
+    secrets: loaded.secrets.values,
+    fs: realFs,
+    warn: (w) => log.warn(w),
+    onAction: (a, v) => {
+      if (v.state === "kept") log.info(`kept ${a.path}: ${v.changes.join(", ")}`);
+      else if (v.state !== "unchanged") log.info(`${v.state} ${a.kind} ${a.path}`, { why: a.reason });
+    },
+  });
+  if (r.changed.length) log.info(`homes: ${r.changed.length} change(s), ${r.unchanged.length} path(s) already up to date`);
+}
 
 /**
  * Not root (an arbitrary uid, OpenShift-style): the account files cannot be locked or replaced, so

@@ -31,7 +31,8 @@ options:
     }
     const { loaded, actions } = await prepare(values, values.strict ? { ...SCOPES.validate, strict: true } : SCOPES.validate);
     const programs = Object.keys(loaded.spec.programs).length;
-    makeLogger(values, loaded).info(`${loaded.specPath ?? "(no spec)"} is valid: ${actions.length} action(s), ${programs} program(s)`);
+    const logger = makeLogger(values, loaded);
+    logger.info(`${loaded.specPath ?? "(no spec)"} is valid: ${actions.length} action(s), ${programs} program(s)`);
     return 0;
   },
 };

@@ -325,12 +325,16 @@ function requireProcfs(fs: FsOps): void {
 
 /**
  * The bytes of the regular file at `path`, not following a link at its last component and never
- * blocking on a FIFO (one swapped in after an lstat, say): anything but a regular file is an error.
+ * blocking on a FIFO (one swapped in after an lstat, say): anything but a regular file is an error;
+ * a file larger than `maxBytes` is not read (its size is returned).
  */
-export function readRegularFile(fs: FsOps, path: string): Buffer {
+export function readRegularFile(fs: FsOps, path: string, maxBytes = Infinity): Buffer | { tooLarge: number } {
   const fd = fs.openSync(path, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
   try {
-    if (!fs.fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
+    // a user's 10 GB sparse ~/.bashrc must not be read into foyer's memory
+    if (st.size > maxBytes) return { tooLarge: st.size };
     return fs.readFileSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -7,6 +7,12 @@ const Reason = z.string().min(1).meta({ description: "why the action is in the p
 const Mode = z.number().int().min(0).max(0o7777).meta({ description: "permission bits (a number; 420 = 0644)" });
 const Source = z.string().optional().meta({ description: "where in the spec the action comes from (issues point here)" });
 const Owner = z.string().min(1).meta({ description: '"user", "user:group", "uid" or "uid:gid"; absent = leave as is' });
+// Homes: the user owns the directory and may put anything in it. A link or other surprise there that
+// foyer will not cross skips this one action (reported) instead of stopping the start of every user.
+const UserDir = z
+  .boolean()
+  .optional()
+  .meta({ description: "inside a directory its user controls (a home): what foyer will not cross or replace there skips this action, reported, instead of failing the plan" });
 
 /** Write a whole file (atomically; not rewritten when bytes, mode and owner already match). */
 export const WriteFileSchema = z.strictObject({
@@ -23,6 +29,11 @@ export const WriteFileSchema = z.strictObject({
     .optional()
     .meta({ description: "the whole content is secret (a secret section, sssd config): printed neither as a preview nor in --json, redacted or not" }),
   format: z.string().optional().meta({ description: "how the content was produced: ini, dcf, profiles, gcfg, template, content" }),
+  preserveEdits: z
+    .strictObject({ since: z.string().optional().meta({ description: "SHA-256 of the bytes foyer last wrote there (from the home's record)" }) })
+    .optional()
+    .meta({ description: "a dotfile: an existing file with other bytes is replaced only when it still holds what foyer wrote (`since`); else it is the user's and is kept, as is a link or anything but a regular file" }),
+  userDir: UserDir,
 });
 
 /** Make a directory (and its parents); set its mode and owner. */
@@ -33,6 +44,8 @@ export const EnsureDirSchema = z.strictObject({
   source: Source,
   mode: Mode,
   owner: Owner.optional(),
+  keepExisting: z.boolean().optional().meta({ description: "an existing directory keeps its owner and mode (a home on a volume)" }),
+  userDir: UserDir,
 });
 
 /** Make `path` a symbolic link to `target` (replacing a file or a different link, never a directory). */
@@ -73,6 +86,11 @@ export const MergeJsonSchema = z.strictObject({
   mode: Mode,
   owner: Owner.optional(),
   secret: z.boolean().default(false),
+  unionBy: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({ description: 'top-level arrays united instead of replaced: key → the field naming an entry ({"favorites": "path"}); entries already there are kept as they are' }),
+  userDir: UserDir,
 });
 
 /** Run a command as a user in `path` (its working directory); skipped when `creates` exists. */

@@ -32,8 +32,15 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
-  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path) } : {}) };
+  const file = { type: "file" as const, mode: st.mode & 0o7777, ...ids };
+  if (!withContent) return file;
+  const bytes = readRegularFile(fs, path, MAX_OBSERVED_BYTES);
+  // never equal to anything foyer writes: replaced (files:), kept (a dotfile), not merged (JSON)
+  return Buffer.isBuffer(bytes) ? { ...file, content: bytes } : { ...file, digest: `too-large:${bytes.tooLarge}` };
 }
+
+/** Files foyer reads to compare are at most this big (foyer's own files are far smaller). */
+export const MAX_OBSERVED_BYTES = 64 << 20;
 
 function isDir(path: string, fs: FsOps): boolean {
   try {

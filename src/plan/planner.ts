@@ -10,6 +10,8 @@ import type { Action } from "./action.js";
 import type { Product, ProductFacts } from "../products/product.js";
 import { LICENCE_SECRETS, planLicenceFile } from "../products/licence/index.js";
 import { productFor } from "../products/registry.js";
+import { planHomes } from "../home/plan.js";
+import type { HomesInput } from "../home/gather.js";
 import { planFiles } from "./planner-files.js";
 import { validatePlan } from "./validate.js";
 
@@ -29,6 +31,10 @@ export interface PlanInput {
   facts?: ProductFacts;
   /** `files[].templateFile` contents keyed by path; a path missing here is an issue */
   templateFiles?: ReadonlyMap<string, TemplateFileRead>;
+  /** `home:`: who gets a home and what is there now (src/home gatherHomes) */
+  homes?: HomesInput;
+  /** actions of other parts of the start, checked with the rest: before (accounts) and after (chowns) */
+  extra?: { before: readonly Action[]; after: readonly Action[] };
 }
 
 /** The plan: ordered actions and every issue (the CLI must not apply a plan with issues). */
@@ -39,7 +45,7 @@ export interface PlanResult {
   secretsUsed: ReadonlySet<string>;
 }
 
-/** Plan `foyer init`: the product's config files, then `files:` entries, then a check of the whole plan. */
+/** Plan `foyer init`: (accounts), the product's config files, the licence file, homes, `files:` entries, (chowns), then a check of the whole plan. */
 export function planInit(input: PlanInput): PlanResult {
   const { spec } = input;
   const engine = createTemplateEngine({
@@ -59,9 +65,11 @@ export function planInit(input: PlanInput): PlanResult {
   const config = product.plan(spec.config, { spec, engine, configDir, holdsSecret, facts: input.facts ?? {} });
   const files = planFiles(spec.files, engine, input.templateFiles ?? new Map(), holdsSecret);
   const licence = product.licence ? planLicenceFile(product.licence, spec, input.secrets) : [];
-  const actions = yieldGeneratedState([...config.actions, ...licence, ...files.actions]);
+  const homes = spec.home && input.homes ? planHomes({ home: spec.home, engine, ...input.homes }) : { actions: [], issues: [] };
+  // homes before files: a `files:` entry in a home must find it made with its owner and mode
+  const actions = yieldGeneratedState([...(input.extra?.before ?? []), ...config.actions, ...licence, ...homes.actions, ...files.actions, ...(input.extra?.after ?? [])]);
   // an issue may quote a rendered value (an override name, a key): issues are printed, so mask them
-  const issues = [...config.issues, ...files.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
+  const issues = [...config.issues, ...files.issues, ...homes.issues, ...validatePlan(actions)].map((i) => ({ ...i, message: redactor.redact(i.message) }));
   // the licence file's copy uses its secret as a template would
   const secretsUsed = new Set([...engine.secretsUsed(), ...(licence.length ? [LICENCE_SECRETS.file] : [])]);
   return { actions, issues, secretsUsed };

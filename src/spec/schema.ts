@@ -3,6 +3,8 @@
 import * as z from "zod";
 import { PositSectionsSchema } from "../products/posit-sections/schema.js";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
+import { HomeSchema } from "../home/schema.js";
+import { JupyterSchema } from "../jupyter/schema.js";
 import { UsersSchema } from "../users/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
@@ -151,7 +153,14 @@ export const SpecSchema = z
     env: z.record(EnvName, z.string()).default({}).meta({ description: "environment added for every program and hook" }),
     config: GenericConfigSchema.optional().meta({ description: "product config files; the shape is the profile's product's (the Posit charts' `config:` values)" }),
     files: z.array(FileSchema).default([]),
-    hooks: z.strictObject({ init: HookSchema.optional(), finish: HookSchema.optional() }).default({}),
+    home: HomeSchema.optional(),
+    jupyter: JupyterSchema.optional(),
+    hooks: z
+      .strictObject({
+        init: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional().meta({ description: "a hook directory, or a list run in order (docker-stacks: start-notebook.d, then before-notebook.d)" }),
+        finish: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional(),
+      })
+      .default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
     users: UsersSchema.optional(),
     health: z.strictObject({ listen: ListenAddress }).optional(),

@@ -112,6 +112,13 @@ describe("directories", () => {
       "programs.b.cwd: directory /srv/b does not exist; program 'b' could not start there",
     ]);
   });
+  it("a list of hook dirs: each checked, named by its place in the list", () => {
+    const list = spec({ hooks: { init: ["/hooks/a", { dir: "/hooks/b", onFailure: "continue" }] } });
+    const k = new Map([["/hooks/a", "dir"], ["/hooks/b", "missing"]] as const);
+    expect(paths(checkDirs(list, { kinds: k, planned: new Set(), hookFromProfile: () => false }))).toEqual([
+      "hooks.init[1]: init hooks: directory /hooks/b does not exist (create it, or remove hooks.init)",
+    ]);
+  });
   it("a profile's conventional hook dir may be absent", () => {
     expect(paths(checkDirs(s, { kinds, planned, hookFromProfile: (p) => p === "init" }))).not.toContainEqual(expect.stringMatching(/^hooks\.init/));
   });
