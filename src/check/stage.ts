@@ -4,7 +4,8 @@
 // its spec path and file:line:col (or the env variable) → ConfigError (exit 78), nothing written.
 import { usersSpecIssues } from "../users/checks.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabase } from "../identity/index.js";
+import { systemUserDatabase, withPlanned, type UserDatabase } from "../identity/index.js";
+import type { AccountList } from "../users/accounts.js";
 import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
@@ -12,6 +13,7 @@ import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
+import { gatherAccountFacts, ldapHint, plannedUsers, type AccountFacts } from "./accounts.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
 import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
@@ -48,6 +50,8 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
+  /** the accounts user provisioning creates that validation counted on (checked after the sync) */
+  expectedAccounts: AccountList;
   /** worth saying, not fatal (unknown product option names, what a startup file loses): each command prints them */
   warnings: ConfigIssue[];
 }
@@ -57,8 +61,14 @@ export interface StageOptions {
   scope: CheckScope;
   /** default: the system's (NSS) */
   users?: UserDatabase;
-  /** accounts a later phase of this run creates (user provisioning) */
-  planned?: PlannedAccounts;
+  /** the root filesystem user provisioning writes (`users sync --root`; default /) */
+  usersRoot?: string;
+  /** foyer's effective uid (default: the process's): the sync runs only as root */
+  euid?: number;
+  /** ms since the epoch (account expiry); default now */
+  now?: number;
+  /** the local account files as read (tests); default: read under usersRoot */
+  accountFacts?: AccountFacts;
   fs?: FsOps;
   /** where the pod's Kubernetes service account is mounted (default: Kubernetes' path) */
   serviceAccountDir?: string;
@@ -78,18 +88,29 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const kubernetes = gatherInCluster(opts.load.env, opts.serviceAccountDir);
   const productFacts = kubernetes ? { kubernetes } : {};
   const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, facts: productFacts }) : { actions: [], issues: [], secretsUsed: new Set<string>() };
-  const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
+  // the accounts the sync (a step of init/run, before the plan's actions) will create count for
+  // every identity check; as root only: otherwise the sync does not run
+  const accounts = spec.users && !incomplete.has("users") && (opts.euid ?? process.geteuid?.() ?? 0) === 0
+    ? plannedUsers(spec.users, opts.load.env, opts.accountFacts ?? gatherAccountFacts(spec.users, opts.usersRoot ?? "/", fs), opts.now ?? Date.now())
+    : undefined;
+  const users = withPlanned(opts.users ?? systemUserDatabase(), accounts?.overlay ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
+  if (accounts?.online.length) checked.issues = checked.issues.map((i) => (UNKNOWN_NAME.test(i.message) ? { ...i, message: `${i.message}${ldapHint(accounts.online)}` } : i));
   const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
   const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
   const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
-  const warnings = dedupe([...loaded.warnings, ...unused, ...product, ...state].map((i) => locateIssue(i, loaded)));
-  const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
+  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state].map((i) => locateIssue(i, loaded)));
+  const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
+  return { loaded, actions: plan.actions, users, owners: checked.owners, expectedAccounts: accounts?.expected ?? NO_ACCOUNTS, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
+
+const NO_ACCOUNTS: AccountList = { users: [], groups: [] };
+/** the identity resolver's words for a name no database knows (src/identity/resolve.ts) */
+const UNKNOWN_NAME = /^(user|group) ".*" does not exist \(not in the (user|group) database\)/;
+
 
 /**
  * The product's warnings about its config (option names, values, launcher profiles), masked: a

@@ -6,7 +6,7 @@ import type { Logger } from "../log/index.js";
 import { parseDuration } from "../spec/duration.js";
 import { realClock, type Clock } from "../time/clock.js";
 import { SCOPES } from "../check/index.js";
-import { ensureCurrentUser, syncUsers, type UsersSpec } from "../users/index.js";
+import { provisionUsers } from "../users/index.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { prepare } from "./prepare.js";
@@ -37,36 +37,21 @@ export const usersCommand: Command = {
     const root = values.root ?? "/";
     if (!root.startsWith("/")) throw new UsageError(`foyer users sync: --root ${root}: expected an absolute path`);
     // the one validation stage, read-only scope (like render): the spec's own checks, users: included
-    const { loaded } = await prepare(values, SCOPES.render);
+    const { loaded } = await prepare(values, SCOPES.render, process.env, root);
     const users = loaded.spec.users;
     if (!users) throw new ConfigError([{ path: "users", message: "the spec has no users: section: nothing to sync" }]);
     const log = makeLogger(values, loaded);
-    const euid = process.geteuid?.() ?? 0;
-    if (euid !== 0) return rootless(users, root, euid, log);
     const clock = realClock();
-    const once = () =>
-      syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
-    if (every === undefined) {
+    const euid = process.geteuid?.() ?? 0;
+    const once = () => provisionUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log, euid, egid: process.getegid?.() ?? 0 });
+    // not root: only the uid's own entry, which does not change from one period to the next
+    if (every === undefined || euid !== 0) {
       await once();
       return 0;
     }
     return periodic(once, every, clock, log);
   },
 };
-
-/**
- * Not root (an arbitrary uid, OpenShift-style): the account files cannot be locked or replaced, so
- * only the current uid's own entry (users.rootless) is made; the sources are skipped with a warning.
- */
-function rootless(users: UsersSpec, root: string, euid: number, log: Logger): number {
-  if (users.sources.length) log.warn(`users.sources need root to write the account files; foyer runs as uid ${euid}: skipped`);
-  if (!users.rootless) return 0;
-  const out = ensureCurrentUser(users.rootless, { uid: euid, gid: process.getegid?.() ?? 0 }, root, users.homeRoot);
-  if (out.kind === "present") log.info(`uid ${euid} already has a passwd entry (${out.name})`);
-  else if (out.kind === "added") log.info(`gave uid ${euid} a passwd entry: ${out.line}${out.renamed ? ` (the image's ${users.rootless.name} entry is now ${out.renamed})` : ""}`);
-  else log.warn(out.advice);
-  return 0;
-}
 
 /** Sync now and every `period` until TERM/INT; a failed sync is logged and tried again next time. */
 async function periodic(once: () => Promise<unknown>, period: number, clock: Clock, log: Logger): Promise<number> {
