@@ -6,6 +6,7 @@
 import type { ConfigIssue } from "../errors.js";
 import { FoyerError } from "../errors.js";
 import type { PlannedAccounts } from "../identity/index.js";
+import type { Action } from "../plan/action.js";
 import type { FsOps } from "../plan/fsops.js";
 import type { AccountList } from "../users/accounts.js";
 import { expectedAccounts } from "../users/expected.js";
@@ -76,6 +77,17 @@ function rejectionIssue(r: Parameters<typeof describeRejection>[0]): ConfigIssue
   const message = describeRejection(r);
   if (/^[A-Z][A-Z0-9_]*$/.test(r.origin)) return { path: sourcePath, where: `env ${r.origin}`, message };
   return { path: /^(users|groups)\[\d+\]$/.test(r.origin) ? `${sourcePath}.${r.origin}` : sourcePath, message };
+}
+
+/**
+ * The Posit test user's home, made as startup.sh's `useradd -m` made it (Ubuntu's HOME_MODE 0750,
+ * owned by the user), so a first login works. Homes of other accounts are the users module's next
+ * phase; /etc/skel is not copied.
+ */
+export function testUserHomes(expected: AccountList): Action[] {
+  return expected.users
+    .filter((u) => u.source.endsWith("(env-test-user)"))
+    .map((u): Action => ({ kind: "ensure-dir", path: u.home, mode: 0o750, owner: u.name, reason: `the Posit test user's home (useradd -m)`, source: u.source.split(" ")[0]! }));
 }
 
 /** The hint added to "does not exist" when the spec has LDAP sources. */

@@ -13,7 +13,7 @@ import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
-import { gatherAccountFacts, ldapHint, plannedUsers, type AccountFacts } from "./accounts.js";
+import { gatherAccountFacts, ldapHint, plannedUsers, testUserHomes, type AccountFacts } from "./accounts.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
 import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
@@ -94,6 +94,8 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
     ? plannedUsers(spec.users, opts.load.env, opts.accountFacts ?? gatherAccountFacts(spec.users, opts.usersRoot ?? "/", fs), opts.now ?? Date.now())
     : undefined;
   const users = withPlanned(opts.users ?? systemUserDatabase(), accounts?.overlay ?? {});
+  // the Posit test user's home, as useradd -m made it (after the sync, like every action)
+  if (accounts) plan.actions.unshift(...testUserHomes(accounts.expected));
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
   if (accounts?.online.length) checked.issues = checked.issues.map((i) => (UNKNOWN_NAME.test(i.message) ? { ...i, message: `${i.message}${ldapHint(accounts.online)}` } : i));
