@@ -53,6 +53,8 @@ export interface PlannedUsers {
   online: string[];
   issues: ConfigIssue[];
   warnings: ConfigIssue[];
+  /** the refusals reported here (describeRejection's text): the sync does not log them again */
+  reported: Set<string>;
 }
 
 /** Pure: the sync's offline outcome as the stage needs it. */
@@ -64,11 +66,11 @@ export function plannedUsers(users: UsersSpec, env: Record<string, string | unde
   for (const r of e.rejected) {
     const fails = e.failedSources.includes(r.source);
     const issue = rejectionIssue(r);
-    if (fails) issues.push({ ...issue, message: `${issue.message} (onInvalid: fail: the sync would stop)` });
-    else warnings.push({ ...issue, message: `${issue.message}; the sync skips it` });
+    if (fails) issues.push({ ...issue, message: `the sync refuses ${issue.message} (onInvalid: fail: it would stop, writing nothing)` });
+    else warnings.push({ ...issue, message: `the sync refuses ${issue.message}, and skips it` });
   }
   // (a sync that would stop is an issue already; its accounts still count, so no echo says alice is unknown)
-  return { overlay: e.accounts, expected: e.accounts, online: e.online, issues, warnings };
+  return { overlay: e.accounts, expected: e.accounts, online: e.online, issues, warnings, reported: new Set(e.rejected.map(describeRejection)) };
 }
 
 /** `users.sources[0] (static)` + origin `users[1]` → path users.sources[0].users[1]; an env origin → where. */

@@ -52,6 +52,10 @@ export interface Validated {
   disk?: DiskFacts;
   /** the accounts user provisioning creates that validation counted on (checked after the sync) */
   expectedAccounts: AccountList;
+  /** labels of the LDAP sources, whose accounts the sync fetches (unknown before it) */
+  onlineSources: string[];
+  /** refusals of the users policy already printed as warnings or issues (the sync does not repeat them) */
+  refusalsReported: ReadonlySet<string>;
   /** worth saying, not fatal (unknown product option names, what a startup file loses): each command prints them */
   warnings: ConfigIssue[];
 }
@@ -106,7 +110,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, expectedAccounts: accounts?.expected ?? NO_ACCOUNTS, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
+  return { loaded, actions: plan.actions, users, owners: checked.owners, expectedAccounts: accounts?.expected ?? NO_ACCOUNTS, onlineSources: accounts?.online ?? [], refusalsReported: accounts?.reported ?? new Set(), warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
 }
 
 const NO_ACCOUNTS: AccountList = { users: [], groups: [] };

@@ -35,7 +35,7 @@ options:
  * `users:` (the same sync as `foyer users sync`, under its lock; the plan's owners and programs may
  * name them), then the plan's actions.
  */
-export async function applyPrepared({ actions, users, owners, loaded, expectedAccounts }: Prepared, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function applyPrepared({ actions, users, owners, loaded, expectedAccounts, refusalsReported }: Prepared, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<void> {
   if (provisions(loaded.spec.users)) {
     const report = await provisionUsers({
       users: loaded.spec.users,
@@ -46,6 +46,7 @@ export async function applyPrepared({ actions, users, owners, loaded, expectedAc
       log: logger,
       euid: process.geteuid?.() ?? 0,
       egid: process.getegid?.() ?? 0,
+      reported: refusalsReported,
     });
     // validation counted on these accounts (owners, user:s); the sync must have made every one
     const lost = report ? missingAfterSync(expectedAccounts, report.accounts) : [];

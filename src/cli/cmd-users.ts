@@ -37,13 +37,13 @@ export const usersCommand: Command = {
     const root = values.root ?? "/";
     if (!root.startsWith("/")) throw new UsageError(`foyer users sync: --root ${root}: expected an absolute path`);
     // the one validation stage, read-only scope (like render): the spec's own checks, users: included
-    const { loaded } = await prepare(values, SCOPES.render, process.env, root);
+    const { loaded, refusalsReported } = await prepare(values, SCOPES.render, process.env, root);
     const users = loaded.spec.users;
     if (!users) throw new ConfigError([{ path: "users", message: "the spec has no users: section: nothing to sync" }]);
     const log = makeLogger(values, loaded);
     const clock = realClock();
     const euid = process.geteuid?.() ?? 0;
-    const once = () => provisionUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log, euid, egid: process.getegid?.() ?? 0 });
+    const once = () => provisionUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log, euid, egid: process.getegid?.() ?? 0, reported: refusalsReported });
     // not root: only the uid's own entry, which does not change from one period to the next
     if (every === undefined || euid !== 0) {
       await once();

@@ -57,7 +57,7 @@ getent passwd alice; id alice
     expect(r.out).toContain("validate=0");
     expect(r.out).toContain("plan=0");
     expect(r.out).toContain("no alice after plan");
-    expect(readFileSync(join(dir, "plan.txt"), "utf8")).toMatch(/alice\.txt/);
+    expect(readFileSync(join(dir, "plan.txt"), "utf8")).toMatch(/^• users sync \(before the actions, under \/etc\/\.pwd\.lock\): user alice \(uid 4321\)\n[\s\S]*alice\.txt/);
     expect(r.out).toContain("run=0");
     expect(r.out).toContain("job runs as 4321:4321 alice HOME=/home/alice");
     expect(r.out).toContain("file 4321:4321:640");

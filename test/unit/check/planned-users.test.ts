@@ -58,7 +58,7 @@ describe("accounts a sync will create, in the validation stage", () => {
 
   it("an entry the policy refuses does not count; onInvalid: fail is an issue before any write, skip a warning", async () => {
     const failing = ALICE.replace("users: [{ name: alice, uid: 4321 }]", "onInvalid: fail\n      users: [{ name: alice, uid: 4321 }, { name: nob, uid: 65534 }]");
-    expect(await messages(stage(failing))).toEqual([expect.stringMatching(/^users\.sources\[0\]\.users\[1\]: users\.sources\[0\] \(static\): user nob \(users\[1\]\): uid 65534 belongs to a local account .*onInvalid: fail/)]);
+    expect(await messages(stage(failing))).toEqual([expect.stringMatching(/^users\.sources\[0\]\.users\[1\]: the sync refuses users\.sources\[0\] \(static\): user nob \(users\[1\]\): uid 65534 belongs to a local account .*onInvalid: fail/)]);
     const skipping = ALICE.replace("uid: 4321", "uid: 65534");
     const issues = await messages(stage(skipping));
     expect(issues).toEqual([expect.stringMatching(/^files\[0\]\.owner: user "alice" does not exist/), expect.stringMatching(/^programs\.job\.user: user "alice" does not exist/)]);
@@ -83,7 +83,7 @@ describe("plannedUsers (pure)", () => {
     const p = plannedUsers(users, { RSW_TESTUSER: "Bad Name" }, FACTS, 0);
     expect(p.overlay.users!.map((u) => u.name)).toEqual(["ann"]);
     expect(p.overlay.groups!.map((g) => [g.name, g.members])).toEqual([["team", ["ann"]]]);
-    const bad = expect.objectContaining({ path: "users.sources[1]", where: "env RSW_TESTUSER", message: expect.stringMatching(/not a valid login name.*the sync skips it/) });
+    const bad = expect.objectContaining({ path: "users.sources[1]", where: "env RSW_TESTUSER", message: expect.stringMatching(/not a valid login name.*and skips it/) });
     expect(p.warnings).toEqual([bad, bad]); // the user and its group
   });
   it("accounts foyer made before (in its record) are not local accounts of someone else", () => {
