@@ -3,7 +3,7 @@
 import type { CandidateGroup, CandidateUser, SourceResult } from "./accounts.js";
 import { mapGroups, mapUsers, memberResolver, normalizeDn, values } from "./ldap-map.js";
 import { fetchDirectory, DirectoryError, type FetchOptions } from "./ldap.js";
-import type { LdapSource, StaticSource, UsersSpec } from "./schema.js";
+import type { EnvTestUserSource, LdapSource, StaticSource, UsersSpec } from "./schema.js";
 
 export interface GatherDeps {
   env: Record<string, string | undefined>;
@@ -17,9 +17,7 @@ export async function gatherSources(users: UsersSpec, deps: GatherDeps): Promise
   const out: SourceResult[] = [];
   for (const [i, src] of users.sources.entries()) {
     const label = sourceLabel(i, src.type);
-    if (src.type === "static") out.push({ label, onInvalid: src.onInvalid, ...staticCandidates(src, label) });
-    else if (src.type === "env-test-user") out.push({ label, onInvalid: src.onInvalid, ...testUserCandidates(deps.env, label) });
-    else out.push({ label, onInvalid: src.onInvalid, ...(await ldapCandidates(src, label, deps)) });
+    out.push(src.type === "ldap" ? { label, onInvalid: src.onInvalid, ...(await ldapCandidates(src, label, deps)) } : offlineSource(src, label, deps.env));
   }
   return out;
 }
@@ -38,11 +36,15 @@ export function offlineSources(users: UsersSpec, env: Record<string, string | un
   const online: string[] = [];
   for (const [i, src] of users.sources.entries()) {
     const label = sourceLabel(i, src.type);
-    if (src.type === "static") sources.push({ label, onInvalid: src.onInvalid, ...staticCandidates(src, label) });
-    else if (src.type === "env-test-user") sources.push({ label, onInvalid: src.onInvalid, ...testUserCandidates(env, label) });
-    else online.push(label);
+    if (src.type === "ldap") online.push(label);
+    else sources.push(offlineSource(src, label, env));
   }
   return { sources, online };
+}
+
+function offlineSource(src: StaticSource | EnvTestUserSource, label: string, env: Record<string, string | undefined>): SourceResult {
+  const candidates = src.type === "static" ? staticCandidates(src, label) : testUserCandidates(env, label);
+  return { label, onInvalid: src.onInvalid, ...candidates };
 }
 
 /** The spec's own list; a user's `groups:` become members of the groups of that name in this source. */
