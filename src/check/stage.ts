@@ -117,7 +117,6 @@ const NO_ACCOUNTS: AccountList = { users: [], groups: [] };
 /** the identity resolver's words for a name no database knows (src/identity/resolve.ts) */
 const UNKNOWN_NAME = /^(user|group) ".*" does not exist \(not in the (user|group) database\)/;
 
-
 /**
  * The product's warnings about its config (option names, values, launcher profiles), masked: a
  * warning may quote a value. A job-json-overrides file counts as usable when the plan writes it,

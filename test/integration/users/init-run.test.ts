@@ -53,7 +53,7 @@ getent passwd alice >/dev/null && echo "alice after plan" || echo "no alice afte
 set +e
 "$FOYER" run --spec "$T/spec.yaml"; echo "run=$?"
 getent passwd alice; id alice
-"$FOYER" run --spec "$T/spec.yaml" 2>&1 | grep 'users:'; echo "again=$?"`);
+"$FOYER" init --spec "$T/spec.yaml" 2>&1 | grep -E 'users:|nothing to change'; echo "again=$?"`);
     expect(r.out).toContain("validate=0");
     expect(r.out).toContain("plan=0");
     expect(r.out).toContain("no alice after plan");
@@ -67,8 +67,9 @@ getent passwd alice; id alice
     expect(readFileSync(join(dir, "ovl/etc.u/passwd"), "utf8")).toMatch(/^alice:x:4321:/m);
     expect(readFileSync(join(dir, "ovl/etc.u/shadow"), "utf8")).toMatch(/^alice:!:/m);
     expect(readFileSync(join(dir, "ovl/var.u/lib/foyer/users.json"), "utf8")).toContain('"alice"');
-    // the second run changes nothing
-    expect(r.out).toMatch(/users: nothing to change in \/etc/);
+    // init afterwards: the same sync, and it changes nothing
+    expect(r.out).toMatch(/users: nothing to change in \/etc \(1 user\(s\)/);
+    expect(r.out).toMatch(/nothing to change: 1 path\(s\) already up to date/);
     expect(readFileSync("/etc/passwd", "utf8")).not.toMatch(/^alice:/m);
   });
 
