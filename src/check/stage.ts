@@ -4,7 +4,8 @@
 // its spec path and file:line:col (or the env variable) → ConfigError (exit 78), nothing written.
 import { usersSpecIssues } from "../users/checks.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabase } from "../identity/index.js";
+import { systemUserDatabase, withPlanned, type UserDatabase } from "../identity/index.js";
+import type { AccountList } from "../users/accounts.js";
 import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
@@ -15,6 +16,7 @@ import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
+import { gatherAccountFacts, ldapHint, plannedUsers, testUserHomes, type AccountFacts } from "./accounts.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
 import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
@@ -51,6 +53,12 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
+  /** the accounts user provisioning creates that validation counted on (checked after the sync) */
+  expectedAccounts: AccountList;
+  /** labels of the LDAP sources, whose accounts the sync fetches (unknown before it) */
+  onlineSources: string[];
+  /** refusals of the users policy already printed as warnings or issues (the sync does not repeat them) */
+  refusalsReported: ReadonlySet<string>;
   /** worth saying, not fatal (unknown product option names, what a startup file loses, docker-stacks' notes): each command prints them */
   warnings: ConfigIssue[];
 }
@@ -60,8 +68,14 @@ export interface StageOptions {
   scope: CheckScope;
   /** default: the system's (NSS) */
   users?: UserDatabase;
-  /** accounts a later phase of this run creates (user provisioning) */
-  planned?: PlannedAccounts;
+  /** the root filesystem user provisioning writes (`users sync --root`; default /) */
+  usersRoot?: string;
+  /** foyer's effective uid (default: the process's): the sync runs only as root */
+  euid?: number;
+  /** ms since the epoch (account expiry); default now */
+  now?: number;
+  /** the local account files as read (tests); default: read under usersRoot */
+  accountFacts?: AccountFacts;
   fs?: FsOps;
   /** where the pod's Kubernetes service account is mounted (default: Kubernetes' path) */
   serviceAccountDir?: string;
@@ -94,20 +108,42 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const plan = planned
     ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, facts: productFacts, extra, ...(homes ? { homes } : {}) })
     : { actions: [], issues: [], secretsUsed: new Set<string>() };
-  const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), opts.planned ?? {});
+  // the accounts the sync (a step of init/run, before the plan's actions) will create count for
+  // every identity check; as root only: otherwise the sync does not run
+  const accounts = spec.users && !incomplete.has("users") && (opts.euid ?? process.geteuid?.() ?? 0) === 0
+    ? plannedUsers(spec.users, opts.load.env, opts.accountFacts ?? gatherAccountFacts(spec.users, opts.usersRoot ?? "/", fs), opts.now ?? Date.now())
+    : undefined;
+  const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), accounts?.overlay ?? {});
+  // the Posit test user's home, as useradd -m made it (after the sync, like every action)
+  if (accounts) plan.actions.unshift(...testUserHomes(accounts.expected));
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
+  if (accounts?.online.length) checked.issues = checked.issues.map((i) => (UNKNOWN_NAME.test(i.message) ? { ...i, message: `${i.message}${ldapHint(accounts.online)}` } : i));
   const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
   const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
   const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
   const jupyterNotes = (jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message }));
   const homeNotes = (planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : []).map((message) => ({ path: "home", message }));
-  const warnings = dedupe([...loaded.warnings, ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
-  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
+  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
+  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded: spec === loaded.spec ? loaded : { ...loaded, spec }, actions: plan.actions, users, owners: checked.owners, warnings, ...(facts.disk ? { disk: facts.disk } : {}) };
+  return {
+    loaded: spec === loaded.spec ? loaded : { ...loaded, spec },
+    actions: plan.actions,
+    users,
+    owners: checked.owners,
+    expectedAccounts: accounts?.expected ?? NO_ACCOUNTS,
+    onlineSources: accounts?.online ?? [],
+    refusalsReported: accounts?.reported ?? new Set(),
+    warnings,
+    ...(facts.disk ? { disk: facts.disk } : {}),
+  };
 }
+
+const NO_ACCOUNTS: AccountList = { users: [], groups: [] };
+/** the identity resolver's words for a name no database knows (src/identity/resolve.ts) */
+const UNKNOWN_NAME = /^(user|group) ".*" does not exist \(not in the (user|group) database\)/;
 
 /**
  * The product's warnings about its config (option names, values, launcher profiles), masked: a

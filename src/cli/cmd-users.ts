@@ -6,7 +6,7 @@ import type { Logger } from "../log/index.js";
 import { parseDuration } from "../spec/duration.js";
 import { realClock, type Clock } from "../time/clock.js";
 import { SCOPES } from "../check/index.js";
-import { ensureCurrentUser, syncUsers, type UsersSpec } from "../users/index.js";
+import { provisionUsers } from "../users/index.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { prepare, type Prepared } from "./prepare.js";
@@ -40,20 +40,20 @@ export const usersCommand: Command = {
     const root = values.root ?? "/";
     if (!root.startsWith("/")) throw new UsageError(`foyer users sync: --root ${root}: expected an absolute path`);
     // the one validation stage, read-only scope (like render): the spec's own checks, users: included
-    const { loaded } = await prepare(values, SCOPES.render);
+    const { loaded, refusalsReported } = await prepare(values, SCOPES.render, process.env, root);
     const users = loaded.spec.users;
     if (!users) throw new ConfigError([{ path: "users", message: "the spec has no users: section: nothing to sync" }]);
     const log = makeLogger(values, loaded);
-    const euid = process.geteuid?.() ?? 0;
-    if (euid !== 0) return rootless(users, root, euid, log);
     const clock = realClock();
+    const euid = process.geteuid?.() ?? 0;
     const once = async () => {
-      const report = await syncUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log });
+      const report = await provisionUsers({ users, root, env: process.env, secret: (n) => loaded.secrets.values.get(n), clock, log, euid, egid: process.getegid?.() ?? 0, reported: refusalsReported });
       // the accepted accounts get their homes (home:), by the same planner and executor as init's
-      if (root === "/") homesFor(report.accounts.users.map((u) => u.name), loaded, log);
+      if (report && root === "/") homesFor(report.accounts.users.map((u) => u.name), loaded, log);
       return report;
     };
-    if (every === undefined) {
+    // not root: only the uid's own entry, which does not change from one period to the next
+    if (every === undefined || euid !== 0) {
       await once();
       return 0;
     }
@@ -75,20 +75,6 @@ function homesFor(names: string[], loaded: Prepared["loaded"], log: Logger): voi
     },
   });
   if (r.changed.length) log.info(`homes: ${r.changed.length} change(s), ${r.unchanged.length} path(s) already up to date`);
-}
-
-/**
- * Not root (an arbitrary uid, OpenShift-style): the account files cannot be locked or replaced, so
- * only the current uid's own entry (users.rootless) is made; the sources are skipped with a warning.
- */
-function rootless(users: UsersSpec, root: string, euid: number, log: Logger): number {
-  if (users.sources.length) log.warn(`users.sources need root to write the account files; foyer runs as uid ${euid}: skipped`);
-  if (!users.rootless) return 0;
-  const out = ensureCurrentUser(users.rootless, { uid: euid, gid: process.getegid?.() ?? 0 }, root, users.homeRoot);
-  if (out.kind === "present") log.info(`uid ${euid} already has a passwd entry (${out.name})`);
-  else if (out.kind === "added") log.info(`gave uid ${euid} a passwd entry: ${out.line}${out.renamed ? ` (the image's ${users.rootless.name} entry is now ${out.renamed})` : ""}`);
-  else log.warn(out.advice);
-  return 0;
 }
 
 /** Sync now and every `period` until TERM/INT; a failed sync is logged and tried again next time. */

@@ -9,8 +9,8 @@ export type Prepared = Validated;
  * Load, plan and check everything for a command; throws ConfigError (exit 78) with every issue.
  * The stage's warnings are printed here, once, for every command (on stderr, masked by the logger).
  */
-export async function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env): Promise<Prepared> {
-  const validated = await validateForCommand({ load: { specFlag: flags.spec, env }, scope });
+export async function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env, usersRoot = "/"): Promise<Prepared> {
+  const validated = await validateForCommand({ load: { specFlag: flags.spec, env }, scope, usersRoot });
   if (validated.warnings.length > 0) {
     const logger = makeLogger(flags, validated.loaded);
     for (const w of validated.warnings) logger.warn(`${w.message} → at ${w.path || "(spec)"}${w.where ? ` (${w.where})` : ""}`);

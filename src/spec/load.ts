@@ -15,6 +15,7 @@ import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
 import { addSssdMode } from "../users/sssd.js";
+import { testUserPassword } from "../users/test-user-password.js";
 import { applyAdditions } from "../products/apply.js";
 import type { Product, ProductAdditions } from "../products/product.js";
 import { productFor } from "../products/registry.js";
@@ -130,6 +131,12 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const { spec, warnings, values } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
   // users.sssd expands into files and programs of the spec (sssd.conf, nsswitch, PAM, sssd -i)
   issues.push(...addSssdMode(spec));
+  // the Posit test user's password: the public default, or a secret of 8+ characters (one rule)
+  const testUser = testUserPassword(spec.users, options.env);
+  issues.push(...testUser.issues);
+  warnings.push(...testUser.warnings);
+  keptFromPrograms.push(...testUser.keptFromPrograms);
+  if (testUser.secret) values[testUser.secret.name] = { value: testUser.secret.value, path: "users.sources" };
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);

@@ -6,3 +6,6 @@ export { syncUsers, planSync, describeRejection, UsersPolicyError, type SyncOpti
 export { DirectoryError } from "./ldap.js";
 export { usersSpecIssues } from "./checks.js";
 export { ensureCurrentUser, type RootlessOutcome } from "./rootless.js";
+export { provisionUsers, provisions, type ProvisionOptions } from "./provision.js";
+export { expectedAccounts, missingAfterSync, type ExpectedAccounts } from "./expected.js";
+export { readRecord } from "./local-files.js";

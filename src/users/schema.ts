@@ -66,7 +66,7 @@ export const EnvTestUserSourceSchema = z
   })
   .meta({
     description:
-      "the Posit images' test user: RSW_TESTUSER (or PWB_TESTUSER), RSW_TESTUSER_UID (default 10000), RSW_TESTUSER_PASSWD (hashed with SHA-512 crypt; unset: locked). No variable set: no user.",
+      "the Posit images' test user: RSW_TESTUSER (or PWB_TESTUSER), RSW_TESTUSER_UID (default 10000), RSW_TESTUSER_PASSWD (hashed with SHA-512 crypt; unset: locked; Posit's public default rstudio is accepted with a warning, any other password is a secret of 8+ characters). No variable set: no user.",
   });
 
 export const LdapSourceSchema = z
@@ -180,5 +180,6 @@ export type UsersSpec = z.infer<typeof UsersSchema>;
 export type UserSource = z.infer<typeof UserSourceSchema>;
 export type StaticSource = z.infer<typeof StaticSourceSchema>;
 export type LdapSource = z.infer<typeof LdapSourceSchema>;
+export type EnvTestUserSource = z.infer<typeof EnvTestUserSourceSchema>;
 export type SssdSpec = z.infer<typeof SssdSchema>;
 export type RootlessSpec = z.infer<typeof RootlessSchema>;

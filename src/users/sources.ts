@@ -3,7 +3,7 @@
 import type { CandidateGroup, CandidateUser, SourceResult } from "./accounts.js";
 import { mapGroups, mapUsers, memberResolver, normalizeDn, values } from "./ldap-map.js";
 import { fetchDirectory, DirectoryError, type FetchOptions } from "./ldap.js";
-import type { LdapSource, StaticSource, UsersSpec } from "./schema.js";
+import type { EnvTestUserSource, LdapSource, StaticSource, UsersSpec } from "./schema.js";
 
 export interface GatherDeps {
   env: Record<string, string | undefined>;
@@ -16,12 +16,35 @@ export interface GatherDeps {
 export async function gatherSources(users: UsersSpec, deps: GatherDeps): Promise<SourceResult[]> {
   const out: SourceResult[] = [];
   for (const [i, src] of users.sources.entries()) {
-    const label = `users.sources[${i}] (${src.type})`;
-    if (src.type === "static") out.push({ label, onInvalid: src.onInvalid, ...staticCandidates(src, label) });
-    else if (src.type === "env-test-user") out.push({ label, onInvalid: src.onInvalid, ...testUserCandidates(deps.env, label) });
-    else out.push({ label, onInvalid: src.onInvalid, ...(await ldapCandidates(src, label, deps)) });
+    const label = sourceLabel(i, src.type);
+    out.push(src.type === "ldap" ? { label, onInvalid: src.onInvalid, ...(await ldapCandidates(src, label, deps)) } : offlineSource(src, label, deps.env));
   }
   return out;
+}
+
+/** How a source is named in messages (and, before the space, its spec path). */
+export function sourceLabel(index: number, type: string): string {
+  return `users.sources[${index}] (${type})`;
+}
+
+/**
+ * The candidates known without the network: the static lists and the Posit test user. LDAP sources
+ * give none here (their accounts are known only once the sync fetches them); their labels are listed.
+ */
+export function offlineSources(users: UsersSpec, env: Record<string, string | undefined>): { sources: SourceResult[]; online: string[] } {
+  const sources: SourceResult[] = [];
+  const online: string[] = [];
+  for (const [i, src] of users.sources.entries()) {
+    const label = sourceLabel(i, src.type);
+    if (src.type === "ldap") online.push(label);
+    else sources.push(offlineSource(src, label, env));
+  }
+  return { sources, online };
+}
+
+function offlineSource(src: StaticSource | EnvTestUserSource, label: string, env: Record<string, string | undefined>): SourceResult {
+  const candidates = src.type === "static" ? staticCandidates(src, label) : testUserCandidates(env, label);
+  return { label, onInvalid: src.onInvalid, ...candidates };
 }
 
 /** The spec's own list; a user's `groups:` become members of the groups of that name in this source. */

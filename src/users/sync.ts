@@ -71,6 +71,8 @@ export interface SyncOptions {
   log: Logger;
   random?: (n: number) => Buffer;
   fetchDirectory?: typeof fetchDirectory;
+  /** refusals already reported (by the validation stage; describeRejection's text): not logged again */
+  reported?: ReadonlySet<string>;
 }
 
 /** What a sync did. `accounts` is the list later phases take (homes, the identity overlay). */
@@ -113,7 +115,7 @@ export async function syncUsers(opts: SyncOptions): Promise<SyncReport> {
         hasGshadow: before.stats.gshadow !== undefined,
       });
       const { policy, merge } = plan;
-      for (const r of policy.rejected) log.warn(`refused ${describeRejection(r)}`);
+      for (const r of policy.rejected) if (!opts.reported?.has(describeRejection(r))) log.warn(`refused ${describeRejection(r)}`);
       if (policy.failedSources.length) throw new UsersPolicyError(policy.rejected.filter((r) => policy.failedSources.includes(r.source)));
       // record first (old ∪ new names): a crash after it never leaves an account foyer made but does not know
       if (plan.changes.length) writeRecord(opts.root, users.record, { users: union(record.users, merge.record.users), groups: union(record.groups, merge.record.groups) });

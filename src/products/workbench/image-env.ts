@@ -1,11 +1,13 @@
 // The environment variables of Posit's Workbench images, honoured unchanged (rstudio-docker-products
 // workbench/startup.sh, and posit-dev/images-workbench with PWB_ names that fall back to RSW_):
 //
-//   PWB_/RSW_TESTUSER, _TESTUSER_UID (10000), _TESTUSER_PASSWD → the `test-user` oneshot before rserver
+//   PWB_/RSW_TESTUSER, _TESTUSER_UID (10000), _TESTUSER_PASSWD → the users module's env-test-user
+//                               source (src/users): the account is written by the same sync as
+//                               `foyer users sync`, in init/run before any program starts
 //   PWB_/RSW_LAUNCHER=false   → the launcher is not started and rserver does not wait for it
 //   PWB_/RSW_LAUNCHER_TIMEOUT → how long rserver waits for the launcher (its ready timeout, seconds)
 //   DIAGNOSTIC_ENABLE=true    → the `diagnostics` oneshot (verify-installation | tee DIR/verify.log)
-//   DIAGNOSTIC_ONLY=true      → … and only that (with the test user and the licence): the container
+//   DIAGNOSTIC_ONLY=true      → … and only that (with the licence): the container
 //                               ends with its exit code
 //   DIAGNOSTIC_DIR            → where verify.log goes (/var/log/rstudio)
 //
@@ -14,12 +16,11 @@
 import type { ConfigIssue } from "../../errors.js";
 import { isPlainObject } from "../../spec/merge.js";
 import { LICENCE_PROGRAM } from "../licence/layer.js";
-import { testUserProgram, TEST_USER_PROGRAM } from "./test-user.js";
 
 export interface ImageEnvLayer {
   data: Record<string, unknown>;
   issues: ConfigIssue[];
-  /** variables no program gets (the test user's password reaches only the test-user oneshot) */
+  /** variables no program gets */
   keptFromPrograms: string[];
 }
 
@@ -45,11 +46,6 @@ export function imageEnvLayer(data: Record<string, unknown>, env: Readonly<Recor
   };
   const waitFor = (name: string, dep: string): void => patch(name, (p) => ({ ...p, after: [...new Set([...(Array.isArray(p.after) ? p.after : []), dep])] }));
 
-  const user = testUserProgram(env, issues);
-  if (user) {
-    programs[TEST_USER_PROGRAM] = user;
-    waitFor(SERVER, TEST_USER_PROGRAM);
-  }
 
   const launcher = pick(env, "LAUNCHER");
   if (launcher && !["true", "false"].includes(launcher.value)) issues.push({ path: launcher.name, message: `${launcher.name} must be true or false, not ${JSON.stringify(launcher.value)}`, where: `env ${launcher.name}` });
@@ -63,30 +59,44 @@ export function imageEnvLayer(data: Record<string, unknown>, env: Readonly<Recor
 
   if (env.DIAGNOSTIC_ENABLE === "true") {
     const only = env.DIAGNOSTIC_ONLY === "true";
-    programs[DIAGNOSTICS_PROGRAM] = diagnosticsProgram(env.DIAGNOSTIC_DIR || "/var/log/rstudio", pick(env, "TESTUSER")?.value ?? "", only, programs);
+    programs[DIAGNOSTICS_PROGRAM] = diagnosticsProgram(env.DIAGNOSTIC_DIR || "/var/log/rstudio", pick(env, "TESTUSER")?.value ?? "", only);
     if (only) {
       for (const name of Object.keys(programs)) {
-        if (name !== DIAGNOSTICS_PROGRAM && name !== TEST_USER_PROGRAM && name !== LICENCE_PROGRAM) patch(name, (p) => ({ ...p, autostart: false }));
+        if (name !== DIAGNOSTICS_PROGRAM && name !== LICENCE_PROGRAM) patch(name, (p) => ({ ...p, autostart: false }));
       }
     } else {
       waitFor(SERVER, DIAGNOSTICS_PROGRAM);
     }
   }
-  const keptFromPrograms = ["PWB_TESTUSER_PASSWD", "RSW_TESTUSER_PASSWD"];
-  return { data: Object.keys(programs).length ? { ...data, programs } : data, issues, keptFromPrograms };
+  const out = Object.keys(programs).length ? { ...data, programs } : data;
+  // the password's rule (the public default, or a secret kept from programs) is the users module's
+  return { data: withTestUserSource(out, env), issues, keptFromPrograms: [] };
+}
+
+/**
+ * When PWB_/RSW_TESTUSER names a user, the spec's users: gets the env-test-user source (unless it
+ * has one): the users module creates the account, with the policy's checks (a bad name or a uid
+ * taken by an image account is a config error, `onInvalid: fail`, where startup.sh failed or
+ * skipped silently). An empty name (the successor image's default) is no test user.
+ */
+function withTestUserSource(data: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  if (!pick(env, "TESTUSER")?.value) return data;
+  const users = isPlainObject(data.users) ? data.users : {};
+  const sources = Array.isArray(users.sources) ? users.sources : [];
+  if (sources.some((s) => isPlainObject(s) && s.type === "env-test-user")) return data;
+  return { ...data, users: { ...users, sources: [...sources, { type: "env-test-user", onInvalid: "fail" }] } };
 }
 
 /**
  * `rstudio-server verify-installation --verify-user=U | tee DIR/verify.log`, as the image runs it
  * before rserver. With DIAGNOSTIC_ONLY it is the only program and its end ends the container.
  */
-function diagnosticsProgram(dir: string, user: string, only: boolean, programs: Record<string, unknown>): Record<string, unknown> {
+function diagnosticsProgram(dir: string, user: string, only: boolean): Record<string, unknown> {
   const script = 'set -o pipefail 2>/dev/null; mkdir -p "$DIAGNOSTIC_DIR" && rstudio-server verify-installation --verify-user="$VERIFY_USER" 2>&1 | tee "$DIAGNOSTIC_DIR/verify.log"';
   return {
     command: ["/bin/bash", "-c", script],
     env: { DIAGNOSTIC_DIR: dir, VERIFY_USER: user },
     // alone, it is the container's main program (a oneshot's success would not end the container)
     ...(only ? { critical: true, restart: "never" } : { oneshot: true }),
-    ...(Object.hasOwn(programs, TEST_USER_PROGRAM) ? { after: [TEST_USER_PROGRAM] } : {}),
   };
 }

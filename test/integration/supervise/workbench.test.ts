@@ -1,5 +1,5 @@
 // Posit Workbench started as users start it: `foyer run --spec` with only `profile: workbench`, the
-// licence and the test user in the images' variables, in a Kubernetes-like pod (service env vars,
+// licence and the test user in the images' variables (the test user made by the users module), in a Kubernetes-like pod (service env vars,
 // a service-account dir), as PID 1 of fresh PID, mount and network namespaces. /etc, /var, /usr and
 // /home are overlays private to the namespace and /run is a tmpfs, so the preset's real paths are
 // used: /usr/lib/rstudio-server/bin/{rserver,rstudio-launcher,license-manager} are stand-ins that
@@ -76,10 +76,17 @@ describe("profile: workbench through foyer run --spec", () => {
     expect(started[2]).toBe("rserver start as root");
     expect(started).toHaveLength(3);
     const m = msgs(foyer.stderr());
-    // the test user before rserver (the oneshot ran useradd/chpasswd in the namespace's /etc)
-    expect(m.findIndex((x) => x.startsWith("test-user") && x.includes("succeeded"))).toBeLessThan(m.indexOf("rserver is ready"));
+    // the test user: written by the users module's sync (as `foyer users sync`) before any program
+    // started, in the namespace's /etc; its home as useradd -m made it
+    const synced = m.findIndex((x) => /^users: wrote .*\/etc\/passwd.*added 1/.test(x));
+    expect(synced, m.join("\n")).toBeGreaterThanOrEqual(0);
+    expect(synced).toBeLessThan(m.findIndex((x) => x.startsWith("started ")));
+    expect(m.some((x) => x.startsWith("test-user"))).toBe(false); // no oneshot any more
     expect(readFileSync(foyer.upper("etc", "passwd"), "utf8")).toMatch(/^rstudio:x:10000:10000::\/home\/rstudio:\/bin\/bash$/m);
-    expect(readFileSync(foyer.upper("etc", "shadow"), "utf8")).toMatch(/^rstudio:\$/m);
+    expect(readFileSync(foyer.upper("etc", "group"), "utf8")).toMatch(/^rstudio:x:10000:$/m);
+    expect(readFileSync(foyer.upper("etc", "shadow"), "utf8")).toMatch(/^rstudio:\$6\$[^:]+:/m);
+    const home = statSync(foyer.upper("home", "rstudio"));
+    expect([home.isDirectory(), home.mode & 0o777, home.uid, home.gid]).toEqual([true, 0o750, 10000, 10000]);
 
     // rserver started only once the launcher answered (its ready probe gates it)
     const rserver = recordOf(foyer.dir, "rserver");

@@ -198,9 +198,10 @@ files:
     expect(spec.programs.license).toBeUndefined();
   });
 
-  it("the licence layer comes before the image's own (test user, RSW_LAUNCHER=false): rserver waits for both, the launcher is dropped", () => {
+  it("the licence layer comes before the image's own (test user, RSW_LAUNCHER=false): rserver waits for the licence, the launcher is dropped", () => {
     const { spec, secrets } = load("profile: workbench\n", { PWB_LICENSE: KEY, RSW_LAUNCHER: "false", RSW_TESTUSER: "demo", RSW_TESTUSER_PASSWD: "demo-password-1" });
-    expect(spec.programs.rserver!.after).toEqual(["license", "test-user"]);
+    expect(spec.programs.rserver!.after).toEqual(["license"]);
+    expect(spec.users!.sources).toEqual([expect.objectContaining({ type: "env-test-user", onInvalid: "fail" })]);
     expect(spec.programs.launcher!.autostart).toBe(false);
     for (const v of ["PWB_LICENSE", "RSW_LICENSE_SERVER", "RSW_TESTUSER_PASSWD"]) expect(secrets.sourceEnvVars.has(v), v).toBe(true);
   });

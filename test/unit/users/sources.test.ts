@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { sha512Crypt, hashKeepingMatch } from "../../../src/users/sha512-crypt.js";
 import { staticCandidates, testUserCandidates } from "../../../src/users/sources.js";
-import { StaticSourceSchema } from "../../../src/users/schema.js";
+import { StaticSourceSchema, UsersSchema } from "../../../src/users/schema.js";
+import { testUserPassword } from "../../../src/users/test-user-password.js";
 
 describe("env test user", () => {
   it("PWB_ falls back to RSW_, uid 10000 by default, a group of its own", () => {
@@ -44,5 +45,20 @@ describe("sha512Crypt", () => {
     const h = sha512Crypt("pw-one", "abc");
     expect(hashKeepingMatch("pw-one", h, () => "zzz")).toBe(h);
     expect(hashKeepingMatch("pw-two", h, () => "zzz")).toBe(sha512Crypt("pw-two", "zzz"));
+  });
+});
+
+describe("the test user's password rule (any spec with an env-test-user source)", () => {
+  const users = UsersSchema.parse({ sources: [{ type: "env-test-user" }] });
+  it("Posit's public default: a warning, no secret; another password: a secret of 8+; no source: nothing", () => {
+    const def = testUserPassword(users, { RSW_TESTUSER: "rstudio", RSW_TESTUSER_PASSWD: "rstudio" });
+    expect([def.secret, def.issues, def.warnings.length, def.keptFromPrograms]).toEqual([undefined, [], 1, ["PWB_TESTUSER_PASSWD", "RSW_TESTUSER_PASSWD"]]);
+    expect(testUserPassword(users, { RSW_TESTUSER: "rs", RSW_TESTUSER_PASSWD: "long-enough" }).secret).toEqual({ name: "test-user-password", value: "long-enough" });
+    const short = testUserPassword(users, { RSW_TESTUSER: "rs", RSW_TESTUSER_PASSWD: "  short  " });
+    expect(short.issues).toEqual([expect.objectContaining({ path: "RSW_TESTUSER_PASSWD", where: "env RSW_TESTUSER_PASSWD" })]);
+    expect(short.secret).toBeUndefined();
+    // no test user, or no password (a locked account): nothing to judge, the variables still kept from programs
+    expect(testUserPassword(users, { RSW_TESTUSER_PASSWD: "x" })).toEqual({ issues: [], warnings: [], keptFromPrograms: ["PWB_TESTUSER_PASSWD", "RSW_TESTUSER_PASSWD"] });
+    expect(testUserPassword(UsersSchema.parse({ sources: [] }), { RSW_TESTUSER: "rs", RSW_TESTUSER_PASSWD: "x" })).toEqual({ issues: [], warnings: [], keptFromPrograms: [] });
   });
 });
