@@ -132,8 +132,10 @@ export class Generation {
     const serviceSpec = { spec };
     const instances = this.instances();
     const secretTypes = Object.fromEntries(Object.values(this.spcs.secrets).map((s) => [s.objectName.toLowerCase(), s.type as SecretType]));
-    for (const i of checkServiceSpec(serviceSpec, { secretTypes, instances: { min: instances, max: instances } }))
-      this.issues.push({ path: `(generated) ${i.path}`, message: i.message });
+    // a safety net for the mapping itself: values already reported would only be reported twice
+    if (this.issues.length === 0)
+      for (const i of checkServiceSpec(serviceSpec, { secretTypes, instances: { min: instances, max: instances } }))
+        this.issues.push({ path: `(generated) ${i.path}`, message: i.message });
     const foyerSpec = this.foyerSpec();
     this.checkStopGrace(foyerSpec);
     const hosts = externalHosts(this.values, this.env);
