@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { checkServiceSpec, generateSpcs } from "../../../src/generate/spcs/index.js";
 import { parseYamlSource } from "../../../src/spec/parse.js";
 
+// test data is edited in place at any depth: typing every shape would hide the edit
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 const FIXTURES = join(__dirname, "../../fixtures/spcs");
 const load = (name: string): Obj => parseYamlSource(readFileSync(join(FIXTURES, `${name}.yaml`), "utf8"), name).data as Obj;
@@ -49,7 +51,7 @@ describe("generateSpcs: the three values files", () => {
     // the external PostgreSQL needs an external access integration; block volumes need MIN = MAX
     expect(r.createServiceSql).toContain("VALUE_LIST = ('pg.example.com:5432');");
     expect(r.createServiceSql).toContain("IN COMPUTE POOL posit_pool");
-    expect(r.createServiceSql).toMatch(/MIN_INSTANCES = 1\n  MAX_INSTANCES = 1\n  EXTERNAL_ACCESS_INTEGRATIONS = \(workbench_egress_access\);/);
+    expect(r.createServiceSql).toMatch(/MIN_INSTANCES = 1\n {2}MAX_INSTANCES = 1\n {2}EXTERNAL_ACCESS_INTEGRATIONS = \(workbench_egress_access\);/);
     expect(r.createServiceSql).toContain(`FROM SPECIFICATION $$\n${stringify(r.serviceSpec, { lineWidth: 0 })}$$`);
   });
 
@@ -161,7 +163,7 @@ describe("generateSpcs: broken inputs name the value", () => {
     expect(r.issues).toEqual([]);
     expect(r.serviceSpec.spec.endpoints[0].public).toBe(false);
     expect(r.serviceSpec.spec.volumes[1]).toEqual({ name: "shared", source: "local" });
-    expect(r.createServiceSql).toMatch(/MIN_INSTANCES = 2\n  MAX_INSTANCES = 2/);
+    expect(r.createServiceSql).toMatch(/MIN_INSTANCES = 2\n {2}MAX_INSTANCES = 2/);
   });
 
   it("a spec holding $$ is quoted as a string literal, not cut short", () => {
