@@ -40,8 +40,8 @@ export function mapPositChart(g: Generation): void {
 function licence(g: Generation): void {
   const def = g.facts.licence;
   if (!def) return;
-  const lic = get(g.values, "license");
-  if (!isObj(lic)) return;
+  const licValue = get(g.values, "license");
+  const lic: Obj = isObj(licValue) ? licValue : {};
   // the charts' names (RSW_/RSC_/RSPM_); foyer's licence layer reads them and their successors
   const keyVar = def.key[1]!;
   if (isSet(lic.key)) {

@@ -13,10 +13,15 @@ type Obj = Record<string, any>;
 const FIXTURES = join(__dirname, "../../fixtures/spcs");
 const load = (name: string): Obj => parseYamlSource(readFileSync(join(FIXTURES, `${name}.yaml`), "utf8"), name).data as Obj;
 const container = (r: { serviceSpec: Obj }) => r.serviceSpec.spec.containers[0];
+/** The generator, with its output open to the tests' assertions at any depth. */
+const gen = (values: unknown) => {
+  const r = generateSpcs(values);
+  return { ...r, serviceSpec: r.serviceSpec as Obj, foyerSpec: r.foyerSpec as Obj };
+};
 
 describe("generateSpcs: the three values files", () => {
   it("Workbench: licence file as a secret directory, db password by reference, homes and shared storage on block volumes", () => {
-    const r = generateSpcs(load("workbench"));
+    const r = gen(load("workbench"));
     expect(r.issues).toEqual([]);
     const c = container(r);
     expect(c.image).toBe("/posit_db/apps/images/rstudio-workbench:ubuntu2204-2024.12.0");
@@ -57,7 +62,7 @@ describe("generateSpcs: the three values files", () => {
 
   it("Connect: licence key by reference, deactivation that cannot fit in 30 s, SQLite-free data dir on block", () => {
     const values = load("connect");
-    const r = generateSpcs(values);
+    const r = gen(values);
     expect(r.issues).toEqual([]);
     expect(container(r).secrets[0]).toEqual({ snowflakeSecret: { objectName: "connect_license" }, secretKeyRef: "secret_string", envVarName: "RSC_LICENSE" });
     // the literal in license.key is never copied anywhere
@@ -69,7 +74,7 @@ describe("generateSpcs: the three values files", () => {
   });
 
   it("Jupyter single-user: cookie secret and object-store keys as secrets, SQLite and homes on block volumes", () => {
-    const r = generateSpcs(load("jupyter"));
+    const r = gen(load("jupyter"));
     expect(r.issues).toEqual([]);
     const c = container(r);
     expect(c.image).toBe("/berdl_db/apps/images/spark-notebook:2025.06.1");
@@ -97,8 +102,24 @@ describe("generateSpcs: the three values files", () => {
     expect(r.createServiceSql).toContain("VALUE_LIST = ('minio.example.org:9000', 'narrative.kbase.us:443');");
   });
 
+  it("Package Manager (guessed from the image): its port, probe and licence variable", () => {
+    const r = gen({
+      image: { repository: "rstudio/rstudio-package-manager", tag: "2024.11.0" },
+      sharedStorage: { create: true, requests: { storage: "30Gi" } },
+      spcs: { imageRepository: "/db/s/repo", service: "ppm", secrets: { license: { objectName: "ppm_license" } } },
+    });
+    expect(r.issues).toEqual([]);
+    expect(r.foyerSpec.profile).toBe("package-manager");
+    expect(container(r).secrets).toEqual([{ snowflakeSecret: { objectName: "ppm_license" }, secretKeyRef: "secret_string", envVarName: "RSPM_LICENSE" }]);
+    expect(container(r).readinessProbe).toEqual({ port: 4242, path: "/__ping__" });
+    expect(container(r).volumeMounts).toEqual([{ name: "shared", mountPath: "/var/lib/rstudio-pm" }]);
+    expect(r.serviceSpec.spec.volumes).toEqual([{ name: "shared", source: "block", size: "30Gi" }]);
+    expect(r.createServiceSql).toContain("IN COMPUTE POOL ppm_pool");
+    expect(r.createServiceSql).not.toContain("EXTERNAL ACCESS");
+  });
+
   it("each generated spec passes the rule checker on its own", () => {
-    for (const name of ["workbench", "connect", "jupyter"]) expect(checkServiceSpec(generateSpcs(load(name)).serviceSpec)).toEqual([]);
+    for (const name of ["workbench", "connect", "jupyter"]) expect(checkServiceSpec(gen(load(name)).serviceSpec)).toEqual([]);
   });
 });
 
@@ -135,20 +156,20 @@ describe("generateSpcs: broken inputs name the value", () => {
   it.each(cases)("%s", (_what, fixture, mutate, path, message) => {
     const v = load(fixture);
     mutate(v);
-    const r = generateSpcs(v);
+    const r = gen(v);
     const hit = r.issues.find((i) => i.path === path);
     expect(hit, JSON.stringify(r.issues)).toBeDefined();
     expect(hit!.message).toMatch(message);
   });
 
   it("a values file that is not a map", () => {
-    expect(generateSpcs(["a"]).issues).toEqual([{ path: "(values)", message: "the values file is not a YAML map" }]);
+    expect(gen(["a"]).issues).toEqual([{ path: "(values)", message: "the values file is not a YAML map" }]);
   });
 
   it("a readiness probe SPCS cannot express is dropped, not copied", () => {
     const v = load("workbench");
     v.readinessProbe = { enabled: true, tcpSocket: { port: 8787 } };
-    const r = generateSpcs(v);
+    const r = gen(v);
     expect(r.issues).toEqual([]);
     expect(container(r).readinessProbe).toBeUndefined();
     expect(r.dropped.map((d) => d.path)).toContain("readinessProbe");
@@ -159,7 +180,7 @@ describe("generateSpcs: broken inputs name the value", () => {
     v.spcs.endpoint = { public: false };
     v.spcs.storage.sharedStorage = { source: "local" };
     v.replicas = 2;
-    const r = generateSpcs(v);
+    const r = gen(v);
     expect(r.issues).toEqual([]);
     expect(r.serviceSpec.spec.endpoints[0].public).toBe(false);
     expect(r.serviceSpec.spec.volumes[1]).toEqual({ name: "shared", source: "local" });
@@ -169,7 +190,7 @@ describe("generateSpcs: broken inputs name the value", () => {
   it("a spec holding $$ is quoted as a string literal, not cut short", () => {
     const v = load("workbench");
     v.pod.env[1].value = "a$$b'c";
-    const sql = generateSpcs(v).createServiceSql;
+    const sql = gen(v).createServiceSql;
     expect(sql).not.toContain("FROM SPECIFICATION $$");
     expect(sql).toContain("TZ: a$$b''c");
   });
