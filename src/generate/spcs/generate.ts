@@ -20,6 +20,9 @@ import { mapJupyterhub } from "./jupyterhub.js";
 import { mapPositChart } from "./posit.js";
 import { createServiceSql, externalHosts } from "./sql.js";
 
+/** Env names that usually hold a secret: a literal value for one is a warning. */
+const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
+
 /** SPCS sends KILL this long after TERM. */
 export const SPCS_STOP_WINDOW_MS = 30_000;
 /** foyer's own shutdown deadline inside that window (room for the last KILL and exit). */
@@ -212,7 +215,12 @@ export class Generation {
         this.secretEnv(name.toLowerCase().replace(/_/g, "-"), s, String(ref.key ?? ""), name, p, true, k8s);
       } else if (val === null || isObj(val) || Array.isArray(val)) {
         this.issues.push({ path: p, message: "an env value is a string (or valueFrom.secretKeyRef)" });
-      } else this.env[name] = String(val);
+      } else {
+        const licenceVar = this.facts.licence && [...this.facts.licence.key, ...this.facts.licence.filePath.map((v) => v.replace(/_PATH$/, ""))].includes(name);
+        if (licenceVar) this.issues.push({ path: p, message: `a literal ${name} is never copied into a spec: store the key in a Snowflake secret and name it in spcs.secrets.license` });
+        else if (SECRET_LOOKING.test(name)) this.warnings.push({ path: p, message: `${name} looks like a secret but is a literal value: it will be readable in the service specification (use valueFrom.secretKeyRef and spcs.secrets)` });
+        this.env[name] = String(val);
+      }
     }
   }
 

@@ -24,6 +24,13 @@ export function mapPositChart(g: Generation): void {
     g.volume(key, volumeName(key), String(s.path ?? defaultStoragePath(g.chart, key)), get(s, "requests.storage"), sqlite);
   }
   if (g.chart === "workbench") workbenchLauncher(g);
+  for (const section of ["secret", "sessionSecret"]) {
+    const files = get(v, `config.${section}`);
+    if (!isObj(files)) continue;
+    for (const [name, body] of Object.entries(files))
+      if (isSet(body) && !JSON.stringify(body).includes("{{secret"))
+        g.warnings.push({ path: `config.${section}.${name}`, message: "holds literal values: they will be in foyer.yaml (in the image or on a stage); write {{secret 'name'}} with a secret from pod.env valueFrom.secretKeyRef instead" });
+  }
   for (const [path, message] of literalSecrets(v))
     g.issues.push({ path, message });
   for (const path of ["config.existingSecrets", "config.database.conf.existingSecret"]) {

@@ -192,7 +192,16 @@ export function checkServiceSpec(doc: unknown, ctx: RuleContext = {}): ConfigIss
       if (typeof m.mountPath !== "string" || !m.mountPath.startsWith("/")) bad(`${mp}.mountPath`, "must be an absolute path");
     });
     if (c.resources !== undefined) checkResources(c.resources, `${p}.resources`);
-    list(c.secrets, `${p}.secrets`).forEach((s, i) => checkSecret(s, `${p}.secrets[${i}]`));
+    const secrets = list(c.secrets, `${p}.secrets`);
+    secrets.forEach((s, i) => checkSecret(s, `${p}.secrets[${i}]`));
+    const env = isObj(c.env) ? c.env : {};
+    const fromSecrets = new Set<unknown>();
+    secrets.forEach((s, i) => {
+      if (s.envVarName === undefined) return;
+      if (Object.hasOwn(env, String(s.envVarName))) bad(`${p}.secrets[${i}].envVarName`, `${String(s.envVarName)} is also set in env: one variable, one source`);
+      if (fromSecrets.has(s.envVarName)) bad(`${p}.secrets[${i}].envVarName`, `${String(s.envVarName)} is set by two secrets`);
+      fromSecrets.add(s.envVarName);
+    });
   }
 
   function checkResources(r: unknown, p: string) {

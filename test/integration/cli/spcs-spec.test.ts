@@ -130,6 +130,14 @@ describe("foyer spcs-spec: broken inputs", () => {
     expect(foyer(["spcs-spec"]).status).toBe(2);
   });
 
+  it("a values file name with a newline cannot add YAML to the output's header", () => {
+    const f = join(dir, "odd\nprofile: evil.yaml");
+    writeFileSync(f, readFileSync(join(FIXTURES, "connect.yaml")));
+    const out = join(dir, "out-odd");
+    expect(foyer(["spcs-spec", "--values", f, "--out", out]).status).toBe(0);
+    expect(parse(readFileSync(join(out, "foyer.yaml"), "utf8")).profile).toBe("connect");
+  });
+
   it("--out follows render's rules: a link where a file goes is refused and nothing is written", () => {
     const out = join(dir, "linked");
     mkdirSync(out, { mode: 0o755 });

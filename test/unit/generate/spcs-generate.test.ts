@@ -151,6 +151,7 @@ describe("generateSpcs: broken inputs name the value", () => {
     ["a literal cookie secret", "jupyter", (v) => (v.hub.cookieSecret = "0123456789abcdef"), "hub.cookieSecret", /never copied/],
     ["a cookie secret with no Snowflake secret", "jupyter", (v) => delete v.spcs.secrets["hub-secrets"], "hub.existingSecret", /no spcs.secrets.hub-secrets/],
     ["a database URL", "jupyter", (v) => (v.hub.db = { type: "postgres", url: "postgres://hub:pw@db/hub" }), "hub.db.url", /holds its password/],
+    ["a literal licence key in pod.env", "connect", (v) => v.pod.env.push({ name: "RSC_LICENSE", value: "ABCD-EFGH-1234" }), "pod.env[1]", /a literal RSC_LICENSE is never copied/],
     ["an extraEnv value that is a list", "jupyter", (v) => (v.singleuser.extraEnv.JUPYTER_MODE = ["a"]), "singleuser.extraEnv.JUPYTER_MODE", /an env value is a string/],
   ];
   it.each(cases)("%s", (_what, fixture, mutate, path, message) => {
@@ -160,6 +161,18 @@ describe("generateSpcs: broken inputs name the value", () => {
     const hit = r.issues.find((i) => i.path === path);
     expect(hit, JSON.stringify(r.issues)).toBeDefined();
     expect(hit!.message).toMatch(message);
+  });
+
+  it("a literal that looks like a secret, and literal secret config files, are warnings that do not print the value", () => {
+    const v = load("workbench");
+    v.pod.env.push({ name: "OIDC_CLIENT_SECRET", value: "hunter2hunter2" });
+    v.config.secret["openid-client-secret"] = "client-id=x\nclient-secret=hunter3hunter3\n";
+    const r = gen(v);
+    expect(r.issues).toEqual([]);
+    expect(r.warnings.find((w) => w.path === "pod.env[2]")?.message).toMatch(/OIDC_CLIENT_SECRET looks like a secret/);
+    expect(r.warnings.find((w) => w.path === "config.secret.openid-client-secret")?.message).toMatch(/literal values: they will be in foyer.yaml/);
+    expect(r.warnings.find((w) => w.path === "config.secret.database.conf")).toBeUndefined(); // it uses {{secret}}
+    expect(JSON.stringify(r.warnings)).not.toMatch(/hunter/);
   });
 
   it("a values file that is not a map", () => {

@@ -77,6 +77,8 @@ describe("checkServiceSpec", () => {
     ["an unknown source", (s) => (s.spec.volumes[3].source = "pvc"), "spec.volumes[3].source", /not a volume source/],
     ["four block volumes", (s) => s.spec.volumes.push(...["a", "b", "c"].map((n) => ({ name: n, source: "block", size: "1Gi" }))), "spec.volumes", /at most 3/],
     ["block volumes with MIN != MAX instances", () => {}, "MIN_INSTANCES", /MIN_INSTANCES = MAX_INSTANCES/, { ...ctx, instances: { min: 1, max: 3 } }],
+    ["a variable set in env and by a secret", (s) => (s.spec.containers[0].env.RSW_LICENSE = "x"), "spec.containers[0].secrets[0].envVarName", /also set in env/],
+    ["a variable set by two secrets", (s) => (s.spec.containers[0].secrets[2].envVarName = "RSW_LICENSE"), "spec.containers[0].secrets[2].envVarName", /set by two secrets/],
     ["a log level SPCS does not have", (s) => (s.spec.logExporters.eventTableConfig.logLevel = "DEBUG"), "spec.logExporters.eventTableConfig.logLevel", /INFO, ERROR or NONE/],
   ];
   it.each(cases)("reports %s", (_what, mutate, path, message, context) => {
