@@ -4,10 +4,10 @@
 import { stringify } from "yaml";
 import { ConfigError, configError, type ConfigIssue } from "../errors.js";
 import { realFs, readRegularFile } from "../fs/index.js";
-import { generateSpcs } from "../generate/spcs/index.js";
+import { adviseServiceSpec, checkServiceSpec, generateSpcs } from "../generate/spcs/index.js";
 import type { WriteFileAction } from "../plan/action.js";
 import { renderTo } from "../plan/index.js";
-import { parseYamlSource } from "../spec/parse.js";
+import { parseYamlSource, type ParsedSource } from "../spec/parse.js";
 import { makeLogger } from "./context.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 
@@ -16,6 +16,7 @@ const MAX_VALUES_BYTES = 4 * 1024 * 1024;
 export const spcsSpecCommand: Command = {
   name: "spcs-spec",
   help: `usage: foyer spcs-spec --values values.yaml [--out DIR]
+       foyer spcs-spec --check spec.yaml
 
 Reads a Posit chart values file (rstudio-workbench, rstudio-connect, rstudio-pm) or a Zero to
 JupyterHub one, with an \`spcs:\` block for what Helm values cannot say:
@@ -38,32 +39,30 @@ listed as dropped, behaviour that changes as warnings (stderr). A value that can
 literal secret, a missing Snowflake secret, a stage volume for SQLite, …) is an error naming the
 value: exit 78, nothing written.
 
+--check F checks an SPCS service specification (one written by hand, or by this command) against
+the rules of the SPCS specification reference: exit 0, or 78 with every broken rule and its place.
+
 options:
-  --values F        the chart values file (required)
-  --out DIR         write spec.yaml, foyer.yaml and create-service.sql under DIR`,
+  --values F        the chart values file
+  --out DIR         write spec.yaml, foyer.yaml and create-service.sql under DIR
+  --check F         check a service specification instead`,
   async run(argv) {
-    const { values: flags } = parseCommandArgs("spcs-spec", argv, { values: { type: "string" }, out: { type: "string" } });
+    const { values: flags } = parseCommandArgs("spcs-spec", argv, { values: { type: "string" }, out: { type: "string" }, check: { type: "string" } });
+    if (flags.check !== undefined) {
+      if (flags.values !== undefined || flags.out !== undefined) throw new UsageError("foyer spcs-spec: --check takes no --values or --out");
+      const source = readYaml(flags.check, "--check");
+      const issues = checkServiceSpec(source.data).map(locatedIn(source));
+      if (issues.length) throw new ConfigError(issues);
+      const logger = makeLogger(flags);
+      for (const w of adviseServiceSpec(source.data).map(locatedIn(source))) logger.warn(`${w.message} → at ${w.path}${w.where ? ` (${w.where})` : ""}`);
+      logger.info(`${flags.check} follows the SPCS specification rules`);
+      return 0;
+    }
     if (!flags.values) throw new UsageError("foyer spcs-spec: --values FILE is required");
     const file = flags.values;
-    let text: string;
-    try {
-      const read = readRegularFile(realFs, file, MAX_VALUES_BYTES);
-      if (!Buffer.isBuffer(read)) throw new Error(`is ${read.tooLarge} bytes, more than ${MAX_VALUES_BYTES}`);
-      text = read.toString("utf8");
-    } catch (err) {
-      throw configError("--values", `cannot read ${file}: ${(err as Error).message.replace(/^[A-Z]+: /, "")}`);
-    }
-    const source = parseYamlSource(text, file);
-    if (source.issues.length) throw new ConfigError(source.issues);
+    const source = readYaml(file, "--values");
     const result = generateSpcs(source.data);
-    const located = (i: ConfigIssue): ConfigIssue => {
-      const keys = i.path.replace(/\[(\d+)\]/g, ".$1").split(".");
-      // only values-file paths have a place (not "(network)" or the foyer spec's programs.*)
-      const data = source.data as Record<string, unknown>;
-      if (i.where || !Object.hasOwn(data, keys[0]!)) return i;
-      const where = source.locate(keys);
-      return where ? { ...i, where } : i;
-    };
+    const located = locatedIn(source);
     if (result.issues.length) throw new ConfigError(result.issues.map(located));
     const logger = makeLogger(flags);
     for (const d of result.dropped) logger.warn(`dropped ${d.path}: ${d.reason}`);
@@ -86,3 +85,30 @@ options:
     return 0;
   },
 };
+
+/** A regular file of at most 4 MiB (a FIFO or device cannot hang foyer), parsed with positions. */
+function readYaml(file: string, flag: string): ParsedSource {
+  let text: string;
+  try {
+    const read = readRegularFile(realFs, file, MAX_VALUES_BYTES);
+    if (!Buffer.isBuffer(read)) throw new Error(`is ${read.tooLarge} bytes, more than ${MAX_VALUES_BYTES}`);
+    text = read.toString("utf8");
+  } catch (err) {
+    throw configError(flag, `cannot read ${file}: ${(err as Error).message.replace(/^[A-Z]+: /, "")}`);
+  }
+  const source = parseYamlSource(text, file);
+  if (source.issues.length) throw new ConfigError(source.issues);
+  return source;
+}
+
+/** An issue with the line:col of its path in the file, when the path is one of the file's. */
+function locatedIn(source: ParsedSource): (i: ConfigIssue) => ConfigIssue {
+  return (i) => {
+    const keys = i.path.replace(/\[(\d+)\]/g, ".$1").split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    // only the file's own paths have a place (not "(network)" or the foyer spec's programs.*)
+    const data = source.data;
+    if (i.where || typeof data !== "object" || data === null || !Object.hasOwn(data, String(keys[0]))) return i;
+    const where = source.locate(keys);
+    return where ? { ...i, where } : i;
+  };
+}

@@ -14,14 +14,11 @@ import { droppedKeys } from "./dropped.js";
 import { get, isObj, isSet, type Obj } from "./values.js";
 import { parseDuration } from "../../spec/duration.js";
 import { PROFILES } from "../../spec/profiles.js";
-import { checkServiceSpec, type SecretType } from "./rules.js";
+import { checkServiceSpec, SECRET_LOOKING_ENV, type SecretType } from "./rules.js";
 import { SpcsBlockSchema, type SpcsBlock, type SpcsSecret, type SpcsStorage } from "./spcs-block.js";
 import { mapJupyterhub } from "./jupyterhub.js";
 import { mapPositChart } from "./posit.js";
 import { createServiceSql, externalHosts } from "./sql.js";
-
-/** Env names that usually hold a secret: a literal value for one is a warning. */
-const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
 
 /** SPCS sends KILL this long after TERM. */
 export const SPCS_STOP_WINDOW_MS = 30_000;
@@ -218,7 +215,7 @@ export class Generation {
       } else {
         const licenceVar = this.facts.licence && [...this.facts.licence.key, ...this.facts.licence.filePath.map((v) => v.replace(/_PATH$/, ""))].includes(name);
         if (licenceVar) this.issues.push({ path: p, message: `a literal ${name} is never copied into a spec: store the key in a Snowflake secret and name it in spcs.secrets.license` });
-        else if (SECRET_LOOKING.test(name)) this.warnings.push({ path: p, message: `${name} looks like a secret but is a literal value: it will be readable in the service specification (use valueFrom.secretKeyRef and spcs.secrets)` });
+        else if (SECRET_LOOKING_ENV.test(name)) this.warnings.push({ path: p, message: `${name} looks like a secret but is a literal value: it will be readable in the service specification (use valueFrom.secretKeyRef and spcs.secrets)` });
         this.env[name] = String(val);
       }
     }

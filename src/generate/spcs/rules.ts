@@ -83,7 +83,16 @@ export function checkServiceSpec(doc: unknown, ctx: RuleContext = {}): ConfigIss
     return issues;
   }
   fields(doc, ALLOWED.top, "(top)");
-  const spec = doc.spec;
+  // early SPCS specs wrote `container:` and `endpoint:`; Snowflake still runs them (its own
+  // spcs-templates use them), so they are read as the plural fields, but never both at once
+  const rawSpec = doc.spec;
+  const spec: Obj = { ...rawSpec };
+  for (const [singular, plural] of [["container", "containers"], ["endpoint", "endpoints"]] as const) {
+    if (!(singular in spec)) continue;
+    if (plural in spec) bad(`spec.${singular}`, `give either ${singular} (the early form) or ${plural}, not both`);
+    else spec[plural] = spec[singular];
+    delete spec[singular];
+  }
   fields(spec, ALLOWED.spec, "spec");
 
   const volumes = list(spec.volumes, "spec.volumes");
@@ -97,7 +106,7 @@ export function checkServiceSpec(doc: unknown, ctx: RuleContext = {}): ConfigIss
 
   const containers = list(spec.containers, "spec.containers", true);
   unique(containers, "spec.containers", "containers");
-  containers.forEach((c, i) => checkContainer(c, `spec.containers[${i}]`));
+  containers.forEach((c, i) => checkContainer(c, `spec.${"container" in rawSpec ? "container" : "containers"}[${i}]`));
 
   const endpoints = list(spec.endpoints, "spec.endpoints");
   unique(endpoints, "spec.endpoints", "endpoints");
@@ -173,7 +182,8 @@ export function checkServiceSpec(doc: unknown, ctx: RuleContext = {}): ConfigIss
       else
         for (const [k, v] of Object.entries(c.env)) {
           if (!ENV_NAME.test(k)) bad(`${p}.env.${k}`, `${JSON.stringify(k)} is not an environment variable name`);
-          if (v === null || typeof v === "object") bad(`${p}.env.${k}`, "an env value is a string");
+          // strings, numbers and booleans are written as text (null as empty); a map or list is a Kubernetes valueFrom
+          if (v !== null && typeof v === "object") bad(`${p}.env.${k}`, "an env value is a string (a secret goes in secrets:, not valueFrom)");
         }
     }
     if (c.readinessProbe !== undefined) {
@@ -246,4 +256,30 @@ export function checkServiceSpec(doc: unknown, ctx: RuleContext = {}): ConfigIss
     if (!allowed.includes(String(s.secretKeyRef).toLowerCase()))
       bad(`${p}.secretKeyRef`, `${JSON.stringify(s.secretKeyRef)} is not a key of ${type ? `a ${type} secret` : "any secret type"} (${allowed.join(", ")})`);
   }
+}
+
+/** Env names that usually hold a secret (a licence key too): a literal value for one is a warning. */
+export const SECRET_LOOKING_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|LICENSE$)/i;
+
+/**
+ * What follows the rules but is a known mistake of hand-written specs (warnings): a secret written
+ * as a literal env value (a licence key, a token) and the deprecated `"@stage"` volume source.
+ */
+export function adviseServiceSpec(doc: unknown): ConfigIssue[] {
+  const advice: ConfigIssue[] = [];
+  if (!isObj(doc) || !isObj(doc.spec)) return advice;
+  const spec = doc.spec;
+  const key = "container" in spec ? "container" : "containers";
+  const containers = Array.isArray(spec[key]) ? (spec[key] as unknown[]) : [];
+  containers.forEach((c, i) => {
+    if (!isObj(c) || !isObj(c.env)) return;
+    for (const [name, v] of Object.entries(c.env))
+      if (SECRET_LOOKING_ENV.test(name) && v !== null && v !== "" && typeof v !== "object")
+        advice.push({ path: `spec.${key}[${i}].env.${name}`, message: `${name} looks like a secret written as a literal: anyone who can DESCRIBE the service reads it; use a Snowflake secret (secrets: snowflakeSecret + envVarName)` });
+  });
+  (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((v, i) => {
+    if (isObj(v) && typeof v.source === "string" && v.source.startsWith("@"))
+      advice.push({ path: `spec.volumes[${i}].source`, message: `"${v.source}" is the deprecated stage volume: write source: stage with stageConfig: { name: "${v.source}" }` });
+  });
+  return advice;
 }

@@ -90,6 +90,28 @@ describe("foyer spcs-spec: three values files", () => {
   });
 });
 
+describe("foyer spcs-spec --check", () => {
+  it("a hand-written spec in the early singular form: valid, with advice about its literal licence key", () => {
+    const f = join(dir, "hand.yaml");
+    writeFileSync(f, "spec:\n  container:\n  - name: connect\n    image: /db/s/r/connect:1\n    env:\n      RSC_LICENSE: AAAA-BBBB-CCCC\n  endpoint:\n  - name: e1\n    port: 3939\n    public: true\n");
+    const r = foyer(["spcs-spec", "--check", f]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/RSC_LICENSE looks like a secret written as a literal.*at spec.container\[0\].env.RSC_LICENSE \(.*hand.yaml:6:\d+\)/);
+    expect(r.stderr).not.toContain("AAAA-BBBB");
+  });
+
+  it("every broken rule with its line:col, exit 78", () => {
+    const f = join(dir, "bad-spec.yaml");
+    writeFileSync(f, "spec:\n  containers:\n  - name: Web_App\n    image: x\n  endpoints:\n  - name: e1\n    port: 22\n    protocol: TCP\n    public: true\n  volumes:\n  - name: home\n    source: block\n    size: 10Gi\n    uid: 1000\n");
+    const r = foyer(["spcs-spec", "--check", f]);
+    expect(r.status).toBe(78);
+    expect(r.stderr).toMatch(/not an SPCS name.*\n\s+→ at spec.containers\[0\].name \(.*bad-spec.yaml:3:\d+\)/);
+    expect(r.stderr).toMatch(/must be HTTP .*\n\s+→ at spec.endpoints\[0\].public \(.*:9:\d+\)/);
+    expect(r.stderr).toMatch(/uid is for stage volumes only.*\n\s+→ at spec.volumes\[0\].uid \(.*:14:\d+\)/);
+    expect(foyer(["spcs-spec", "--check", f, "--values", f]).status).toBe(2);
+  });
+});
+
 describe("foyer spcs-spec: broken inputs", () => {
   const broken = (name: string, edit: (text: string) => string) => {
     const f = join(dir, `broken-${name}.yaml`);

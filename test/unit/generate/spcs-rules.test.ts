@@ -1,7 +1,7 @@
 // The SPCS rule checker, table-driven: one valid specification, then one mistake at a time, each
 // reported at its path with a message that says what SPCS wants.
 import { describe, expect, it } from "vitest";
-import { checkServiceSpec, type RuleContext } from "../../../src/generate/spcs/index.js";
+import { adviseServiceSpec, checkServiceSpec, type RuleContext } from "../../../src/generate/spcs/index.js";
 
 // test data is edited in place at any depth: typing every shape would hide the edit
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,11 +47,12 @@ describe("checkServiceSpec", () => {
     ["a name ending in '-'", (s) => (s.spec.endpoints[0].name = "ui-"), "spec.endpoints[0].name", /ending with a letter or digit/],
     ["a 64-character name", (s) => (s.spec.volumes[3].name = "v".repeat(64)), "spec.volumes[3].name", /up to 63/],
     ["two volumes with one name", (s) => (s.spec.volumes[3].name = "home"), "spec.volumes[3].name", /two volumes are named "home"/],
-    ["the singular `container:` of old hand-written specs", (s) => ((s.spec.container = s.spec.containers), delete s.spec.containers), "spec.container", /no field "container"/],
+    ["both container: (the early form) and containers:", (s) => (s.spec.container = s.spec.containers), "spec.container", /either container \(the early form\) or containers, not both/],
+    ["a mistake inside an early-form container:", (s) => ((s.spec.container = s.spec.containers), delete s.spec.containers, (s.spec.container[0].name = "A")), "spec.container[0].name", /not an SPCS name/],
     ["no containers", (s) => (s.spec.containers = []), "spec.containers", /non-empty list/],
     ["a Kubernetes field in a container", (s) => (s.spec.containers[0].securityContext = { privileged: true }), "spec.containers[0].securityContext", /no field "securityContext"/],
     ["an image missing", (s) => delete s.spec.containers[0].image, "spec.containers[0].image", /needs an image/],
-    ["an env value that is a map", (s) => (s.spec.containers[0].env.X = { valueFrom: {} }), "spec.containers[0].env.X", /a string/],
+    ["an env value that is a map", (s) => (s.spec.containers[0].env.X = { valueFrom: {} }), "spec.containers[0].env.X", /a string \(a secret goes in secrets:/],
     ["a probe path without /", (s) => (s.spec.containers[0].readinessProbe.path = "health"), "spec.containers[0].readinessProbe.path", /starts with \//],
     ["a probe on a named port", (s) => (s.spec.containers[0].readinessProbe.port = "http"), "spec.containers[0].readinessProbe.port", /not a TCP port/],
     ["a mount of a volume that does not exist", (s) => (s.spec.containers[0].volumeMounts[0].name = "homes"), "spec.containers[0].volumeMounts[0].name", /no volume named "homes"/],
@@ -89,7 +90,31 @@ describe("checkServiceSpec", () => {
     expect(issues.find((i) => i.path === path)!.message).toMatch(message);
   });
 
+  it("reads the early singular container: and endpoint: as Snowflake's own templates write them", () => {
+    const s = valid();
+    s.spec.container = s.spec.containers;
+    s.spec.endpoint = s.spec.endpoints;
+    delete s.spec.containers;
+    delete s.spec.endpoints;
+    expect(checkServiceSpec(s, ctx)).toEqual([]);
+  });
+
   it("needs a top-level spec map", () => {
     expect(checkServiceSpec("spec: x")).toEqual([{ path: "spec", message: expect.stringMatching(/top-level `spec:`/) }]);
+  });
+});
+
+describe("adviseServiceSpec: known mistakes that follow the rules", () => {
+  it("a literal licence key or token in env, and the deprecated @stage source", () => {
+    const s = valid();
+    s.spec.containers[0].env = { RSC_LICENSE: "XXXX-XXXX", API_TOKEN: "abc", TZ: "UTC", RSW_LICENSE: "" };
+    expect(adviseServiceSpec(s).map((a) => a.path)).toEqual(["spec.containers[0].env.RSC_LICENSE", "spec.containers[0].env.API_TOKEN", "spec.volumes[4].source"]);
+    expect(adviseServiceSpec(s)[2]!.message).toMatch(/deprecated stage volume: write source: stage with stageConfig: \{ name: "@volumes" \}/);
+    expect(JSON.stringify(adviseServiceSpec(s))).not.toContain("XXXX");
+  });
+  it("nothing to say about a spec that uses secrets", () => {
+    const s = valid();
+    s.spec.volumes.pop();
+    expect(adviseServiceSpec(s)).toEqual([]);
   });
 });
