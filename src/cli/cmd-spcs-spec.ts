@@ -79,7 +79,9 @@ options:
       ["/foyer.yaml", header + stringify(result.foyerSpec, { lineWidth: 0 }), "the foyer spec (at /etc/foyer/foyer.yaml in the image)"],
       ["/create-service.sql", result.createServiceSql, "CREATE SERVICE"],
     ];
-    const actions: WriteFileAction[] = files.map(([path, content, reason]) => ({ kind: "write-file", path, content, reason, mode: 0o644, secret: false }));
+    // literal secret config files in foyer.yaml: a secret file, readable by its owner only
+    const secret = (path: string) => path === "/foyer.yaml" && result.foyerSpecHoldsSecrets;
+    const actions: WriteFileAction[] = files.map(([path, content, reason]) => ({ kind: "write-file", path, content, reason, mode: secret(path) ? 0o600 : 0o644, secret: secret(path) }));
     const { written } = renderTo(actions, flags.out);
     logger.info(`wrote ${written.join(", ")}`);
     return 0;

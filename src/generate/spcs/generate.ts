@@ -43,6 +43,8 @@ export interface SpcsResult {
   warnings: ConfigIssue[];
   /** values that cannot be mapped (exit 78, nothing written) */
   issues: ConfigIssue[];
+  /** foyer.yaml carries literal secret config files (config.secret…): written 0600, not 0644 */
+  foyerSpecHoldsSecrets: boolean;
 }
 
 /** The whole mapping. `issues` non-empty means nothing should be written. */
@@ -50,7 +52,7 @@ export function generateSpcs(values: unknown): SpcsResult {
   const issues: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
   const dropped: Dropped[] = [];
-  const empty = (): SpcsResult => ({ serviceSpec: {}, foyerSpec: {}, createServiceSql: "", dropped, warnings, issues });
+  const empty = (): SpcsResult => ({ serviceSpec: {}, foyerSpec: {}, createServiceSql: "", dropped, warnings, issues, foyerSpecHoldsSecrets: false });
   if (!isObj(values)) {
     issues.push({ path: "(values)", message: "the values file is not a YAML map" });
     return empty();
@@ -93,6 +95,7 @@ export class Generation {
   readiness: Obj | undefined;
   port: number;
   sqliteVolumes = new Set<string>();
+  literalSecretFiles = false;
 
   constructor(
     readonly values: Obj,
@@ -141,7 +144,7 @@ export class Generation {
     const hosts = externalHosts(this.values, this.env);
     const sql = createServiceSql({ service: serviceName, computePool: this.spcs.computePool ?? `${serviceName.replace(/-/g, "_")}_pool`, spec: serviceSpec, instances, egress: hosts });
     if (hosts.length) this.warnings.push({ path: "(network)", message: `the config reaches outside Snowflake (${hosts.join(", ")}): create-service.sql creates a network rule and an external access integration for them` });
-    return { serviceSpec, foyerSpec, createServiceSql: sql, dropped: this.dropped, warnings: this.warnings, issues: this.issues };
+    return { serviceSpec, foyerSpec, createServiceSql: sql, dropped: this.dropped, warnings: this.warnings, issues: this.issues, foyerSpecHoldsSecrets: this.literalSecretFiles };
   }
 
   image(): string {

@@ -28,8 +28,10 @@ export function mapPositChart(g: Generation): void {
     const files = get(v, `config.${section}`);
     if (!isObj(files)) continue;
     for (const [name, body] of Object.entries(files))
-      if (isSet(body) && !JSON.stringify(body).includes("{{secret"))
-        g.warnings.push({ path: `config.${section}.${name}`, message: "holds literal values: they will be in foyer.yaml (in the image or on a stage); write {{secret 'name'}} with a secret from pod.env valueFrom.secretKeyRef instead" });
+      if (isSet(body) && !JSON.stringify(body).includes("{{secret")) {
+        g.literalSecretFiles = true;
+        g.warnings.push({ path: `config.${section}.${name}`, message: "holds literal values: they will be in foyer.yaml (in the image or on a stage); write {{secret 'name'}} with a secret from pod.env valueFrom.secretKeyRef instead (foyer.yaml is written 0600)" });
+      }
   }
   for (const [path, message] of literalSecrets(v))
     g.issues.push({ path, message });

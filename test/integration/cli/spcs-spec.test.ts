@@ -160,6 +160,18 @@ describe("foyer spcs-spec: broken inputs", () => {
     expect(parse(readFileSync(join(out, "foyer.yaml"), "utf8")).profile).toBe("connect");
   });
 
+  it("foyer.yaml holding a literal secret config file is written 0600, the others 0644", () => {
+    const f = join(dir, "literal-secret.yaml");
+    writeFileSync(f, readFileSync(join(FIXTURES, "workbench.yaml"), "utf8").replace("  secret:\n", "  secret:\n    openid-client-secret: |\n      client-secret=literal-client-secret\n"));
+    const out = join(dir, "out-literal");
+    const r = foyer(["spcs-spec", "--values", f, "--out", out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/config.secret.openid-client-secret/);
+    expect(r.stderr).not.toContain("literal-client-secret");
+    expect(statSync(join(out, "foyer.yaml")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, "spec.yaml")).mode & 0o777).toBe(0o644);
+  });
+
   it("--out follows render's rules: a link where a file goes is refused and nothing is written", () => {
     const out = join(dir, "linked");
     mkdirSync(out, { mode: 0o755 });
