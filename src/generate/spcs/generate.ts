@@ -90,7 +90,6 @@ export class Generation {
   mounts: Obj[] = [];
   foyerSecrets: Record<string, Obj> = {};
   programSecrets: Record<string, string> = {};
-  programs: Record<string, Obj> = {};
   resources: Obj | undefined;
   readiness: Obj | undefined;
   port: number;
@@ -266,8 +265,8 @@ export class Generation {
     if (Object.keys(this.foyerSecrets).length) spec.secrets = this.foyerSecrets;
     const config = this.values.config;
     if (this.chart !== "jupyterhub" && isObj(config)) spec.config = config;
-    if (Object.keys(this.programSecrets).length) this.programs[this.facts.mainProgram] = { secrets: this.programSecrets };
-    if (Object.keys(this.programs).length) spec.programs = this.programs;
+    // the secrets the values gave the container as env: foyer gives them to the main program by name
+    if (Object.keys(this.programSecrets).length) spec.programs = { [this.facts.mainProgram]: { secrets: this.programSecrets } };
     spec.shutdown = { deadline: SPCS_SHUTDOWN_DEADLINE };
     return spec;
   }
