@@ -16,6 +16,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: "plan", summary: "print the actions init would take, and why; change nothing", load: () => import("./cmd-plan.js").then((m) => m.planCommand) },
   { name: "validate", summary: "check the spec, env, secrets and rendered files; exit 0 or 78", load: () => import("./cmd-validate.js").then((m) => m.validateCommand) },
   { name: "render", summary: "write only the rendered files under --out DIR (review, CI, Helm/SPCS)", load: () => import("./cmd-render.js").then((m) => m.renderCommand) },
+  { name: "spcs-spec", summary: "from chart (or JupyterHub) values: the SPCS service spec, foyer spec and CREATE SERVICE", load: () => import("./cmd-spcs-spec.js").then((m) => m.spcsSpecCommand) },
   { name: "launcher-profile", summary: "explain U: each Job Launcher profile option a user gets, and the section it came from", load: () => import("./cmd-launcher-profile.js").then((m) => m.launcherProfileCommand) },
   { name: "users", summary: "users sync: provision accounts from static, test-user and LDAP sources", load: () => import("./cmd-users.js").then((m) => m.usersCommand) },
   { name: "ctl", summary: "status | start P | stop P | restart P of a running foyer", load: () => import("./cmd-ctl.js").then((m) => m.ctlCommand) },

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const FOYER = join(__dirname, "../../../dist/foyer");
-const COMMANDS = ["run", "init", "plan", "validate", "render", "ctl", "exec-as", "schema"];
+const COMMANDS = ["run", "init", "plan", "validate", "render", "ctl", "exec-as", "schema", "spcs-spec"];
 
 function foyer(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(FOYER, args, { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
