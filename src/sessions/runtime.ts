@@ -1,0 +1,46 @@
+// The session's part of `foyer run`: the idle monitor behind /idle, with the kind's default
+// sources when session.idle.sources is not given, and culling through the supervisor's ordered
+// shutdown (exit 0: an idle session that was stopped did nothing wrong).
+import type { Clock } from "../time/clock.js";
+import { IdleMonitor } from "./idle.js";
+import { resolveKind } from "./kinds.js";
+import { joinPath } from "./routing.js";
+import { IdleSchema, type IdleSource, type SessionSpec } from "./schema.js";
+import { idleSource, type SourceDeps } from "./sources.js";
+
+export interface SessionRuntimeDeps {
+  clock: Clock;
+  secret: (name: string) => string | undefined;
+  pidOf: (program: string) => number | undefined;
+  /** stop the session (ordered shutdown) with this reason */
+  cull: (reason: string) => void;
+  /** tests: /proc readers */
+  proc?: Pick<SourceDeps, "readProc" | "listPids">;
+}
+
+/** The sources used when session.idle.sources is not given: the kind's. */
+export function defaultSources(session: SessionSpec): IdleSource[] {
+  const kind = resolveKind(session).kind;
+  if (!kind) return [];
+  const server = session.ports.server;
+  return kind.idle.flatMap((s): IdleSource[] => {
+    if (s === "jupyter") return [{ jupyter: `http://127.0.0.1:${server}${joinPath(session.path)}` }];
+    if (s === "connections") return [{ connections: server }];
+    if (s === "cpu") return [{ cpu: kind.program, above: 5 }];
+    return [];
+  });
+}
+
+/** Build (not start) the session's idle monitor. */
+export function sessionIdleMonitor(session: SessionSpec, deps: SessionRuntimeDeps): IdleMonitor {
+  const idle = session.idle ?? IdleSchema.parse({});
+  const sourceDeps: SourceDeps = { clock: deps.clock, timeout: Math.max(100, Math.min(idle.interval, 10_000)), secret: deps.secret, pidOf: deps.pidOf, ...deps.proc };
+  return new IdleMonitor({
+    sources: (idle.sources ?? defaultSources(session)).map((s) => idleSource(s, sourceDeps)),
+    policy: idle.policy,
+    interval: idle.interval,
+    ...(idle.cull !== undefined ? { cull: idle.cull } : {}),
+    clock: deps.clock,
+    onCull: deps.cull,
+  });
+}
