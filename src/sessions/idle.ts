@@ -104,7 +104,7 @@ export class IdleMonitor {
     const idleFor = now - this.lastActivity;
     if (!this.busy && this.opts.cull !== undefined && idleFor >= this.opts.cull && !this.culled) {
       this.culled = true;
-      this.opts.onCull?.(`the session has been idle for ${Math.round(idleFor / 60_000)} min (session.idle.cull: ${Math.round(this.opts.cull / 60_000)} min; last activity ${new Date(this.lastActivity).toISOString()})`);
+      this.opts.onCull?.(`the session has been idle for ${span(idleFor)} (session.idle.cull: ${span(this.opts.cull)}; last activity ${new Date(this.lastActivity).toISOString()})`);
     }
   }
 
@@ -121,3 +121,6 @@ export class IdleMonitor {
     };
   }
 }
+
+// "45 s" under two minutes, "30 min" above
+const span = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
