@@ -19,15 +19,15 @@ export interface ResolvedKind {
 
 /**
  * The built-in kinds. Jupyter serves under its own base_url (no prefix stripping) and answers
- * /api/status; RStudio and code-server expect "/" (the proxy strips the prefix) and RStudio
- * redirects non-browsers to set a cookie, so its probe asks for the favicon (static, no redirect)
+ * /api without a token (/api/status needs one); RStudio and code-server expect "/" (the proxy
+ * strips the prefix) and RStudio redirects non-browsers to set a cookie, so its probe asks for the favicon (static, no redirect)
  * with a browser user-agent, as the RFC found.
  */
 export const BUILTIN_KINDS: Readonly<Record<string, Required<Omit<SessionKind, "base" | "server">> & { server: Required<Pick<NonNullable<SessionKind["server"]>, "stripPrefix" | "ready" | "userAgent">> }>> = {
   jupyter: {
     program: "jupyter",
     command: ["jupyter", "lab", "--no-browser", "--ip=127.0.0.1", "--ServerApp.port={port}", "--ServerApp.base_url={path}"],
-    server: { stripPrefix: false, ready: "/api/status", userAgent: false },
+    server: { stripPrefix: false, ready: "/api", userAgent: false },
     idle: ["jupyter"],
   },
   rstudio: {

@@ -110,7 +110,7 @@ describe("the session laid over the spec", () => {
     expect(r.issues).toEqual([]);
     expect(r.warnings).toEqual(["the routing proxy is not run: /usr/local/bin/traefik is not there (its config is written to /etc/foyer/traefik; readiness probes go straight to the servers)"]);
     expect(r.spec.programs.routing).toBeUndefined();
-    expect(r.spec.programs.jupyter).toMatchObject({ after: [], ready: { http: "http://127.0.0.1:8888/api/status" } });
+    expect(r.spec.programs.jupyter).toMatchObject({ after: [], ready: { http: "http://127.0.0.1:8888/api" } });
     expect(r.actions.map((a) => `${a.kind} ${a.path}`)).toEqual(["ensure-dir /etc/foyer/traefik", "write-file /etc/foyer/traefik/dynamic.yaml", "write-file /etc/foyer/traefik/traefik.yaml"]);
   });
 
