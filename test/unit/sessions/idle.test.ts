@@ -5,8 +5,13 @@ import { combine, IdleMonitor, type IdleSourceProbe, type SourceVerdict } from "
 import { ManualClock } from "../../../src/time/manual-clock.js";
 
 /** A source whose answer the test sets; counts its polls. */
-function scripted(name: string, answer: SourceVerdict | Error = { busy: false, detail: "quiet" }) {
-  const src = {
+interface Scripted {
+  answer: SourceVerdict | Error;
+  polls: number;
+  probe: IdleSourceProbe;
+}
+function scripted(name: string, answer: SourceVerdict | Error = { busy: false, detail: "quiet" }): Scripted {
+  const src: Scripted = {
     answer,
     polls: 0,
     probe: {
@@ -15,7 +20,7 @@ function scripted(name: string, answer: SourceVerdict | Error = { busy: false, d
         src.polls++;
         return src.answer instanceof Error ? Promise.reject(src.answer) : Promise.resolve(src.answer);
       },
-    } satisfies IdleSourceProbe,
+    },
   };
   return src;
 }
