@@ -76,10 +76,11 @@ export function prepareSession(spec: Spec, facts: SessionFacts): SessionPrepared
   return { spec: { ...spec, programs }, actions, issues, warnings, kind };
 }
 
-// A server's readiness goes through the proxy (when it runs, it starts first) unless the spec gave its own.
+// A server's readiness goes through the proxy (when it runs, it starts first) unless the spec gave
+// its own. Only a 2xx is ready: a redirect is RStudio sending a client to sign in, not serving.
 function withRouting(program: Program, route: Route, session: NonNullable<Spec["session"]>, proxy: boolean): Program {
   const url = readyUrl(route, session, proxy);
-  const ready = program.ready ?? (url ? ReadySchema.parse({ http: url, ...(route.userAgent ? { userAgent: true } : {}), timeout: "120s", interval: "500ms" }) : undefined);
+  const ready = program.ready ?? (url ? ReadySchema.parse({ http: url, status: "200-299", ...(route.userAgent ? { userAgent: true } : {}), timeout: "120s", interval: "500ms" }) : undefined);
   const after = proxy && !program.after.includes(ROUTING_PROGRAM) ? [...program.after, ROUTING_PROGRAM] : program.after;
   return { ...program, after, ...(ready ? { ready } : {}) };
 }

@@ -56,7 +56,7 @@ describe("the session laid over the spec", () => {
       command: ["/usr/lib/rstudio-server/bin/rserver", "--server-daemonize=0", "--www-address=127.0.0.1", "--www-port=8888", "--www-root-path=/sessions/ada"],
       critical: true,
       after: ["routing"],
-      ready: { http: "http://127.0.0.1:4181/sessions/ada/favicon.ico", userAgent: true },
+      ready: { http: "http://127.0.0.1:4181/sessions/ada/favicon.ico", userAgent: true, status: "200-299" },
     });
     expect(dash).toMatchObject({ after: ["routing"], ready: { http: "http://127.0.0.1:4181/sessions/ada/dashboard" } });
     expect(dash!.ready!.userAgent).toBeUndefined();
