@@ -28,16 +28,13 @@ export const ROUTING_PROGRAM = "routing";
 export function prepareSession(spec: Spec, facts: SessionFacts): SessionPrepared {
   const session = spec.session;
   if (!session) return { spec, actions: [], issues: [], warnings: [] };
-  const { kind, issues } = resolveKind(session);
+  const resolved = resolveKind(session);
+  // every issue at once: the ports are checked even when the kind is wrong
+  const issues = [...resolved.issues, ...portClashes(session)];
+  const kind = resolved.kind;
   if (!kind) return { spec, actions: [], issues, warnings: [] };
   const warnings: string[] = [];
   const routes = sessionRoutes(session, kind);
-  const ports = new Map<number, string>();
-  for (const [what, port] of [...Object.entries(session.ports).map(([k, p]) => [`session.ports.${k}`, p] as const), ...routes.slice(1).map((r) => [`session.servers.${r.name}.port`, r.port] as const)]) {
-    const taken = ports.get(port);
-    if (taken) issues.push({ path: what, message: `port ${port} is already ${taken}'s` });
-    else ports.set(port, what);
-  }
   const { dir, traefik } = session.routing;
   const dynamicFile = `${dir}/dynamic.yaml`;
   const staticFile = `${dir}/traefik.yaml`;
@@ -68,12 +65,36 @@ export function prepareSession(spec: Spec, facts: SessionFacts): SessionPrepared
     }
     programs[name] = withRouting(program, route, session, proxy);
   }
+  issues.push(...idleSourceIssues(spec, programs));
   const actions: Action[] = [
     { kind: "ensure-dir", path: dir, reason: "session.routing.dir (the routing proxy's config)", source: "session.routing.dir", mode: 0o755 },
     { kind: "write-file", path: dynamicFile, reason: `session (routes of kind ${kind.name}: ${routes.map((r) => r.prefix).join(", ")})`, source: "session", content: traefikDynamic(routes, kind), mode: 0o644, secret: false, format: "yaml" },
     { kind: "write-file", path: staticFile, reason: "session.ports (the routing proxy's entry points)", source: "session.ports", content: traefikStatic(session, dynamicFile), mode: 0o644, secret: false, format: "yaml" },
   ];
   return { spec: { ...spec, programs }, actions, issues, warnings, kind };
+}
+
+/** Idle sources naming a secret or a program the spec does not have. */
+function idleSourceIssues(spec: Spec, programs: Record<string, Program>): ConfigIssue[] {
+  return (spec.session?.idle?.sources ?? []).flatMap((s, i): ConfigIssue[] => {
+    if ("tokenSecret" in s && s.tokenSecret !== undefined && !(s.tokenSecret in spec.secrets))
+      return [{ path: `session.idle.sources.${i}.tokenSecret`, message: `no secret named '${s.tokenSecret}' (declare it under secrets:)` }];
+    if ("cpu" in s && !(s.cpu in programs)) return [{ path: `session.idle.sources.${i}.cpu`, message: `no program named '${s.cpu}' (programs: ${Object.keys(programs).join(", ") || "none"})` }];
+    return [];
+  });
+}
+
+/** Two reserved ports or servers on the same port. */
+function portClashes(session: NonNullable<Spec["session"]>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ports = new Map<number, string>();
+  const all = [...Object.entries(session.ports).map(([k, p]) => [`session.ports.${k}`, p] as const), ...Object.entries(session.servers).map(([name, s]) => [`session.servers.${name}.port`, s.port] as const)];
+  for (const [what, port] of all) {
+    const taken = ports.get(port);
+    if (taken) issues.push({ path: what, message: `port ${port} is already ${taken}'s` });
+    else ports.set(port, what);
+  }
+  return issues;
 }
 
 // A server's readiness goes through the proxy (when it runs, it starts first) unless the spec gave

@@ -127,3 +127,13 @@ describe("the session laid over the spec", () => {
     expect(r.issues.map((i) => i.path).sort()).toEqual(["programs.routing", "session.ports.server", "session.servers.d.port", "session.servers.d.program"]);
   });
 });
+
+describe("idle sources in the validation stage", () => {
+  it("a token secret that is not declared and a CPU source naming no program are issues at their place", () => {
+    const r = prepareSession(spec({ session: { kind: "jupyter", idle: { sources: [{ jupyter: "http://127.0.0.1:8888/", tokenSecret: "jtoken" }, { cpu: "rstudio" }, { cpu: "jupyter" }] } } }), noProxy);
+    expect(r.issues).toEqual([
+      { path: "session.idle.sources.0.tokenSecret", message: "no secret named 'jtoken' (declare it under secrets:)" },
+      { path: "session.idle.sources.1.cpu", message: "no program named 'rstudio' (programs: jupyter)" },
+    ]);
+  });
+});
