@@ -124,3 +124,16 @@ export class IdleMonitor {
 
 // "45 s" under two minutes, "30 min" above
 const span = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
+/** Prometheus text for the idle state (appended to /metrics). */
+export function renderIdleMetrics(r: IdleReport): string {
+  return [
+    "# HELP foyer_session_idle 1 when the session is idle, 0 when busy or not yet known.",
+    "# TYPE foyer_session_idle gauge",
+    `foyer_session_idle ${r.state === "idle" ? 1 : 0}`,
+    "# HELP foyer_session_last_activity_seconds Unix time of the last activity seen.",
+    "# TYPE foyer_session_last_activity_seconds gauge",
+    `foyer_session_last_activity_seconds ${Date.parse(r.lastActivity) / 1000}`,
+    "",
+  ].join("\n");
+}

@@ -1,7 +1,7 @@
 // The opt-in health server (`health.listen`): /healthz, /readyz, /status, /metrics, /idle (with a
 // session:) and a status page at /. Read-only: anything but GET/HEAD is refused.
 import { createServer, type Server } from "node:http";
-import type { IdleReport } from "../sessions/idle.js";
+import { renderIdleMetrics, type IdleReport } from "../sessions/idle.js";
 import { renderHtml, renderMetrics, type StatusReport } from "./status.js";
 
 /** Start listening; resolves with the server once it is bound (rejects when the port is taken). */
@@ -31,7 +31,7 @@ export function startHealthServer(listen: { host: string; port: number }, report
         return send(i.state === "idle" ? 200 : 503, "application/json", JSON.stringify(i, null, 2) + "\n");
       }
       case "/metrics":
-        return send(200, "text/plain; version=0.0.4; charset=utf-8", renderMetrics(r));
+        return send(200, "text/plain; version=0.0.4; charset=utf-8", renderMetrics(r) + (idle ? renderIdleMetrics(idle()) : ""));
       case "/":
         return send(200, "text/html; charset=utf-8", renderHtml(r));
       default:

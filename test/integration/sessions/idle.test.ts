@@ -72,11 +72,13 @@ describe("session idle detection (/idle)", () => {
       expect(busy.body.sources[0]!.detail).toBe(`1 established connection to port ${server}`);
       expect(busy.body.idleSeconds).toBe(0);
       const activeAt = Date.parse(busy.body.lastActivity);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^foyer_session_idle 0$/m);
 
       client.destroy();
       const after = await untilIdle(base, "idle", "idle after the client left");
       expect(after.status).toBe(200);
       expect(Date.parse(after.body.lastActivity)).toBeGreaterThanOrEqual(activeAt);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^foyer_session_idle 1$/m);
 
       // the routing proxy's binary is absent: its config is written all the same, and foyer says so
       expect(foyer.stderr()).toMatch(/the routing proxy is not run: .*no-traefik is not there/);
