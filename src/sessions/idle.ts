@@ -85,17 +85,22 @@ export class IdleMonitor {
     if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => void this.tick(), this.opts.interval);
   }
 
-  /** One poll of every source (in parallel); updates the state and culls when due. */
+  /**
+   * One poll of every source, one after the other: an HTTP source's own request to the server must
+   * not be counted by a connections source polled at the same instant. Updates the state, culls when due.
+   */
   async poll(): Promise<void> {
     const { clock, policy } = this.opts;
-    this.reports = await Promise.all(
-      this.opts.sources.map((s) =>
-        s.check().then(
+    const reports: SourceReport[] = [];
+    for (const s of this.opts.sources) {
+      reports.push(
+        await s.check().then(
           (v): SourceReport => ({ name: s.name, ...v }),
           (err: Error): SourceReport => ({ name: s.name, busy: true, error: true, detail: `no answer (${err.message}): counted as busy` }),
         ),
-      ),
-    );
+      );
+    }
+    this.reports = reports;
     const now = clock.now();
     this.checkedAt = now;
     this.busy = combine(policy, this.reports.map((r) => r.busy));

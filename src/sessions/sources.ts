@@ -38,7 +38,7 @@ export function idleSource(source: IdleSource, deps: SourceDeps): IdleSourceProb
   if ("http" in source) {
     const ready = { http: source.http, method: "GET" as const, headers: source.headers, status: "200-399", insecure: false, timeout: deps.timeout, interval: deps.timeout };
     return {
-      name: `http ${source.http}`,
+      name: `http ${shown(source.http)}`,
       check: async () => ((await httpProbe(ready, deps.timeout, deps.clock)) ? { busy: false, detail: "answered 2xx/3xx: idle" } : { busy: true, detail: "no 2xx/3xx answer: busy" }),
     };
   }
@@ -57,6 +57,12 @@ export function idleSource(source: IdleSource, deps: SourceDeps): IdleSourceProb
   return cpuSource(source.cpu, source.above, deps);
 }
 
+// a URL as shown in /idle: without credentials or a query (either may hold a token)
+const shown = (href: string): string => {
+  const u = new URL(href);
+  return `${u.origin}${u.pathname}`;
+};
+
 /** ESTABLISHED (state 01) entries of /proc/net/tcp text whose local port is `port`. */
 export function establishedTo(port: number, text: string): number {
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
@@ -72,7 +78,7 @@ export function establishedTo(port: number, text: string): number {
 function jupyterSource(base: string, tokenSecret: string | undefined, deps: SourceDeps): IdleSourceProbe {
   const url = new URL("api/status", base.endsWith("/") ? base : `${base}/`);
   return {
-    name: `jupyter ${url.href}`,
+    name: `jupyter ${shown(url.href)}`,
     async check(): Promise<SourceVerdict> {
       const token = tokenSecret === undefined ? undefined : deps.secret(tokenSecret);
       const body = await getJson(url, token === undefined ? {} : { authorization: `token ${token}` }, deps);
@@ -92,7 +98,8 @@ async function getJson(url: URL, headers: Record<string, string>, deps: SourceDe
   const { request } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
   return new Promise((resolve, reject) => {
     const timer = deps.clock.setTimeout(() => req.destroy(new Error("timed out")), deps.timeout);
-    const req = request(url, { headers: { ...headers, "user-agent": "foyer-idle" } }, (res) => {
+    // agent: false: no keep-alive socket stays open to count as a client of the server
+    const req = request(url, { headers: { ...headers, "user-agent": "foyer-idle" }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (c: Buffer) => {

@@ -122,7 +122,7 @@ async function startHealth(listen: { host: string; port: number }, report: () =>
 // session: idle detection behind /idle; culling is an ordered shutdown with exit code 0
 async function idleMonitor(spec: Spec, sup: Supervisor, opts: RunSupervisorOptions, clock: Clock): Promise<IdleMonitor> {
   const { sessionIdleMonitor } = await import("../sessions/runtime.js");
-  return sessionIdleMonitor(spec.session!, {
+  return sessionIdleMonitor(spec.session!, spec.programs, {
     clock,
     secret: (name) => opts.secrets.values.get(name),
     pidOf: (name) => sup.runners.get(name)?.snapshot().pid ?? undefined,

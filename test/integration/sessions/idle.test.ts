@@ -92,6 +92,32 @@ describe("session idle detection (/idle)", () => {
     expect((await foyer.done).code).toBe(0);
   }, 60_000);
 
+  it("an HTTP source polling the server does not count itself as a client of it", async () => {
+    const dir = scratch();
+    const server = randomPort();
+    const health = randomPort();
+    const foyer = startFoyer(spec(dir, server, health, { sources: [{ http: `http://127.0.0.1:${server}/` }, { connections: server }] }));
+    const base = `http://127.0.0.1:${health}`;
+    try {
+      await until(() => /jupyter is ready/.test(foyer.stderr()), 20_000, "the server to be ready");
+      const first = await untilIdle(base, "idle", "idle");
+      // ten more polls, every one idle
+      for (let polls = 0, seen = (first.body as Idle & { checkedAt: string }).checkedAt; polls < 10; ) {
+        const r = (await idle(base))!;
+        expect(r.body.state, JSON.stringify(r.body)).toBe("idle");
+        const at = (r.body as Idle & { checkedAt: string }).checkedAt;
+        if (at !== seen) {
+          seen = at;
+          polls++;
+        }
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    } finally {
+      foyer.signal("SIGTERM");
+    }
+    expect((await foyer.done).code).toBe(0);
+  }, 60_000);
+
   it("culls: after session.idle.cull idle, an ordered shutdown with the reason and exit code 0; a connection postpones it", async () => {
     const dir = scratch();
     const server = randomPort();

@@ -137,3 +137,13 @@ describe("idle sources in the validation stage", () => {
     ]);
   });
 });
+
+describe("default idle sources", () => {
+  it("per kind; Jupyter's uses the secret its program gets as JUPYTER_TOKEN", async () => {
+    const { defaultSources } = await import("../../../src/sessions/runtime.js");
+    expect(defaultSources(SessionSchema.parse({ kind: "jupyter", path: "/user/ada" }), { jupyter: { secrets: { JUPYTER_TOKEN: "jtoken" } } })).toEqual([{ jupyter: "http://127.0.0.1:8888/user/ada", tokenSecret: "jtoken" }]);
+    expect(defaultSources(SessionSchema.parse({ kind: "jupyter" }))).toEqual([{ jupyter: "http://127.0.0.1:8888/" }]);
+    expect(defaultSources(SessionSchema.parse({ kind: "rstudio", ports: { server: 8787 } }))).toEqual([{ connections: 8787 }]);
+    expect(defaultSources(SessionSchema.parse({ kind: "r", kinds: { r: { base: "rstudio", program: "r", idle: ["cpu", "connections"] } } }))).toEqual([{ cpu: "r", above: 5 }, { connections: 8888 }]);
+  });
+});
