@@ -66,6 +66,7 @@ export function prepareSession(spec: Spec, facts: SessionFacts): SessionPrepared
     programs[name] = withRouting(program, route, session, proxy);
   }
   issues.push(...idleSourceIssues(spec, programs));
+  if (session.idle && !spec.health && session.idle.cull === undefined) warnings.push("session.idle: nothing reads it: /idle needs health.listen (or set idle.cull to let foyer stop the idle session)");
   const actions: Action[] = [
     { kind: "ensure-dir", path: dir, reason: "session.routing.dir (the routing proxy's config)", source: "session.routing.dir", mode: 0o755 },
     { kind: "write-file", path: dynamicFile, reason: `session (routes of kind ${kind.name}: ${routes.map((r) => r.prefix).join(", ")})`, source: "session", content: traefikDynamic(routes, kind), mode: 0o644, secret: false, format: "yaml" },

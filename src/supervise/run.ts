@@ -76,7 +76,8 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   };
   const unsubscribe = opts.signals.subscribe((signal) => sup.onSignal(signal));
   const servers: Array<Server | HttpServer> = [];
-  const idle = spec.session ? await idleMonitor(spec, sup, opts, clock) : undefined;
+  // only when something reads it: /idle on the health server, or culling
+  const idle = spec.session && (spec.health || spec.session.idle?.cull !== undefined) ? await idleMonitor(spec, sup, opts, clock) : undefined;
   try {
     if (spec.health) servers.push(await startHealth(spec.health.listen, report, idle && (() => idle.report())));
     if (spec.control.enabled) {

@@ -147,3 +147,12 @@ describe("default idle sources", () => {
     expect(defaultSources(SessionSchema.parse({ kind: "r", kinds: { r: { base: "rstudio", program: "r", idle: ["cpu", "connections"] } } }))).toEqual([{ cpu: "r", above: 5 }, { connections: 8888 }]);
   });
 });
+
+describe("idle without a reader", () => {
+  it("warns when neither health.listen (for /idle) nor idle.cull is set", () => {
+    const w = (input: Record<string, unknown>) => prepareSession(spec(input), withProxy).warnings;
+    expect(w({ session: { idle: { interval: "10s" } } })).toEqual(["session.idle: nothing reads it: /idle needs health.listen (or set idle.cull to let foyer stop the idle session)"]);
+    expect(w({ session: { idle: { cull: "1h" } } })).toEqual([]);
+    expect(w({ session: { idle: {} }, health: { listen: 4182 } })).toEqual([]);
+  });
+});
