@@ -41,7 +41,8 @@ export function defaultSources(session: SessionSpec, programs: Readonly<Record<s
 /** Build (not start) the session's idle monitor. */
 export function sessionIdleMonitor(session: SessionSpec, programs: Readonly<Record<string, Pick<Program, "secrets">>>, deps: SessionRuntimeDeps): IdleMonitor {
   const idle = session.idle ?? IdleSchema.parse({});
-  const sourceDeps: SourceDeps = { clock: deps.clock, timeout: Math.max(100, Math.min(idle.interval, 10_000)), secret: deps.secret, pidOf: deps.pidOf, ...deps.proc };
+  // a request may take 2 s even when polled more often (a server busy starting a kernel is slow, not gone)
+  const sourceDeps: SourceDeps = { clock: deps.clock, timeout: Math.min(Math.max(idle.interval, 2000), 10_000), secret: deps.secret, pidOf: deps.pidOf, ...deps.proc };
   return new IdleMonitor({
     sources: (idle.sources ?? defaultSources(session, programs)).map((s) => idleSource(s, sourceDeps)),
     policy: idle.policy,

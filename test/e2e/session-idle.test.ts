@@ -29,7 +29,7 @@ async function poll<T>(what: () => string, probe: () => Promise<T | undefined>, 
 }
 
 describe.skipIf(!haveRootfs && !process.env.CI)("session idle detection with Debian's Jupyter server", () => {
-  it("/idle: idle with no kernel, busy while a kernel runs (kernels=1), idle after it is shut down; the token never shows", async () => {
+  it("/idle: idle with no kernel, busy while a kernel runs (kernels=1) and while a client is connected to it, idle after it is shut down; the token never shows", async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const health = port + 1;
     const app = mkdtempSync(join(tmpdir(), "foyer-session-"));
@@ -78,9 +78,18 @@ describe.skipIf(!haveRootfs && !process.env.CI)("session idle detection with Deb
 
       const kernel = (await (await api("/api/kernels", "POST")).json()) as { id: string };
       expect(kernel.id).toMatch(/^[0-9a-f-]{36}$/);
-      const busy = await until("busy");
+      const busy = await poll(() => `kernels=1; output:\n${out}`, async () => {
+        const r = await idle();
+        return r.body.sources[0]!.detail.startsWith("kernels=1") ? r : undefined;
+      });
       expect(busy.status).toBe(503);
       expect(busy.body.sources[0]!.detail).toBe("kernels=1 connections=0");
+      // a browser tab on the kernel: its websocket is one of Jupyter's connections
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/kernels/${kernel.id}/channels?token=${encodeURIComponent(TOKEN)}`);
+      await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
+      await poll(() => `connections=1; output:\n${out}`, async () => ((await idle()).body.sources[0]!.detail === "kernels=1 connections=1" ? true : undefined), 20_000);
+      ws.close();
+      await poll(() => `connections=0; output:\n${out}`, async () => ((await idle()).body.sources[0]!.detail === "kernels=1 connections=0" ? true : undefined), 20_000);
 
       expect((await api(`/api/kernels/${kernel.id}`, "DELETE")).status).toBe(204);
       const after = await until("idle");
