@@ -82,7 +82,8 @@ export function traefikStatic(session: SessionSpec, dynamicFile: string): string
   const config = {
     entryPoints: {
       web: { address: `:${session.ports.routing}` },
-      traefik: { address: `127.0.0.1:${session.ports.health}` },
+      // on every interface: kubelet probes /ping and Prometheus scrapes the metrics at the pod IP
+      traefik: { address: `:${session.ports.health}` },
     },
     ping: { entryPoint: "traefik" },
     metrics: { prometheus: { entryPoint: "traefik" } },

@@ -81,7 +81,7 @@ describe("the session laid over the spec", () => {
       },
     });
     expect(f["traefik.yaml"]).toMatchObject({
-      entryPoints: { web: { address: ":4181" }, traefik: { address: "127.0.0.1:4182" } },
+      entryPoints: { web: { address: ":4181" }, traefik: { address: ":4182" } },
       ping: { entryPoint: "traefik" },
       metrics: { prometheus: { entryPoint: "traefik" } },
       providers: { file: { filename: "/etc/foyer/traefik/dynamic.yaml", watch: true } },
