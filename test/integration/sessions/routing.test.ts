@@ -56,4 +56,29 @@ describe("routing proxy", () => {
     expect(stopped("dashboard")).toBeGreaterThan(-1);
     expect(stopped("routing")).toBeGreaterThan(Math.max(stopped("rstudio"), stopped("dashboard")));
   }, 60_000);
+
+  it("a user kind inheriting vscode: the kind's own program and command line, ready through the proxy", async () => {
+    const dir = scratch();
+    const [routing, health, server] = [randomPort(), randomPort(), randomPort()];
+    const foyer = startFoyer(
+      {
+        session: {
+          kind: "editor",
+          kinds: { editor: { base: "vscode", program: "editor" } },
+          path: "/s/bob",
+          ports: { routing, health, server },
+          routing: { traefik: join(FIX, "traefik"), dir: join(dir, "traefik") },
+        },
+      },
+      { env: { PATH: `${FIX}:/usr/bin:/bin` } },
+    );
+    try {
+      await until(() => /editor is ready/.test(foyer.stderr()), 30_000, "the editor ready");
+      const r = (await (await fetch(`http://127.0.0.1:${routing}/s/bob/some/file?x=1`)).json()) as { path: string; argv: string[] };
+      expect(r).toEqual({ path: "/some/file?x=1", argv: [`--bind-addr=127.0.0.1:${server}`, "--auth=none", "--disable-telemetry"] });
+    } finally {
+      foyer.signal("SIGTERM");
+    }
+    expect((await foyer.done).code).toBe(0);
+  }, 60_000);
 });
