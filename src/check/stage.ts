@@ -83,7 +83,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // the spec first; not for render --out, which looks at no system
   const jupyter = incomplete.has("jupyter") || !opts.scope.system ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
   // session: the kind's programs and probes, the routing proxy's config (render --out writes it too)
-  const session = incomplete.has("session") ? undefined : prepareSession(jupyter?.spec ?? loaded.spec, opts.sessionFacts ?? systemSessionFacts());
+  const session = incomplete.has("session") ? undefined : prepareSession(jupyter?.spec ?? loaded.spec, opts.sessionFacts ?? systemSessionFacts(), { main: opts.scope.main });
   const spec = session?.spec ?? jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));

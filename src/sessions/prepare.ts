@@ -25,7 +25,11 @@ export interface SessionFacts {
 /** The routing proxy's program name. */
 export const ROUTING_PROGRAM = "routing";
 
-export function prepareSession(spec: Spec, facts: SessionFacts): SessionPrepared {
+/**
+ * `main`: `foyer run -- CMD` (a launcher session: the launcher's command is the server), so the
+ * kind's program is not added when the spec has none of its name.
+ */
+export function prepareSession(spec: Spec, facts: SessionFacts, { main = false }: { main?: boolean } = {}): SessionPrepared {
   const session = spec.session;
   if (!session) return { spec, actions: [], issues: [], warnings: [] };
   const resolved = resolveKind(session);
@@ -56,6 +60,7 @@ export function prepareSession(spec: Spec, facts: SessionFacts): SessionPrepared
     if (name === undefined) continue;
     let program = programs[name];
     if (!program && route.name === "main") {
+      if (main) continue;
       const fill = (a: string): string => a.replaceAll("{port}", String(route.port)).replaceAll("{path}", route.prefix);
       program = ProgramSchema.parse({ command: kind.command.map(fill), critical: true, restart: "never" });
     }

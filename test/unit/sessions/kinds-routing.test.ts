@@ -156,3 +156,11 @@ describe("idle without a reader", () => {
     expect(w({ session: { idle: {} }, health: { listen: 4182 } })).toEqual([]);
   });
 });
+
+describe("a launcher session (run -- CMD)", () => {
+  it("the command is the server: the kind's program is not added", () => {
+    const r = prepareSession(spec({ session: { kind: "rstudio" } }), noProxy, { main: true });
+    expect(r.issues).toEqual([]);
+    expect(r.spec.programs).toEqual({});
+  });
+});
