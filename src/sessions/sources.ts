@@ -4,7 +4,6 @@
 // against fixed /proc text and the timing against a ManualClock.
 import { readdirSync, readFileSync } from "node:fs";
 import type { Clock } from "../time/clock.js";
-import { httpProbe } from "../supervise/probes.js";
 import type { IdleSourceProbe, SourceVerdict } from "./idle.js";
 import type { IdleSource } from "./schema.js";
 
@@ -36,10 +35,13 @@ const listProcPids = (): number[] => readdirSync("/proc").flatMap((n) => (/^\d+$
 /** The probe for one configured source. */
 export function idleSource(source: IdleSource, deps: SourceDeps): IdleSourceProbe {
   if ("http" in source) {
-    const ready = { http: source.http, method: "GET" as const, headers: source.headers, status: "200-399", insecure: false, timeout: deps.timeout, interval: deps.timeout };
+    const url = new URL(source.http);
     return {
       name: `http ${shown(source.http)}`,
-      check: async () => ((await httpProbe(ready, deps.timeout, deps.clock)) ? { busy: false, detail: "answered 2xx/3xx: idle" } : { busy: true, detail: "no 2xx/3xx answer: busy" }),
+      check: async () => {
+        const { status } = await get(url, source.headers, deps);
+        return status >= 200 && status < 400 ? { busy: false, detail: `answered ${status}: idle` } : { busy: true, detail: `answered ${status}: busy` };
+      },
     };
   }
   if ("jupyter" in source) return jupyterSource(source.jupyter, source.tokenSecret, deps);
@@ -81,7 +83,9 @@ function jupyterSource(base: string, tokenSecret: string | undefined, deps: Sour
     name: `jupyter ${shown(url.href)}`,
     async check(): Promise<SourceVerdict> {
       const token = tokenSecret === undefined ? undefined : deps.secret(tokenSecret);
-      const body = await getJson(url, token === undefined ? {} : { authorization: `token ${token}` }, deps);
+      const res = await get(url, token === undefined ? {} : { authorization: `token ${token}` }, deps);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+      const body = jsonObject(res.body);
       const kernels = Number(body.kernels ?? 0);
       const connections = Number(body.connections ?? 0);
       const last = typeof body.last_activity === "string" ? Date.parse(body.last_activity) : NaN;
@@ -94,11 +98,15 @@ function jupyterSource(base: string, tokenSecret: string | undefined, deps: Sour
   };
 }
 
-async function getJson(url: URL, headers: Record<string, string>, deps: SourceDeps): Promise<Record<string, unknown>> {
+/**
+ * One GET, resolved once its connection is closed: the next source (connections to the same port)
+ * must not see foyer's own request as a client. No keep-alive agent, answers capped at 1 MiB.
+ */
+async function get(url: URL, headers: Record<string, string>, deps: SourceDeps): Promise<{ status: number; body: Buffer }> {
   const { request } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
   return new Promise((resolve, reject) => {
     const timer = deps.clock.setTimeout(() => req.destroy(new Error("timed out")), deps.timeout);
-    // agent: false: no keep-alive socket stays open to count as a client of the server
+    let answer: { status: number; body: Buffer } | undefined;
     const req = request(url, { headers: { ...headers, "user-agent": "foyer-idle" }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -108,23 +116,32 @@ async function getJson(url: URL, headers: Record<string, string>, deps: SourceDe
         else chunks.push(c);
       });
       res.on("end", () => {
-        deps.clock.clearTimeout(timer);
-        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
-        try {
-          const v: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (v && typeof v === "object" && !Array.isArray(v)) resolve(v as Record<string, unknown>);
-          else reject(new Error("not a JSON object"));
-        } catch {
-          reject(new Error("not JSON"));
-        }
+        answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks) };
+        req.destroy();
       });
     });
-    req.once("error", (err) => {
-      deps.clock.clearTimeout(timer);
-      reject(err);
-    });
+    let failure: Error | undefined;
+    req.once("error", (err) => (failure ??= err));
+    req.once("socket", (socket) =>
+      socket.once("close", () => {
+        deps.clock.clearTimeout(timer);
+        if (answer) resolve(answer);
+        else reject(failure ?? new Error("connection closed"));
+      }),
+    );
     req.end();
   });
+}
+
+function jsonObject(bytes: Buffer): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new Error("not JSON");
+  }
+  if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
+  throw new Error("not a JSON object");
 }
 
 /** CPU ticks (utime + stime) of every process in process group `pgid`. */
