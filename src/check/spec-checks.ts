@@ -82,7 +82,7 @@ export function checkProgramOrder(spec: Spec): ConfigIssue[] {
  * nothing, which usually means a typo or a preset expecting a program that is not there.
  */
 export function checkUnusedSecrets(spec: Spec, usedByTemplates: ReadonlySet<string>): ConfigIssue[] {
-  const byPrograms = new Set(Object.values(spec.programs).flatMap((p) => Object.values(p.secrets)));
+  const byPrograms = new Set([...Object.values(spec.programs).flatMap((p) => Object.values(p.secrets)), ...idleTokenSecrets(spec)]);
   return Object.keys(spec.secrets)
     .filter((name) => !byPrograms.has(name) && !usedByTemplates.has(name))
     .map((name) => ({
@@ -90,3 +90,6 @@ export function checkUnusedSecrets(spec: Spec, usedByTemplates: ReadonlySet<stri
       message: `secret '${name}' is declared but nothing uses it: give it to a program (programs.<name>.secrets: { VAR: ${name} }) or use it in a template ({{secret "${name}"}}), or remove it`,
     }));
 }
+
+/** Secrets the session's Jupyter idle source sends as its token. */
+const idleTokenSecrets = (spec: Spec): string[] => (spec.session?.idle?.sources ?? []).flatMap((s) => ("tokenSecret" in s && s.tokenSecret ? [s.tokenSecret] : []));

@@ -11,6 +11,7 @@ import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
 import { gatherHomes } from "../home/gather.js";
 import { homePathWarnings } from "../home/checks.js";
+import { prepareSession, systemSessionFacts, type SessionFacts } from "../sessions/prepare.js";
 import { prepareJupyter, systemJupyterFacts, type JupyterFacts } from "../jupyter/prepare.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths } from "../plan/planner.js";
@@ -81,6 +82,8 @@ export interface StageOptions {
   serviceAccountDir?: string;
   /** what the jupyter: section reads (default: the real system) */
   jupyterFacts?: JupyterFacts;
+  /** what the session: section reads (default: the real system) */
+  sessionFacts?: SessionFacts;
 }
 
 /** Run the whole stage; throws ConfigError with every issue found. */
@@ -93,7 +96,9 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // jupyter: (docker-stacks' start.sh) reads its env vars and the accounts, and lays the result over
   // the spec first; not for render --out, which looks at no system
   const jupyter = incomplete.has("jupyter") || !opts.scope.system ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
-  const spec = jupyter?.spec ?? loaded.spec;
+  // session: the kind's programs and probes, the routing proxy's config (render --out writes it too)
+  const session = incomplete.has("session") ? undefined : prepareSession(jupyter?.spec ?? loaded.spec, opts.sessionFacts ?? systemSessionFacts(), { main: opts.scope.main });
+  const spec = session?.spec ?? jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
@@ -101,7 +106,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const euid = process.geteuid?.() ?? 0;
   const self = euid === 0 ? undefined : systemUsers.getpw(euid)?.name;
   const homes = planned ? gatherHomes(spec, fs, opts.load.env, self) : undefined;
-  const extra = { before: jupyter?.before ?? [], after: jupyter?.after ?? [] };
+  const extra = { before: jupyter?.before ?? [], after: [...(jupyter?.after ?? []), ...(session?.actions ?? [])] };
   // the product's facts (the in-cluster API) are read before planning: the plan stays pure
   const kubernetes = gatherInCluster(opts.load.env, opts.serviceAccountDir);
   const productFacts = kubernetes ? { kubernetes } : {};
@@ -122,10 +127,10 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
   const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
   const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
-  const jupyterNotes = (jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message }));
+  const jupyterNotes = [...(jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message })), ...(session?.warnings ?? []).map((message) => ({ path: "session", message }))];
   const homeNotes = (planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : []).map((message) => ({ path: "home", message }));
   const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
-  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
+  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...(session?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
   return {
@@ -169,7 +174,7 @@ export interface CheckInput {
 }
 
 /** The sections planning reads. */
-const PLAN_READS = ["config", "files", "secrets", "env", "home", "jupyter"];
+const PLAN_READS = ["config", "files", "secrets", "env", "home", "jupyter", "session"];
 
 /** Every check, pure; the owners resolved on the way. */
 export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {

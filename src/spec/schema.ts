@@ -6,6 +6,7 @@ import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSp
 import { HomeSchema } from "../home/schema.js";
 import { JupyterSchema } from "../jupyter/schema.js";
 import { UsersSchema } from "../users/schema.js";
+import { SessionSchema } from "../sessions/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
@@ -163,6 +164,7 @@ export const SpecSchema = z
       .default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
     users: UsersSchema.optional(),
+    session: SessionSchema.optional(),
     health: z.strictObject({ listen: ListenAddress }).optional(),
     control: z.strictObject({ socket: AbsolutePath.default("/run/foyer/control.sock"), enabled: z.boolean().default(true) }).prefault({}),
     shutdown: z.strictObject({ deadline: Duration.default(180_000) }).prefault({}),

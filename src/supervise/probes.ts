@@ -95,7 +95,9 @@ export function httpProbe(ready: Ready, timeoutMs: number, clock: Clock): Promis
       clock.clearTimeout(timer);
       resolve(ok);
     };
-    const req = request(url, { method: ready.method, headers, rejectUnauthorized: !ready.insecure }, (res) => {
+    // agent: false: no keep-alive socket left open after the probe (it would count as a client
+    // connection for the session's idle detection)
+    const req = request(url, { method: ready.method, headers, rejectUnauthorized: !ready.insecure, agent: false }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
       done(code >= lo && code <= hi);

@@ -15,6 +15,7 @@ import { MAIN_PROGRAM } from "./order.js";
 import { isReady, type StatusReport } from "./status.js";
 import { startControlServer, type ControlHandler } from "./control.js";
 import { realClock, settlesWithin, type Clock } from "../time/clock.js";
+import type { IdleMonitor, IdleReport } from "../sessions/idle.js";
 
 /** Delivers the signals foyer receives (the pid1 signal router); returns an unsubscribe function. */
 export interface SignalSource {
@@ -75,8 +76,10 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   };
   const unsubscribe = opts.signals.subscribe((signal) => sup.onSignal(signal));
   const servers: Array<Server | HttpServer> = [];
+  // only when something reads it: /idle on the health server, or culling
+  const idle = spec.session && (spec.health || spec.session.idle?.cull !== undefined) ? await idleMonitor(spec, sup, opts, clock) : undefined;
   try {
-    if (spec.health) servers.push(await startHealth(spec.health.listen, report));
+    if (spec.health) servers.push(await startHealth(spec.health.listen, report, idle && (() => idle.report())));
     if (spec.control.enabled) {
       await startControlServer(spec.control.socket, controlHandler(sup, report)).then(
         (s) => servers.push(s),
@@ -92,12 +95,15 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
     }
     if (programs.length === 0) sup.requestShutdown("no programs to supervise", 0);
     else if (!interrupted.signal.aborted) sup.startAll();
+    idle?.start();
     await sup.stopRequested;
+    idle?.stop();
     const code = await sup.shutdown();
     if (spec.hooks.finish) await runFinishHooks(spec, shared, opts, output, clock);
     logger.info(`exiting with code ${code}`);
     return code;
   } finally {
+    idle?.stop();
     unsubscribe();
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     // the caller exits the process next: program lines still queued for a slow stdout must not be lost
@@ -106,12 +112,23 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
 }
 
 // loaded only when configured (node:http costs ~3 MB of RSS); a taken port is a configuration problem
-async function startHealth(listen: { host: string; port: number }, report: () => StatusReport): Promise<HttpServer> {
+async function startHealth(listen: { host: string; port: number }, report: () => StatusReport, idle?: () => IdleReport): Promise<HttpServer> {
   try {
-    return await (await import("./health.js")).startHealthServer(listen, report);
+    return await (await import("./health.js")).startHealthServer(listen, report, idle);
   } catch (err) {
     throw configError("health.listen", `cannot listen on ${listen.host}:${listen.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+// session: idle detection behind /idle; culling is an ordered shutdown with exit code 0
+async function idleMonitor(spec: Spec, sup: Supervisor, opts: RunSupervisorOptions, clock: Clock): Promise<IdleMonitor> {
+  const { sessionIdleMonitor } = await import("../sessions/runtime.js");
+  return sessionIdleMonitor(spec.session!, spec.programs, {
+    clock,
+    secret: (name) => opts.secrets.values.get(name),
+    pidOf: (name) => sup.runners.get(name)?.snapshot().pid ?? undefined,
+    cull: (reason) => sup.requestShutdown(`culled: ${reason}`, 0),
+  });
 }
 
 async function runFinishHooks(spec: Spec, env: Record<string, string>, opts: RunSupervisorOptions, output: OutputMux, clock: Clock): Promise<void> {
