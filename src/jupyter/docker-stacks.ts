@@ -8,6 +8,7 @@ import type { PlannedAccounts, UserDatabase } from "../identity/index.js";
 import type { Action } from "../plan/action.js";
 import { shlexSplit } from "../products/supervisord/shlex.js";
 import type { Program } from "../spec/schema.js";
+import type { AccountEdit } from "../users/edits.js";
 import type { JupyterSpec } from "./schema.js";
 
 /** What start.sh reads from the disk: whether a path is there. */
@@ -95,6 +96,9 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
     if (input.kindOf("/home/root") === "missing") out.before.push(copyHome(defaultHome, "/home/root", false));
     return out;
   }
+  // start.sh's usermod / groupadd / userdel + useradd, as edits through the users module's writer
+  const edits: AccountEdit[] = [];
+  const why: string[] = [];
   let account = input.users.getpw(nbUser);
   if (!account) {
     const original = input.users.getpw(jupyter.defaultUser);
@@ -102,7 +106,8 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
       issue("NB_USER", `user ${JSON.stringify(nbUser)} does not exist and there is no ${JSON.stringify(jupyter.defaultUser)} to rename (start.sh stops here too: restart the container with another NB_USER)`);
       return out;
     }
-    out.before.push(command(["usermod", "--home", home, "--login", nbUser, jupyter.defaultUser], `rename ${jupyter.defaultUser} to ${nbUser} (NB_USER)`, "env NB_USER"));
+    edits.push({ op: "rename-user", from: jupyter.defaultUser, to: nbUser, home });
+    why.push(`rename ${jupyter.defaultUser} to ${nbUser} (NB_USER)`);
     account = { ...original, name: nbUser, home };
   }
   const uid = uidWanted ?? account.uid;
@@ -112,21 +117,16 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   if (uid !== account.uid || gid !== account.gid) {
     if (gid !== account.gid) {
       const group = env.NB_GROUP || nbUser;
-      out.before.push(command(["groupadd", "--force", "--gid", String(gid), "--non-unique", group], `group ${group} with gid ${gid} (NB_GID)`, "env NB_GID"));
+      edits.push({ op: "add-group", name: group, gid });
       if (!input.users.getgr(gid)) groups.push({ name: group, gid });
     }
-    out.before.push(command(["userdel", nbUser], `${nbUser} is made again with uid ${uid} and gid ${gid} (NB_UID, NB_GID)`, "env NB_UID"));
-    out.before.push(
-      command(
-        ["useradd", "--no-log-init", "--home", home, "--shell", "/bin/bash", "--uid", String(uid), "--gid", String(gid), "--groups", String(USERS_GID), nbUser],
-        `${nbUser} with uid ${uid}, gid ${gid} and the users group (NB_UID, NB_GID)`,
-        "env NB_UID",
-      ),
-    );
+    edits.push({ op: "recreate-user", name: nbUser, uid, gid, home, shell: "/bin/bash", groups: [USERS_GID] });
+    why.push(`${nbUser} with uid ${uid}, gid ${gid} and the users group (NB_UID, NB_GID)`);
     Object.assign(plannedUser, { home, shell: "/bin/bash" });
     const users = input.users.getgr(USERS_GID);
     if (users) groups.push({ ...users, members: [nbUser] });
   }
+  if (edits.length) out.before.push({ kind: "edit-accounts", path: "/etc", reason: why.join("; "), source: edits[0]!.op === "rename-user" ? "env NB_USER" : "env NB_UID", edits });
   out.planned = { users: [plannedUser], groups };
   out.homeUser = nbUser;
   out.program.user = nbUser;
@@ -213,10 +213,6 @@ function numericId(value: string | undefined, name: string, issue: (v: string, m
     return undefined;
   }
   return Number(value);
-}
-
-function command(argv: string[], reason: string, source: string): Action {
-  return { kind: "run-command-as-user", path: "/", reason, source, argv, user: "0:0", env: {} };
 }
 
 /** start.sh: mkdir + `cp -a /home/jovyan/. /home/$NB_USER/` (root: --no-preserve=ownership); one cp -a of the directory is the same. */
