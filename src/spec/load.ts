@@ -15,6 +15,7 @@ import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
 import { addSssdMode } from "../users/sssd.js";
+import { systemSssdReads, type SssdReads } from "../users/sssd-reads.js";
 import { applyAdditions } from "../products/apply.js";
 import type { Product, ProductAdditions } from "../products/product.js";
 import { productFor } from "../products/registry.js";
@@ -49,6 +50,8 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   read?: ReadText;
   exists?: (path: string) => boolean;
+  /** users.sssd's reads (snippets, the image's nsswitch and PAM files); default: the system's */
+  sssdReads?: SssdReads;
 }
 
 function readSpecSource(path: string | undefined, read: ReadText): ParsedSource {
@@ -128,8 +131,9 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const parsed = validated.spec ?? validated.partial;
   if (!parsed) return { issues };
   const { spec, warnings, values } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
-  // users.sssd expands into files and programs of the spec (sssd.conf, nsswitch, PAM, sssd -i)
-  issues.push(...addSssdMode(spec));
+  // users.sssd expands into files and programs of the spec (sssd.conf, its snippets, nsswitch and
+  // PAM merged into the image's, sssd -i); the files it reads are read here, before planning
+  issues.push(...addSssdMode(spec, options.sssdReads ?? systemSssdReads));
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);

@@ -45,6 +45,10 @@ export const FileSchema = z
     content: z.string().optional().meta({ description: "verbatim content, not templated" }),
     mode: FileMode.optional(),
     owner: UserSpec.optional(),
+    hidden: z
+      .boolean()
+      .optional()
+      .meta({ description: "the whole file is secret (a password given in plain text): plan shows neither a preview nor a diff, and the mode defaults to 0600" }),
   })
   .refine((f) => [f.template, f.templateFile, f.content].filter((x) => x !== undefined).length === 1, {
     message: "give exactly one of template, templateFile, content",
