@@ -161,6 +161,13 @@ export const SpecSchema = z
     jupyter: JupyterSchema.optional(),
     hooks: z
       .strictObject({
+        start: z
+          .union([HookSchema.transform((h) => [h]), z.array(HookSchema)])
+          .optional()
+          .meta({
+            description:
+              "run first by `foyer run`, before the spec's environment is read (docker-stacks' start-notebook.d): what they export is foyer's environment for the whole start (jupyter: variables, templates, programs); validate, plan and init do not run them",
+          }),
         init: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional().meta({ description: "a hook directory, or a list run in order (docker-stacks: start-notebook.d, then before-notebook.d)" }),
         finish: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional(),
       })
