@@ -15,6 +15,8 @@ import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
 import { addSssdMode } from "../users/sssd.js";
+import { addUsersSyncProgram } from "../users/sync-program.js";
+import { selfCommand } from "../pid1/runtime.js";
 import { systemSssdReads, type SssdReads } from "../users/sssd-reads.js";
 import { applyAdditions } from "../products/apply.js";
 import type { Product, ProductAdditions } from "../products/product.js";
@@ -134,6 +136,8 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   // users.sssd expands into files and programs of the spec (sssd.conf, its snippets, nsswitch and
   // PAM merged into the image's, sssd -i); the files it reads are read here, before planning
   issues.push(...addSssdMode(spec, options.sssdReads ?? systemSssdReads));
+  // users.syncEvery: the periodic sync as a program (foyer itself, reloading this spec)
+  issues.push(...addUsersSyncProgram(spec, selfCommand(), specPath));
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
   issues.push(...secretIssues);

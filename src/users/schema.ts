@@ -178,6 +178,10 @@ export const UsersSchema = z
       .default("lock")
       .meta({ description: "accounts foyer created that no source lists any more: lock (password and expiry), delete, or keep" }),
     record: AbsolutePath.default("/var/lib/foyer/users.json").meta({ description: "the names foyer created (only those are ever changed or removed)" }),
+    syncEvery: Duration.optional().meta({
+      description:
+        "foyer run also runs `foyer users sync --every D` as the program users-sync: the directory is synced again every D (failures logged, the container stays up)",
+    }),
     sssd: SssdSchema.optional(),
     rootless: RootlessSchema.optional(),
   })
