@@ -67,7 +67,7 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
       return { state: a.creates && st.type !== "missing" ? "unchanged" : "run", changes: [] };
     case "edit-accounts":
       // the account files are read and compared under their lock, at apply (an edit already made writes nothing)
-      return { state: "run", changes: a.edits.map(describeEdit) };
+      return { state: "run", changes: [a.edits.map(describeEdit).join("; ")] };
     case "generate-file":
       // generated state is never overwritten: whatever is there is kept (the executor still adds a
       // missing public key of a key pair)
