@@ -5,6 +5,8 @@ import { SCOPES } from "../check/index.js";
 import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare, type Prepared } from "./prepare.js";
+import { ensureCurrentUser } from "../users/index.js";
+import type { RootlessSpec } from "../users/schema.js";
 
 export const initCommand: Command = {
   name: "init",
@@ -27,7 +29,8 @@ options:
 };
 
 /** Apply a prepared plan and log what changed (shared with `foyer run`). */
-export function applyPrepared({ actions, users, owners }: Prepared, logger: Logger): void {
+export function applyPrepared({ actions, users, owners, loaded }: Prepared, logger: Logger): void {
+  giveCurrentUidAnEntry(loaded.spec.users?.rootless, loaded.spec.users?.homeRoot ?? "/home", logger);
   const result = applyPlan(actions, {
     users,
     validated: { owners },
@@ -39,4 +42,16 @@ export function applyPrepared({ actions, users, owners }: Prepared, logger: Logg
   });
   if (result.changed.length === 0) logger.info(`nothing to change: ${result.unchanged.length} path(s) already up to date`);
   else logger.info(`applied ${result.changed.length} change(s), ${result.unchanged.length} path(s) already up to date`);
+}
+
+/**
+ * users.rootless, as start.sh does first when not root: an arbitrary uid (OpenShift) gets a passwd
+ * entry when /etc/passwd is writable, or a warning saying what to do. Root has its own entry.
+ */
+function giveCurrentUidAnEntry(rootless: RootlessSpec | undefined, homeRoot: string, logger: Logger): void {
+  const euid = process.geteuid?.() ?? 0;
+  if (!rootless || euid === 0) return;
+  const out = ensureCurrentUser(rootless, { uid: euid, gid: process.getegid?.() ?? 0 }, "/", homeRoot);
+  if (out.kind === "added") logger.info(`gave uid ${euid} a passwd entry: ${out.line}${out.renamed ? ` (the image's ${rootless.name} entry is now ${out.renamed})` : ""}`);
+  else if (out.kind === "not-writable") logger.warn(out.advice);
 }

@@ -25,6 +25,8 @@ export interface DockerStacksInput {
   sudoers?: string | undefined;
   /** the notebook program as the spec has it */
   program: Program | undefined;
+  /** users.rootless is set: run/init give foyer's uid a passwd entry before applying (no warning about a missing one) */
+  rootlessEntry?: boolean;
 }
 
 export interface DockerStacksResult {
@@ -174,7 +176,7 @@ function notRoot(input: DockerStacksInput, nbUser: string, uid: number | undefin
   out.program.user = undefined; // runs as foyer itself: the only user a non-root foyer can start
   if (yes(env.GRANT_SUDO)) out.warnings.push("sudo access is not available when the container is not started as root (GRANT_SUDO)");
   const me = input.users.getpw(input.euid);
-  if (!me) out.warnings.push(`uid ${input.euid} has no passwd entry: give it one with users.rootless (foyer users sync, with a group-writable /etc/passwd and --user ${input.euid}:0), or start as root`);
+  if (!me && !input.rootlessEntry) out.warnings.push(`uid ${input.euid} has no passwd entry: give it one with users.rootless (foyer run and init add it when /etc/passwd is writable by group 0), or start as root`);
   if (env.NB_USER && me?.name !== nbUser) out.warnings.push(`NB_USER=${nbUser} cannot be applied when not running as root (the user is ${me?.name ?? input.euid})`);
   if (uid !== undefined && uid !== input.euid) out.warnings.push(`NB_UID=${uid} cannot be applied when not running as root (uid is ${input.euid})`);
   if (gid !== undefined && gid !== process.getegid?.()) out.warnings.push(`NB_GID=${gid} cannot be applied when not running as root`);

@@ -171,6 +171,16 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("PASSWD=jovyan:x:1000:100::/home/jovyan:/bin/bash");
   });
 
+  it("an arbitrary uid with gid 0 (OpenShift) and users.rootless: foyer run gives it a passwd entry first, as start.sh does; the server runs as it", () => {
+    const r = scenario("", "", "setpriv --reuid=1000770000 --regid=0 --clear-groups", spec({ top: "users:\n  rootless: { name: jovyan }\n" }), "chmod g+w /etc/passwd");
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("RUN_RC=0");
+    expect(r.out).toMatch(/gave uid 1000770000 a passwd entry: jovyan:x:1000770000:0::\/home\/jovyan:\/bin\/bash \(the image's jovyan entry is now nayvoj\)/);
+    expect(r.out).toMatch(/ID=uid=1000770000\(jovyan\) gid=0\(root\)/);
+    expect(r.out).toContain("PASSWD=jovyan:x:1000770000:0::/home/jovyan:/bin/bash");
+    expect(r.out).not.toContain("has no passwd entry");
+  });
+
   it("JupyterHub single-user: jupyterhub-singleuser with NOTEBOOK_ARGS, JUPYTERHUB_* passed, the MinIO key only by name, the cookie secret in a 0600 file of the user, no secret in the log", () => {
     const hub = spec({
       jupyter: "  singleuser: [/opt/app/fake-jupyter, singleuser]\n",
