@@ -88,7 +88,7 @@ export function checkPlanOnDisk(actions: readonly Action[], owners: ReadonlyMap<
 export function plannedDirs(actions: readonly Action[]): Set<string> {
   const dirs = new Set<string>();
   for (const a of actions) {
-    if (a.kind === "run-command-as-user" || a.kind === "chown" || a.kind === "chmod") continue;
+    if (a.kind === "run-command-as-user" || a.kind === "chown" || a.kind === "chmod" || a.kind === "edit-accounts") continue;
     if (a.kind === "ensure-dir") dirs.add(a.path);
     for (const p of ancestorsAndSelf(a.path).slice(1)) dirs.add(p);
   }

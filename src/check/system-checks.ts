@@ -18,7 +18,7 @@ export function checkRunAsUsers(spec: Spec, users: UserDatabase): ConfigIssue[] 
     if (!r.ok) issues.push({ path, message: r.error });
   };
   for (const [name, p] of Object.entries(spec.programs)) check(p.user, `programs.${name}.user`);
-  for (const phase of ["init", "finish"] as const) for (const [i, h] of (spec.hooks[phase] ?? []).entries()) check(h.user, hookPath(spec, phase, i, ".user"));
+  for (const phase of ["start", "init", "finish"] as const) for (const [i, h] of (spec.hooks[phase] ?? []).entries()) check(h.user, hookPath(spec, phase, i, ".user"));
   return issues;
 }
 
@@ -42,7 +42,7 @@ export function checkPrivileges(spec: Spec, actions: readonly Action[], owners: 
     if (r?.ok && (r.value.uid !== self.uid || r.value.gid !== self.gid)) issues.push({ path, message: `cannot run as user '${user}': ${why}` });
   };
   for (const [name, p] of Object.entries(spec.programs)) run(p.user, `programs.${name}.user`);
-  for (const phase of ["init", "finish"] as const) for (const [i, h] of (spec.hooks[phase] ?? []).entries()) run(h.user, hookPath(spec, phase, i, ".user"));
+  for (const phase of ["start", "init", "finish"] as const) for (const [i, h] of (spec.hooks[phase] ?? []).entries()) run(h.user, hookPath(spec, phase, i, ".user"));
   for (const a of actions) {
     const o = ownerSpecOf(a);
     const ids = o && owners.get(o.spec);
@@ -58,7 +58,7 @@ export function checkPrivileges(spec: Spec, actions: readonly Action[], owners: 
 /** The directories programs and hooks need, for gathering. */
 export function neededDirs(spec: Spec): string[] {
   const dirs = Object.values(spec.programs).flatMap((p) => (p.cwd ? [p.cwd] : []));
-  for (const phase of ["init", "finish"] as const) for (const h of spec.hooks[phase] ?? []) dirs.push(h.dir);
+  for (const phase of ["start", "init", "finish"] as const) for (const h of spec.hooks[phase] ?? []) dirs.push(h.dir);
   return [...new Set(dirs)];
 }
 
@@ -68,7 +68,7 @@ export interface DirFacts {
   /** directories the plan creates (they need not exist yet) */
   planned: ReadonlySet<string>;
   /** true when the profile, not the user, named this hook (a convention that may be absent) */
-  hookFromProfile: (phase: "init" | "finish") => boolean;
+  hookFromProfile: (phase: "start" | "init" | "finish") => boolean;
 }
 
 /** Hook directories and program `cwd`s exist (or the plan makes them) and are directories. */
@@ -79,7 +79,7 @@ export function checkDirs(spec: Spec, facts: DirFacts): ConfigIssue[] {
     if (kind === "dir" || (kind === "missing" && facts.planned.has(dir))) return undefined;
     return kind === "missing" ? `directory ${dir} does not exist` : `${dir} is not a directory`;
   };
-  for (const phase of ["init", "finish"] as const) {
+  for (const phase of ["start", "init", "finish"] as const) {
     for (const [i, hook] of (spec.hooks[phase] ?? []).entries()) {
       const why = problem(hook.dir);
       // a profile's conventional hook dir (docker-stacks' start-notebook.d) may be absent: skipped at run
@@ -108,6 +108,6 @@ export function checkHealthPort(fact: PortFact | undefined): ConfigIssue[] {
 }
 
 /** hooks.init (one dir) or hooks.init[i] (a list) */
-function hookPath(spec: Spec, phase: "init" | "finish", i: number, rest: string): string {
+function hookPath(spec: Spec, phase: "start" | "init" | "finish", i: number, rest: string): string {
   return (spec.hooks[phase]?.length ?? 0) > 1 ? `hooks.${phase}[${i}]${rest}` : `hooks.${phase}${rest}`;
 }

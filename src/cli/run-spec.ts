@@ -1,7 +1,8 @@
 // `foyer run` with a spec: load → validate → apply (like init) → supervise the spec's programs (and
 // the `-- CMD` main program) as PID 1 → stop leftovers → exit with the container's code.
 import { openSignalInbox, startPid1, stopReceived, stoppedBySignalCode, terminateLeftovers } from "../pid1/index.js";
-import { runSupervisor } from "../supervise/index.js";
+import { runStartHooks, runSupervisor } from "../supervise/index.js";
+import { loadSpecCollecting } from "../spec/load.js";
 import type { Logger } from "../log/index.js";
 import { SCOPES } from "../check/index.js";
 import { makeLogger, type CommonFlags } from "./context.js";
@@ -14,8 +15,11 @@ import { prepare } from "./prepare.js";
  * written then) or after applying (what was applied stays: every write is atomic and idempotent).
  * No hook and no program runs: finish hooks pair with init hooks, which never ran.
  */
-export async function runWithSpec(flags: CommonFlags, main: string[] | undefined, graceMs: number, env: Record<string, string>): Promise<number> {
+export async function runWithSpec(flags: CommonFlags, main: string[] | undefined, graceMs: number, startEnv: Record<string, string>): Promise<number> {
   const signals = openSignalInbox(); // opened by main.ts already, before anything slow
+  const started = await startHooks(flags, startEnv);
+  if (typeof started === "number") return started;
+  const env = started;
   // every check (with "main" taken when -- CMD is given, and the health port) before any write
   const prepared = await prepare(flags, SCOPES.run(main !== undefined), env);
   const { loaded } = prepared;
@@ -46,6 +50,36 @@ export async function runWithSpec(flags: CommonFlags, main: string[] | undefined
   });
   await stopLeftovers(runtime, graceMs, logger);
   return code;
+}
+
+/**
+ * `hooks.start` (docker-stacks' start-notebook.d, which start.sh sources before it reads NB_USER and
+ * the rest): run before the validation stage, as foyer's own user, so that what they export is the
+ * environment everything after reads. Returns that environment, or foyer's exit code when a
+ * TERM/INT/QUIT stopped the hooks. A spec that does not load is left to the validation stage.
+ */
+async function startHooks(flags: CommonFlags, env: Record<string, string>): Promise<Record<string, string> | number> {
+  const { loaded } = loadSpecCollecting({ specFlag: flags.spec, env });
+  if (!loaded?.spec.hooks.start?.length) return env;
+  const logger = makeLogger(flags, loaded);
+  const runtime = startPid1(logger);
+  const interrupted = new AbortController();
+  let stopSignal: string | undefined;
+  const unsubscribe = runtime.routeSignals((signal) => {
+    if (signal !== "SIGTERM" && signal !== "SIGINT" && signal !== "SIGQUIT") return;
+    stopSignal ??= signal;
+    interrupted.abort();
+  });
+  try {
+    const after = await runStartHooks({ spec: loaded.spec, baseEnv: env, secrets: loaded.secrets, spawner: runtime.spawner, logger, signal: interrupted.signal });
+    if (stopSignal) {
+      logger.info(`received ${stopSignal} while running the start hooks; no program started, exiting`);
+      return stoppedBySignalCode(stopSignal as Parameters<typeof stoppedBySignalCode>[0]);
+    }
+    return after;
+  } finally {
+    unsubscribe();
+  }
 }
 
 /** Processes the programs left behind (daemonised children, orphans): TERM, then KILL after grace. */

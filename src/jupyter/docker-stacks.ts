@@ -8,6 +8,7 @@ import type { PlannedAccounts, UserDatabase } from "../identity/index.js";
 import type { Action } from "../plan/action.js";
 import { shlexSplit } from "../products/supervisord/shlex.js";
 import type { Program } from "../spec/schema.js";
+import type { AccountEdit } from "../users/edits.js";
 import type { JupyterSpec } from "./schema.js";
 
 /** What start.sh reads from the disk: whether a path is there. */
@@ -24,6 +25,8 @@ export interface DockerStacksInput {
   sudoers?: string | undefined;
   /** the notebook program as the spec has it */
   program: Program | undefined;
+  /** users.rootless is set: run/init give foyer's uid a passwd entry before applying (no warning about a missing one) */
+  rootlessEntry?: boolean;
 }
 
 export interface DockerStacksResult {
@@ -95,6 +98,9 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
     if (input.kindOf("/home/root") === "missing") out.before.push(copyHome(defaultHome, "/home/root", false));
     return out;
   }
+  // start.sh's usermod / groupadd / userdel + useradd, as edits through the users module's writer
+  const edits: AccountEdit[] = [];
+  const why: string[] = [];
   let account = input.users.getpw(nbUser);
   if (!account) {
     const original = input.users.getpw(jupyter.defaultUser);
@@ -102,7 +108,8 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
       issue("NB_USER", `user ${JSON.stringify(nbUser)} does not exist and there is no ${JSON.stringify(jupyter.defaultUser)} to rename (start.sh stops here too: restart the container with another NB_USER)`);
       return out;
     }
-    out.before.push(command(["usermod", "--home", home, "--login", nbUser, jupyter.defaultUser], `rename ${jupyter.defaultUser} to ${nbUser} (NB_USER)`, "env NB_USER"));
+    edits.push({ op: "rename-user", from: jupyter.defaultUser, to: nbUser, home });
+    why.push(`rename ${jupyter.defaultUser} to ${nbUser} (NB_USER)`);
     account = { ...original, name: nbUser, home };
   }
   const uid = uidWanted ?? account.uid;
@@ -112,21 +119,16 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   if (uid !== account.uid || gid !== account.gid) {
     if (gid !== account.gid) {
       const group = env.NB_GROUP || nbUser;
-      out.before.push(command(["groupadd", "--force", "--gid", String(gid), "--non-unique", group], `group ${group} with gid ${gid} (NB_GID)`, "env NB_GID"));
+      edits.push({ op: "add-group", name: group, gid });
       if (!input.users.getgr(gid)) groups.push({ name: group, gid });
     }
-    out.before.push(command(["userdel", nbUser], `${nbUser} is made again with uid ${uid} and gid ${gid} (NB_UID, NB_GID)`, "env NB_UID"));
-    out.before.push(
-      command(
-        ["useradd", "--no-log-init", "--home", home, "--shell", "/bin/bash", "--uid", String(uid), "--gid", String(gid), "--groups", String(USERS_GID), nbUser],
-        `${nbUser} with uid ${uid}, gid ${gid} and the users group (NB_UID, NB_GID)`,
-        "env NB_UID",
-      ),
-    );
+    edits.push({ op: "recreate-user", name: nbUser, uid, gid, home, shell: "/bin/bash", groups: [USERS_GID] });
+    why.push(`${nbUser} with uid ${uid}, gid ${gid} and the users group (NB_UID, NB_GID)`);
     Object.assign(plannedUser, { home, shell: "/bin/bash" });
     const users = input.users.getgr(USERS_GID);
     if (users) groups.push({ ...users, members: [nbUser] });
   }
+  if (edits.length) out.before.push({ kind: "edit-accounts", path: "/etc", reason: why.join("; "), source: edits[0]!.op === "rename-user" ? "env NB_USER" : "env NB_UID", edits });
   out.planned = { users: [plannedUser], groups };
   out.homeUser = nbUser;
   out.program.user = nbUser;
@@ -174,7 +176,7 @@ function notRoot(input: DockerStacksInput, nbUser: string, uid: number | undefin
   out.program.user = undefined; // runs as foyer itself: the only user a non-root foyer can start
   if (yes(env.GRANT_SUDO)) out.warnings.push("sudo access is not available when the container is not started as root (GRANT_SUDO)");
   const me = input.users.getpw(input.euid);
-  if (!me) out.warnings.push(`uid ${input.euid} has no passwd entry: give it one with users.rootless (foyer users sync, with a group-writable /etc/passwd and --user ${input.euid}:0), or start as root`);
+  if (!me && !input.rootlessEntry) out.warnings.push(`uid ${input.euid} has no passwd entry: give it one with users.rootless (foyer run and init add it when /etc/passwd is writable by group 0), or start as root`);
   if (env.NB_USER && me?.name !== nbUser) out.warnings.push(`NB_USER=${nbUser} cannot be applied when not running as root (the user is ${me?.name ?? input.euid})`);
   if (uid !== undefined && uid !== input.euid) out.warnings.push(`NB_UID=${uid} cannot be applied when not running as root (uid is ${input.euid})`);
   if (gid !== undefined && gid !== process.getegid?.()) out.warnings.push(`NB_GID=${gid} cannot be applied when not running as root`);
@@ -213,10 +215,6 @@ function numericId(value: string | undefined, name: string, issue: (v: string, m
     return undefined;
   }
   return Number(value);
-}
-
-function command(argv: string[], reason: string, source: string): Action {
-  return { kind: "run-command-as-user", path: "/", reason, source, argv, user: "0:0", env: {} };
 }
 
 /** start.sh: mkdir + `cp -a /home/jovyan/. /home/$NB_USER/` (root: --no-preserve=ownership); one cp -a of the directory is the same. */

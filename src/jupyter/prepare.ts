@@ -77,7 +77,7 @@ export function prepareJupyter(spec: Spec, env: Readonly<Record<string, string |
     return name ? [`jupyter.persistent: ${p} is on ${name}: it is lost when the container restarts; put it on a volume`] : [];
   });
   if (!jupyter.dockerStacks) return { ...none, warnings };
-  const r = dockerStacks({ jupyter, env, euid: facts.euid, users: facts.users, kindOf: facts.kindOf, sudoers: facts.euid === 0 ? facts.sudoers?.() : undefined, program: spec.programs[jupyter.program] });
+  const r = dockerStacks({ jupyter, env, euid: facts.euid, users: facts.users, kindOf: facts.kindOf, sudoers: facts.euid === 0 ? facts.sudoers?.() : undefined, program: spec.programs[jupyter.program], rootlessEntry: spec.users?.rootless !== undefined });
   let next = spec;
   const program = spec.programs[jupyter.program];
   if (program && r.issues.length === 0) {

@@ -1,6 +1,7 @@
 // Plans are data: an Action is one idempotent step the executor can take, with the reason it is in
 // the plan. `foyer plan --json` prints exactly an array of these (content redacted).
 import * as z from "zod";
+import { AccountEditSchema } from "../users/edits.js";
 
 const Path = z.string().min(1).meta({ description: "absolute path the action acts on" });
 const Reason = z.string().min(1).meta({ description: "why the action is in the plan (the spec place it comes from)" });
@@ -124,6 +125,19 @@ export const GenerateFileSchema = z.strictObject({
   owner: Owner.optional(),
 });
 
+/**
+ * Edit existing local accounts (`path` is the directory of passwd, group, shadow, gshadow) through
+ * the users module's writer: shadow-utils' lock, atomic replace, every other line kept. Nothing is
+ * written when the edits are already made.
+ */
+export const EditAccountsSchema = z.strictObject({
+  kind: z.literal("edit-accounts"),
+  path: Path,
+  reason: Reason,
+  source: Source,
+  edits: z.array(AccountEditSchema).min(1),
+});
+
 /** Any action, discriminated on `kind`. */
 export const ActionSchema = z.discriminatedUnion("kind", [
   WriteFileSchema,
@@ -134,6 +148,7 @@ export const ActionSchema = z.discriminatedUnion("kind", [
   MergeJsonSchema,
   RunCommandSchema,
   GenerateFileSchema,
+  EditAccountsSchema,
 ]);
 
 export type Action = z.infer<typeof ActionSchema>;

@@ -2,6 +2,7 @@
 // skip unchanged work) and by `foyer plan` (to mark unchanged actions and summarise diffs).
 import { createHash } from "node:crypto";
 import { formatJson, mergeJson, parseJsonSettings } from "../render/index.js";
+import { describeEdit } from "../users/edits.js";
 import { octal, type Action } from "./action.js";
 import type { OwnerIds } from "./owners.js";
 
@@ -64,6 +65,9 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
       return verdict(modeChange(st.mode, a.mode));
     case "run-command-as-user":
       return { state: a.creates && st.type !== "missing" ? "unchanged" : "run", changes: [] };
+    case "edit-accounts":
+      // the account files are read and compared under their lock, at apply (an edit already made writes nothing)
+      return { state: "run", changes: [a.edits.map(describeEdit).join("; ")] };
     case "generate-file":
       // generated state is never overwritten: whatever is there is kept (the executor still adds a
       // missing public key of a key pair)

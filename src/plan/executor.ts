@@ -15,6 +15,7 @@ import { checkPlanOnDisk, observeDisk, observedPathOf } from "../check/disk.js";
 import { runAsSync, systemUserDatabase, type RunAs, type UserDatabase } from "../identity/index.js";
 import { selfCommand } from "../pid1/runtime.js";
 import { checkOwners, type OwnerIds } from "./owners.js";
+import { applyAccountEdits } from "../users/local-files.js";
 import { validatePlan } from "./validate.js";
 
 /** The executor's effects; each defaults to the real system. */
@@ -23,6 +24,8 @@ export interface ApplySys {
   users?: UserDatabase;
   /** how run-command-as-user actions run as their user (default: `foyer exec-as`, like every program) */
   runAs?: RunAs;
+  /** the clock's time in ms (shadow's last-change day of an account an edit makes) */
+  now?: () => number;
   /** told about each action as it is applied (for logging) */
   onAction?: (action: Action, verdict: Verdict) => void;
   /**
@@ -45,7 +48,7 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
   const owners = sys.validated?.owners ?? preflight(actions, users, fs);
   const dirs = new DirCache(fs, followTrustedLinks);
   const result: ApplyResult = { changed: [], unchanged: [] };
-  const ctx: Ctx = { runAs: sys.runAs, dirs, renamedIn: new Set() };
+  const ctx: Ctx = { runAs: sys.runAs, dirs, renamedIn: new Set(), now: sys.now ?? Date.now };
   let failure: unknown;
   try {
     removeStaleTempsOf(actions, ctx.dirs);
@@ -139,7 +142,9 @@ function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | u
   return spec === undefined ? undefined : owners.get(spec);
 }
 
-type Ctx = { runAs: RunAs | undefined; dirs: DirCache; renamedIn: Set<string> };
+type Ctx = { runAs: RunAs | undefined; dirs: DirCache; renamedIn: Set<string>; now: () => number };
+
+const DAY_MS = 86_400_000;
 
 /** New directories on the way to an action's path: as `mkdir -p` makes them. */
 const PARENT_MODE = 0o755;
@@ -180,6 +185,8 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
       return runCommand(a, ctx);
     case "generate-file":
       return generateState(a, owner, ctx.dirs, ctx.dirs.fs, ctx.renamedIn);
+    case "edit-accounts":
+      return applyAccountEdits(a.path, a.edits, Math.floor(ctx.now() / DAY_MS), ctx.dirs.fs);
   }
 }
 

@@ -3,6 +3,7 @@
 // never appear: every string passes through the Redactor. The old content of a file is shown (as a
 // diff) only when anyone may read it anyway: never for a secret file or a file that is not
 // world-readable (the previous password in database.conf, /etc/shadow): those say "content changed".
+import { describeEdit } from "../users/edits.js";
 import type { Redactor } from "../log/index.js";
 import { HIDDEN_CONTENT, octal, type Action } from "./action.js";
 import { compareAction, type FileState, type Verdict } from "./compare.js";
@@ -110,6 +111,8 @@ function staticDetails(a: Action): string[] {
       return [`owner ${a.owner}${a.recursive ? " (recursive)" : ""}`];
     case "chmod":
       return [`mode ${octal(a.mode)}`];
+    case "edit-accounts":
+      return [a.edits.map(describeEdit).join("; ")];
     case "generate-file":
       return [`generated ${a.generator} if missing, never overwritten`, `mode ${octal(a.mode)}`, ...(a.publicPath ? [`public key ${a.publicPath}`] : []), ...(a.owner ? [`owner ${a.owner}`] : [])];
     default:

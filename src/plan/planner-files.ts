@@ -20,7 +20,7 @@ export function planFiles(
     const body = fileBody(f, i, engine, templateFiles);
     issues.push(...body.issues);
     if (body.text === undefined) return;
-    const secret = body.secretsUsed.length > 0 || holdsSecret(body.text);
+    const secret = f.hidden === true || body.secretsUsed.length > 0 || holdsSecret(body.text);
     actions.push({
       kind: "write-file",
       path: f.path,
@@ -30,6 +30,7 @@ export function planFiles(
       mode: f.mode ?? (secret ? 0o600 : 0o644),
       ...(f.owner ? { owner: f.owner } : {}),
       secret,
+      ...(f.hidden ? { hidden: true } : {}),
       format: body.format,
     });
   });

@@ -16,6 +16,9 @@ import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate
 import { readUtf8File } from "./utf8.js";
 import { addSssdMode } from "../users/sssd.js";
 import { testUserPassword } from "../users/test-user-password.js";
+import { addUsersSyncProgram } from "../users/sync-program.js";
+import { selfCommand } from "../pid1/runtime.js";
+import { systemSssdReads, type SssdReads } from "../users/sssd-reads.js";
 import { applyAdditions } from "../products/apply.js";
 import type { Product, ProductAdditions } from "../products/product.js";
 import { productFor } from "../products/registry.js";
@@ -50,6 +53,8 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   read?: ReadText;
   exists?: (path: string) => boolean;
+  /** users.sssd's reads (snippets, the image's nsswitch and PAM files); default: the system's */
+  sssdReads?: SssdReads;
 }
 
 function readSpecSource(path: string | undefined, read: ReadText): ParsedSource {
@@ -129,8 +134,11 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const parsed = validated.spec ?? validated.partial;
   if (!parsed) return { issues };
   const { spec, warnings, values } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
-  // users.sssd expands into files and programs of the spec (sssd.conf, nsswitch, PAM, sssd -i)
-  issues.push(...addSssdMode(spec));
+  // users.sssd expands into files and programs of the spec (sssd.conf, its snippets, nsswitch and
+  // PAM merged into the image's, sssd -i); the files it reads are read here, before planning
+  issues.push(...addSssdMode(spec, options.sssdReads ?? systemSssdReads));
+  // users.syncEvery: the periodic sync as a program (foyer itself, reloading this spec)
+  issues.push(...addUsersSyncProgram(spec, selfCommand(), specPath));
   // the Posit test user's password: the public default, or a secret of 8+ characters (one rule)
   const testUser = testUserPassword(spec.users, options.env);
   issues.push(...testUser.issues);

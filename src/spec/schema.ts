@@ -46,6 +46,10 @@ export const FileSchema = z
     content: z.string().optional().meta({ description: "verbatim content, not templated" }),
     mode: FileMode.optional(),
     owner: UserSpec.optional(),
+    hidden: z
+      .boolean()
+      .optional()
+      .meta({ description: "the whole file is secret (a password given in plain text): plan shows neither a preview nor a diff, and the mode defaults to 0600" }),
   })
   .refine((f) => [f.template, f.templateFile, f.content].filter((x) => x !== undefined).length === 1, {
     message: "give exactly one of template, templateFile, content",
@@ -158,6 +162,13 @@ export const SpecSchema = z
     jupyter: JupyterSchema.optional(),
     hooks: z
       .strictObject({
+        start: z
+          .union([HookSchema.transform((h) => [h]), z.array(HookSchema)])
+          .optional()
+          .meta({
+            description:
+              "run first by `foyer run`, before the spec's environment is read (docker-stacks' start-notebook.d): what they export is foyer's environment for the whole start (jupyter: variables, templates, programs); validate, plan and init do not run them",
+          }),
         init: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional().meta({ description: "a hook directory, or a list run in order (docker-stacks: start-notebook.d, then before-notebook.d)" }),
         finish: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional(),
       })

@@ -21,7 +21,7 @@ export class HookError extends FoyerError {}
 
 /** What running a hook directory needs. */
 export interface HookRunOptions {
-  phase: "init" | "finish";
+  phase: "start" | "init" | "finish";
   hook: Hook;
   env: Record<string, string>;
   spawner: Spawner;

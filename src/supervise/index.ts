@@ -1,6 +1,6 @@
 // Public interface of the supervisor: runSupervisor for `foyer run`, the control client for `foyer ctl`.
-export { runSupervisor, MAIN_PROGRAM } from "./run.js";
-export type { RunSupervisorOptions, SignalSource } from "./run.js";
+export { runSupervisor, runStartHooks, MAIN_PROGRAM } from "./run.js";
+export type { RunSupervisorOptions, SignalSource, StartHooksOptions } from "./run.js";
 export type { SupervisorSecrets } from "./env.js";
 export type { OutputSinks } from "./output.js";
 export { controlRequest } from "./control.js";

@@ -111,6 +111,49 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
   }
 }
 
+/** What the start hooks need: the spec's hook list and env, foyer's env, the way to run processes. */
+export interface StartHooksOptions {
+  spec: Spec;
+  baseEnv: Record<string, string>;
+  secrets: SupervisorSecrets;
+  spawner: Spawner;
+  logger: Logger;
+  /** aborted when foyer is asked to stop: the running hook gets SIGTERM, no further hook runs */
+  signal: AbortSignal;
+  clock?: Clock;
+  sinks?: OutputSinks;
+}
+
+/**
+ * Run `hooks.start` (docker-stacks' start-notebook.d) before anything else of the start, and
+ * return foyer's environment as the hooks left it: `baseEnv` with what they exported, changed or
+ * unset applied (the secrets' source variables, kept from the hooks, stay in it for the loader).
+ */
+export async function runStartHooks(opts: StartHooksOptions): Promise<Record<string, string>> {
+  const clock = opts.clock ?? realClock();
+  const output = new OutputMux({
+    format: opts.spec.log.format,
+    sinks: opts.sinks ?? { stdout: process.stdout, stderr: process.stderr },
+    now: () => clock.now(),
+    redactor: opts.logger.options.redactor,
+    onSinkError: () => {},
+  });
+  const before = sharedEnv(opts.baseEnv, opts.spec.env, opts.secrets);
+  let env = before;
+  try {
+    for (const hook of opts.spec.hooks.start ?? []) {
+      if (opts.signal.aborted) break;
+      env = await runHookDir({ phase: "start", hook, env, spawner: opts.spawner, logger: opts.logger, output, clock, signal: opts.signal });
+    }
+  } finally {
+    await settlesWithin(clock, FLUSH_WAIT_MS, output.flush());
+  }
+  const out = { ...opts.baseEnv };
+  for (const [k, v] of Object.entries(env)) if (before[k] !== v) out[k] = v;
+  for (const k of Object.keys(before)) if (!(k in env)) delete out[k];
+  return out;
+}
+
 // loaded only when configured (node:http costs ~3 MB of RSS); a taken port is a configuration problem
 async function startHealth(listen: { host: string; port: number }, report: () => StatusReport, idle?: () => IdleReport): Promise<HttpServer> {
   try {

@@ -8,7 +8,8 @@ import { followTrustedLinks, openDirPath, readRegularFile, realFs, type Dir, typ
 import { tryWriteLock } from "../pid1/index.js";
 import { atomicWriteFile, removeStaleTemps } from "../plan/atomic.js";
 import type { Clock } from "../time/clock.js";
-import { ACCOUNT_FILES, type AccountFileName, type AccountFiles, type AccountRecord } from "./nss-files.js";
+import { AccountEditError, editAccountFiles, type AccountEdit } from "./edits.js";
+import { ACCOUNT_FILES, changedFiles, type AccountFileName, type AccountFiles, type AccountRecord } from "./nss-files.js";
 
 /** The account files as read: their text and how they stood (owner, mode) for the rewrite. */
 export interface ReadAccounts {
@@ -32,16 +33,72 @@ export function openEtc(root: string, fs: FsOps = realFs): Dir {
  * 0600 if missing), so useradd, passwd or another foyer never interleave with this sync.
  */
 export async function withPasswdLock<T>(etc: Dir, clock: Clock, fn: () => T): Promise<T> {
-  const fd = etc.open(".pwd.lock", C.O_WRONLY | C.O_CREAT | C.O_NOFOLLOW, 0o600);
+  const fd = openLockFile(etc);
   try {
     const deadline = clock.now() + LOCK_WAIT_MS;
     while (!tryWriteLock(fd)) {
-      if (clock.now() >= deadline) throw new FoyerError(`${etc.show(".pwd.lock")} is locked by another program (useradd, passwd, vipw?) for more than 15 s`);
+      if (clock.now() >= deadline) throw lockTimeout(etc);
       await clock.sleep(LOCK_POLL_MS);
     }
     return fn();
   } finally {
     etc.fs.closeSync(fd); // closing releases the fcntl lock
+  }
+}
+
+/**
+ * The same lock for the plan executor, which is synchronous (an apply is one sequence of
+ * syscalls): the wait blocks the thread, as lckpwdf's own does.
+ */
+export function withPasswdLockSync<T>(etc: Dir, fn: () => T, sleepMs: (ms: number) => void = blockingSleep): T {
+  const fd = openLockFile(etc);
+  try {
+    for (let waited = 0; !tryWriteLock(fd); waited += LOCK_POLL_MS) {
+      if (waited >= LOCK_WAIT_MS) throw lockTimeout(etc);
+      sleepMs(LOCK_POLL_MS);
+    }
+    return fn();
+  } finally {
+    etc.fs.closeSync(fd);
+  }
+}
+
+function openLockFile(etc: Dir): number {
+  return etc.open(".pwd.lock", C.O_WRONLY | C.O_CREAT | C.O_NOFOLLOW, 0o600);
+}
+
+function lockTimeout(etc: Dir): FoyerError {
+  return new FoyerError(`${etc.show(".pwd.lock")} is locked by another program (useradd, passwd, vipw?) for more than 15 s`);
+}
+
+function blockingSleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Edit existing accounts (rename, a group, a user made again with other ids) through the one
+ * writer: under the lock, the four files read, edited (pure), and those whose text changed
+ * replaced atomically. Returns whether anything was written (an edit already made writes nothing).
+ */
+export function applyAccountEdits(etcPath: string, edits: readonly AccountEdit[], today: number, fs: FsOps = realFs): boolean {
+  const etc = openDirPath(fs, etcPath, { policy: followTrustedLinks });
+  if (!etc) throw new FoyerError(`${etcPath} does not exist`);
+  try {
+    return withPasswdLockSync(etc, () => {
+      const before = readAccountFiles(etc);
+      let after: AccountFiles;
+      try {
+        after = editAccountFiles(before.files, edits, today);
+      } catch (err) {
+        if (err instanceof AccountEditError) throw new FoyerError(`cannot edit the accounts in ${etcPath}: ${err.message}`);
+        throw err;
+      }
+      const changes = changedFiles(before.files, after).filter((f) => f !== "gshadow" || before.stats.gshadow !== undefined);
+      writeAccountFiles(etc, before, after, changes);
+      return changes.length > 0;
+    });
+  } finally {
+    etc.close();
   }
 }
 

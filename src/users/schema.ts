@@ -139,11 +139,18 @@ export const SssdSchema = z
     conf: z
       .union([z.string(), z.record(z.string().regex(/^[A-Za-z0-9_/.@-]+$/, "an sssd.conf section name like sssd, nss, domain/example"), z.record(z.string().regex(/^[a-z0-9_]+$/, "an sssd option name"), SssdValue))])
       .meta({ description: "sssd.conf: sections of options (or the text); a Handlebars template, so ldap_default_authtok can be {{secret 'name'}}" }),
+    snippets: z
+      .array(AbsolutePath.regex(/\/[A-Za-z0-9_][A-Za-z0-9_.@-]*\.conf$/, "a file named NAME.conf (sssd reads only *.conf in conf.d)"))
+      .default([])
+      .meta({
+        description:
+          "sssd.conf snippets in the image or a mounted secret, copied to /etc/sssd/conf.d (root:root 0600) where sssd merges them; each must be a regular file, not a link, owned by root and not readable by group or others, as sssd requires",
+      }),
     probeUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.@-]*$/, "a user name").meta({ description: "sssd is ready when this user resolves through NSS" }),
     readyTimeout: Duration.default(60_000),
     clearCache: z.boolean().default(true).meta({ description: "empty /var/lib/sss/db and mc before sssd starts (it answers from stale caches otherwise)" }),
-    nsswitch: z.boolean().default(true).meta({ description: "write /etc/nsswitch.conf with sss for passwd, group, shadow, services, netgroup" }),
-    mkhomedir: z.boolean().default(true).meta({ description: "write /etc/pam.d/common-session with pam_sss and pam_mkhomedir (umask 0077)" }),
+    nsswitch: z.boolean().default(true).meta({ description: "add sss to /etc/nsswitch.conf for passwd, group, shadow, services, netgroup (the image's other lines kept)" }),
+    mkhomedir: z.boolean().default(true).meta({ description: "add pam_sss and pam_mkhomedir (umask 0077) to /etc/pam.d/common-session (the image's other lines kept)" }),
     command: z.array(z.string()).min(1).default(["/usr/sbin/sssd", "-i", "--logger=stderr"]),
   })
   .meta({ description: "run sssd under foyer instead of writing accounts: its config (root:root 0600), NSS and PAM, and the sssd program itself" });
@@ -171,6 +178,10 @@ export const UsersSchema = z
       .default("lock")
       .meta({ description: "accounts foyer created that no source lists any more: lock (password and expiry), delete, or keep" }),
     record: AbsolutePath.default("/var/lib/foyer/users.json").meta({ description: "the names foyer created (only those are ever changed or removed)" }),
+    syncEvery: Duration.optional().meta({
+      description:
+        "foyer run also runs `foyer users sync --every D` as the program users-sync: the directory is synced again every D (failures logged, the container stays up)",
+    }),
     sssd: SssdSchema.optional(),
     rootless: RootlessSchema.optional(),
   })

@@ -59,13 +59,16 @@ ${more.program ?? ""}${more.top ?? ""}`;
 const SPEC = spec();
 
 /** Build the image, then run `foyer run` with `env` (NAME=value words) and `after` (inspection) inside the root. */
-function scenario(env: string, after = "", as = "", specText = SPEC) {
+function scenario(env: string, after = "", as = "", specText = SPEC, imageExtra = "") {
   const app = mkdtempSync(join(tmpdir(), "foyer-ds-"));
   chmodSync(app, 0o755);
   copyFileSync(join(ROOT, "dist/foyer"), join(app, "foyer"));
   writeFileSync(join(app, "fake-jupyter"), SERVER, { mode: 0o755 });
   writeFileSync(join(app, "spec.yaml"), specText);
+  // foyer edits the account files itself (the users module's writer): shadow-utils is not even runnable
   const script = `${IMAGE}
+${imageExtra}
+chmod 000 /usr/sbin/usermod /usr/sbin/useradd /usr/sbin/userdel /usr/sbin/groupadd
 rc=0; ${as} env ${env} /opt/app/foyer run --spec /opt/app/spec.yaml > /tmp/run.log 2>&1 || rc=$?
 cat /tmp/run.log; echo "RUN_RC=$rc"
 echo "PASSWD=$(getent passwd ada jovyan | tr '\\n' ' ')"
@@ -102,6 +105,17 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("HOME_STAT=1000:100 755");
     expect(r.out).toContain("BASHRC=1000:100");
     expect(r.out).toContain("# jovyan's own bashrc");
+  });
+
+  it("a start-notebook.d hook exporting NB_USER and NB_UID changes the account setup (start.sh sources it first), running as the starting user", () => {
+    const hook = "cat > /usr/local/bin/start-notebook.d/05-user.sh <<'EOF'\nexport NB_USER=ada NB_UID=1234\nid -u > /tmp/start-hook-uid\nEOF\n";
+    const r = scenario("", "cat /tmp/start-hook-uid | sed 's/^/START_HOOK_UID=/'", "", SPEC, hook);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("PASSWD=ada:x:1234:100::/home/ada:/bin/bash");
+    expect(r.out).toMatch(/ID=uid=1234\(ada\) gid=100\(users\)/);
+    expect(r.out).toContain("HOME=/home/ada");
+    expect(r.out).toContain("FROM_START_HOOK=yes");
+    expect(r.out).toContain("START_HOOK_UID=0");
   });
 
   it("a working directory under /home/jovyan moves with the home (start.sh's cd)", () => {
@@ -155,6 +169,16 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("FROM_BEFORE_HOOK=1000");
     expect(r.out).toMatch(/^1000$/m);
     expect(r.out).toContain("PASSWD=jovyan:x:1000:100::/home/jovyan:/bin/bash");
+  });
+
+  it("an arbitrary uid with gid 0 (OpenShift) and users.rootless: foyer run gives it a passwd entry first, as start.sh does; the server runs as it", () => {
+    const r = scenario("", "", "setpriv --reuid=1000770000 --regid=0 --clear-groups", spec({ top: "users:\n  rootless: { name: jovyan }\n" }), "chmod g+w /etc/passwd");
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("RUN_RC=0");
+    expect(r.out).toMatch(/gave uid 1000770000 a passwd entry: jovyan:x:1000770000:0::\/home\/jovyan:\/bin\/bash \(the image's jovyan entry is now nayvoj\)/);
+    expect(r.out).toMatch(/ID=uid=1000770000\(jovyan\) gid=0\(root\)/);
+    expect(r.out).toContain("PASSWD=jovyan:x:1000770000:0::/home/jovyan:/bin/bash");
+    expect(r.out).not.toContain("has no passwd entry");
   });
 
   it("JupyterHub single-user: jupyterhub-singleuser with NOTEBOOK_ARGS, JUPYTERHUB_* passed, the MinIO key only by name, the cookie secret in a 0600 file of the user, no secret in the log", () => {

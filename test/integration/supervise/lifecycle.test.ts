@@ -202,6 +202,47 @@ describe("hooks and environment", () => {
     expect(() => readFileSync(marker)).toThrow();
   });
 
+  it("start hooks run before the spec's environment is read: their exports reach templates and programs, their unsets too; secret sources are kept from them", async () => {
+    const dir = scratch();
+    const start = join(dir, "start.d");
+    mkdirSync(start);
+    writeFileSync(join(start, "10-export.sh"), 'export GREETING="from start hook"\nunset DROP_ME\necho "start hook sees secret: ${DB_PASSWORD-unset}"\n');
+    const out = join(dir, "out");
+    const secretFile = join(dir, "db-password");
+    writeFileSync(secretFile, "hunter2-staple");
+    const foyer = await startFoyer(
+      {
+        secrets: { db: { env: "DB_PASSWORD" } },
+        hooks: { start },
+        files: [{ path: join(dir, "rendered"), template: "{{env 'GREETING'}}\n" }],
+        programs: { dump: { command: ["sh", "-c", `echo "$GREETING/\${DROP_ME-unset}/$PGPASSWORD" > ${out}`], oneshot: true, secrets: { PGPASSWORD: "db" } } },
+      },
+      { main: ["true"], env: { DB_PASSWORD_FILE: secretFile, DROP_ME: "x" } },
+    );
+    expect((await foyer.done).code, foyer.stderr()).toBe(0);
+    expect(readFileSync(join(dir, "rendered"), "utf8")).toBe("from start hook\n"); // read after the hook, by the planner
+    expect(readFileSync(out, "utf8")).toBe("from start hook/unset/hunter2-staple\n");
+    expect(foyer.stdout()).toContain("start hook sees secret: unset");
+  });
+
+  it("a TERM during a slow start hook stops foyer with 143 before anything is written or started", async () => {
+    const dir = scratch();
+    const start = join(dir, "start.d");
+    mkdirSync(start);
+    writeFileSync(join(start, "10-slow.sh"), "echo waiting; sleep 30\n");
+    const marker = join(dir, "started");
+    const written = join(dir, "written");
+    const foyer = await startFoyer({ hooks: { start }, files: [{ path: written, content: "x" }], programs: { app: { command: ["touch", marker] } } });
+    await until(() => foyer.stdout().includes("waiting"), 20_000, "hook to start");
+    foyer.signal("SIGTERM");
+    const { code, ms } = await foyer.done;
+    expect(ms).toBeLessThan(10_000);
+    expect(code).toBe(143);
+    expect(foyer.stderr()).toContain("start hook 10-slow.sh interrupted");
+    expect(() => readFileSync(marker)).toThrow();
+    expect(() => readFileSync(written)).toThrow();
+  });
+
   it("runs a program as another user with that user's HOME and groups, and its umask", async () => {
     const dir = scratch();
     chmodSync(dir, 0o777);

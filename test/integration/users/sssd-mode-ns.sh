@@ -9,6 +9,8 @@ W=$(mktemp -d /tmp/foyer-sssd-ovl.XXXXXX)
 mount -t tmpfs tmpfs "$W"
 mkdir -p "$W/up" "$W/wk"
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$W/up,workdir=$W/wk" /etc
+# the image's own files, as the test wants them (e.g. an nsswitch.conf without sss)
+if [ -n "${IMAGE_SETUP:-}" ]; then sh -c "$IMAGE_SETUP"; fi
 mount -t tmpfs tmpfs /var/lib/sss
 mkdir -p /var/lib/sss/db /var/lib/sss/mc /var/lib/sss/pipes/private /var/lib/sss/pubconf /var/lib/sss/gpo_cache
 chmod 700 /var/lib/sss/pipes/private
@@ -18,6 +20,7 @@ mount -t tmpfs tmpfs /run
 rc=0
 "$FOYER" run --spec "$SPEC" -- "$@" || rc=$?
 echo "foyer exit $rc"
-echo "stat: $(stat -c '%a %U:%G' /etc/sssd/sssd.conf)"
+echo "stat: $(stat -c '%a %U:%G' /etc/sssd/sssd.conf 2>&1)"
+echo "nsswitch: $(sha256sum < /etc/nsswitch.conf)"
 if pgrep -x sssd >/dev/null; then echo "sssd left running"; else echo "no sssd left"; fi
 umount /etc && umount "$W" && rmdir "$W" || true

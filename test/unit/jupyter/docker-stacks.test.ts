@@ -6,6 +6,7 @@ import { filesDatabase } from "../../../src/identity/index.js";
 import { dockerStacks, type PathKind } from "../../../src/jupyter/docker-stacks.js";
 import { JupyterSchema } from "../../../src/jupyter/schema.js";
 import { ProgramSchema } from "../../../src/spec/schema.js";
+import { describeEdit } from "../../../src/users/edits.js";
 
 const IMAGE = filesDatabase(
   "root:x:0:0:root:/root:/bin/bash\njovyan:x:1000:100::/home/jovyan:/bin/bash\n",
@@ -23,7 +24,8 @@ function run(env: Record<string, string>, opts: { euid?: number; kinds?: Record<
     program,
   });
 }
-const argvs = (r: ReturnType<typeof run>) => [...r.before, ...r.after].map((a) => (a.kind === "run-command-as-user" ? a.argv.join(" ") : `${a.kind} ${a.path}`));
+const argvs = (r: ReturnType<typeof run>) =>
+  [...r.before, ...r.after].flatMap((a) => (a.kind === "run-command-as-user" ? [a.argv.join(" ")] : a.kind === "edit-accounts" ? a.edits.map(describeEdit) : [`${a.kind} ${a.path}`]));
 
 describe("docker-stacks start.sh as root", () => {
   it("the default user: nothing to change; the server runs as jovyan with `jupyter lab`", () => {
@@ -34,24 +36,23 @@ describe("docker-stacks start.sh as root", () => {
     expect(r.homeUser).toBe("jovyan");
   });
 
-  it("a renamed user: usermod, the home copied, the working directory moved with it", () => {
+  it("a renamed user: the rename (usermod --login --home), the home copied, the working directory moved with it", () => {
     const r = run({ NB_USER: "ada" });
-    expect(argvs(r)).toEqual(["usermod --home /home/ada --login ada jovyan", "cp -a /home/jovyan /home/ada", "ensure-dir /home/ada/work"]);
+    expect(argvs(r)).toEqual(["rename user jovyan to ada, home /home/ada", "cp -a /home/jovyan /home/ada", "ensure-dir /home/ada/work"]);
     expect(r.program).toMatchObject({ user: "ada", cwd: "/home/ada/work", env: { XDG_CACHE_HOME: "/home/ada/.cache" } });
     expect(r.planned.users).toEqual([{ name: "ada", uid: 1000, gid: 100, home: "/home/ada", shell: "/bin/bash" }]);
   });
 
   it("a renamed user whose home exists (a volume): no copy", () => {
-    expect(argvs(run({ NB_USER: "ada" }, { kinds: { "/home/ada": "dir", "/home/jovyan": "dir" } }))).toEqual(["usermod --home /home/ada --login ada jovyan", "ensure-dir /home/ada/work"]);
+    expect(argvs(run({ NB_USER: "ada" }, { kinds: { "/home/ada": "dir", "/home/jovyan": "dir" } }))).toEqual(["rename user jovyan to ada, home /home/ada", "ensure-dir /home/ada/work"]);
   });
 
   it("changed uid and gid: the group made, the user made again with the users group", () => {
     const r = run({ NB_USER: "ada", NB_UID: "1234", NB_GID: "2345", NB_GROUP: "lab" });
     expect(argvs(r)).toEqual([
-      "usermod --home /home/ada --login ada jovyan",
-      "groupadd --force --gid 2345 --non-unique lab",
-      "userdel ada",
-      "useradd --no-log-init --home /home/ada --shell /bin/bash --uid 1234 --gid 2345 --groups 100 ada",
+      "rename user jovyan to ada, home /home/ada",
+      "group lab gid 2345 (unless it exists)",
+      "user ada uid 1234 gid 2345, home /home/ada, shell /bin/bash, groups 100",
       "cp -a /home/jovyan /home/ada",
       "ensure-dir /home/ada/work",
     ]);

@@ -16,7 +16,7 @@ describe("prepareJupyter", () => {
     expect(r.spec.programs.jupyter).toMatchObject({ user: "ada", cwd: "/home/ada", umask: 0o077, command: ["jupyter", "lab"] });
     expect(r.spec.home?.users).toEqual(["ada"]);
     expect(r.spec.home?.mode).toBe(0o700);
-    expect(r.before.map((a) => a.kind)).toEqual(["run-command-as-user", "run-command-as-user"]);
+    expect(r.before.map((a) => a.kind)).toEqual(["edit-accounts", "run-command-as-user"]);
   });
 
   it("without dockerStacks the spec is as written", () => {

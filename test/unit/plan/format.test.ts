@@ -25,6 +25,19 @@ const { actions, issues } = planInit({
 const file = (content: string, mode = 0o644): FileState => ({ type: "file", mode, uid: 0, gid: 0, content: Buffer.from(content) });
 
 describe("plan printing", () => {
+  test("a files: entry with hidden: true is never shown (a plain password), and is 0600", () => {
+    const plain = planInit({ spec: SpecSchema.parse({ files: [{ path: "/etc/sssd/conf.d/bind.conf", content: "ldap_default_authtok = plain-Bind-pw\n", hidden: true }] }), secrets: new Map(), env: {} });
+    const printed = formatPlan(plain.actions, new Redactor()) + planJson(plain.actions, new Redactor());
+    expect(printed).not.toContain("plain-Bind-pw");
+    expect(printed).toContain("<content not shown: the whole file is secret>");
+    expect(plain.actions[0]).toMatchObject({ mode: 0o600, secret: true, hidden: true });
+  });
+
+  test("edit-accounts shows each edit, in order, as the command it stands for", () => {
+    const edits: Action[] = [{ kind: "edit-accounts", path: "/etc", reason: "NB_USER", edits: [{ op: "rename-user", from: "jovyan", to: "ada", home: "/home/ada" }, { op: "add-group", name: "lab", gid: 2345 }] }];
+    expect(formatPlan(edits, new Redactor())).toContain("edit-accounts /etc: rename user jovyan to ada, home /home/ada; group lab gid 2345 (unless it exists)");
+  });
+
   test("a file of a secret section (plain values the Redactor does not know) is never shown: not in the preview, not in --json", () => {
     const plain = planInit({
       spec: SpecSchema.parse({ config: { dir: "/etc/rstudio", secret: { "database.conf": { password: "plaintext-Pass" } }, sessionSecret: { "odbc.ini": "[db]\nPWD=odbc-Plain-pw\n" } } }),
