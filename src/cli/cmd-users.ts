@@ -5,6 +5,7 @@ import { ConfigError, FoyerError } from "../errors.js";
 import type { Logger } from "../log/index.js";
 import { parseDuration } from "../spec/duration.js";
 import { realClock, type Clock } from "../time/clock.js";
+import { openSignalInbox, STOP_SIGNALS } from "../pid1/signals.js";
 import { SCOPES } from "../check/index.js";
 import { provisionUsers } from "../users/index.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
@@ -80,9 +81,10 @@ function homesFor(names: string[], loaded: Prepared["loaded"], log: Logger): voi
 /** Sync now and every `period` until TERM/INT; a failed sync is logged and tried again next time. */
 async function periodic(once: () => Promise<unknown>, period: number, clock: Clock, log: Logger): Promise<number> {
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  // the inbox main.ts opened first thing: a TERM that came while this process was starting is replayed
+  const unsubscribe = openSignalInbox().subscribe((signal) => {
+    if (STOP_SIGNALS.includes(signal)) stop.abort();
+  });
   try {
     while (!stop.signal.aborted) {
       try {
@@ -95,7 +97,6 @@ async function periodic(once: () => Promise<unknown>, period: number, clock: Clo
     }
     return 0;
   } finally {
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
+    unsubscribe();
   }
 }

@@ -28,7 +28,9 @@ handleStdioErrors(supervising);
 handleLastResortErrors();
 // Before anything slow (module loading, the spec, the plan): a TERM from now on is kept, not lost.
 // Not for the trampoline (`exec-as __exec`): until it execs, a TERM must kill it with the default action.
-if (supervising) openSignalInbox();
+// `users sync --every` is a long-running program under a supervisor too: a TERM while it starts ends it cleanly.
+const periodicSync = argv[0] === "users" && argv.some((a) => a === "--every" || a.startsWith("--every="));
+if (supervising || periodicSync) openSignalInbox();
 
 async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;

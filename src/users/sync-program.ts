@@ -28,6 +28,9 @@ export function addUsersSyncProgram(spec: Spec, self: readonly string[], specPat
     command: [...self, "users", "sync", "--every", `${users.syncEvery}ms`, ...(specPath ? ["--spec", specPath] : [])],
     // a failed sync is logged and retried by the command itself; restart covers a crash
     restart: "always",
+    // ready once it has stayed up a second: its signal handling is in place by then, so programs
+    // after it (and a stop soon after start) find it running its loop, not still starting
+    ready: { uptime: 1 },
     secrets,
   });
   return [];
