@@ -100,6 +100,19 @@ describe("FOYER__ overrides set fields of their type", () => {
   });
 });
 
+describe("FOYER__ overrides of a text field keep the text as written", () => {
+  it("a ' #' (JAVA_OPTS), 'a: b', '- x', quotes, an &anchor and an empty value reach the program unchanged", () => {
+    writeFileSync(join(dir, "ov2.yaml"), `programs:\n  show:\n    oneshot: true\n    command: [sh, -c, 'printf "[%s]" "$A" "$B" "$C" "$D" "$E" "$F" > ${dir}/ov2.out']\n`);
+    const values = { A: "-Xmx1g #gc", B: "key: value", C: "- verbose", D: '"quoted"', E: "&anchor x", F: "" };
+    const env = Object.fromEntries(Object.entries(values).map(([k, v]) => [`FOYER__programs__show__env__${k}`, v]));
+    const v = foyer(["validate", "--spec", join(dir, "ov2.yaml")], env);
+    expect(v.status, v.out).toBe(0);
+    const r = spawnSync("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", join(dir, "ov2.yaml"), "--", "true"], { encoding: "utf8", cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeout: 30_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(spawnSync("cat", [join(dir, "ov2.out")], { encoding: "utf8" }).stdout).toBe(Object.values(values).map((x) => `[${x}]`).join(""));
+  });
+});
+
 describe("foyer validate without a spec", () => {
   it("says no spec was found (exit 78) instead of 'valid'", () => {
     const r = foyer(["validate"], {});
