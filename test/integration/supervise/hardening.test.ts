@@ -94,6 +94,24 @@ fi
   });
 });
 
+describe("a hook that prints a lot", () => {
+  it("300 MB on stdout from a sourced hook: foyer keeps only what it needs (its memory stays bounded), the export still arrives", async () => {
+    const dir = scratch();
+    const init = join(dir, "init.d");
+    mkdirSync(init);
+    writeFileSync(join(init, "10-chatty.sh"), "head -c 300000000 /dev/zero | tr '\\0' a | fold -w 100\nexport AFTER_CHATTY=yes\n");
+    const out = join(dir, "after");
+    const foyer = await startFoyer({ hooks: { init }, programs: { show: { command: ["sh", "-c", `printf '%s' "$AFTER_CHATTY" > ${out}; exec sleep 60`] } } });
+    await until(() => /show is ready/.test(foyer.stderr()), 60_000, "show to start");
+    const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${foyer.foyerPid()}/status`, "utf8"))![1]);
+    foyer.signal("SIGTERM");
+    expect((await foyer.done).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("yes");
+    // the binary alone peaks at ~80 MB; keeping the hook's output would add 300 MB or more
+    expect(peakKb / 1024).toBeLessThan(200);
+  }, 90_000);
+});
+
 describe("foyer's own stdout breaks (EPIPE)", () => {
   it("`foyer run --spec … | head -1`: foyer keeps supervising, then stops its programs in order on TERM, no stack trace", async () => {
     const dir = scratch();
