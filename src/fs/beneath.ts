@@ -324,14 +324,23 @@ function requireProcfs(fs: FsOps): void {
 }
 
 /**
- * The bytes of the regular file at `path`, not following a link at its last component and never
- * blocking on a FIFO (one swapped in after an lstat, say): anything but a regular file is an error.
+ * The bytes of the regular file at `path`, never blocking on a FIFO nor reading a device (opened
+ * with O_NONBLOCK, then checked on the descriptor, so nothing swapped in after a check can hang
+ * foyer or fill its memory), at most `maxBytes`. A link at the last component is not followed
+ * unless `followLink` (files the spec names, such as a template mounted from a ConfigMap, which
+ * Kubernetes makes through links). Anything but a regular file is an error saying what it is.
  */
-export function readRegularFile(fs: FsOps, path: string): Buffer {
-  const fd = fs.openSync(path, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+export function readRegularFile(fs: FsOps, path: string, opts: { followLink?: boolean; maxBytes?: number } = {}): Buffer {
+  const fd = fs.openSync(path, C.O_RDONLY | C.O_NONBLOCK | C.O_NOCTTY | (opts.followLink ? 0 : C.O_NOFOLLOW));
   try {
-    if (!fs.fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
-    return fs.readFileSync(fd);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${path} is ${st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device"}, not a regular file`);
+    const max = opts.maxBytes ?? Infinity;
+    const tooLarge = () => new Error(`${path} is larger than ${max / 1024 / 1024} MiB`);
+    if (st.size > max) throw tooLarge();
+    const bytes = fs.readFileSync(fd);
+    if (bytes.length > max) throw tooLarge();
+    return bytes;
   } finally {
     fs.closeSync(fd);
   }

@@ -47,3 +47,17 @@ describe("malformed-input corpus", () => {
   });
 });
 
+describe("a template file that is not a regular file", () => {
+  it("a FIFO: exit 78 at once naming it (no wait for a writer), nothing written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-tplfifo-"));
+    expect(spawnSync("mkfifo", [join(dir, "t.hbs")]).status).toBe(0);
+    writeFileSync(join(dir, "spec.yaml"), `files:\n  - path: ${dir}/out/x.conf\n    templateFile: ${dir}/t.hbs\n`);
+    for (const command of ["validate", "init"]) {
+      const r = spawnSync(FOYER, [command, "--spec", join(dir, "spec.yaml")], { encoding: "utf8", timeout: 10_000 });
+      expect(r.signal, "foyer hung on the FIFO").toBeNull();
+      expect(r.status, r.stdout + r.stderr).toBe(78);
+      expect(r.stderr).toContain(`cannot read template file ${dir}/t.hbs: it is a FIFO, not a regular file`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["spec.yaml", "t.hbs"]);
+  });
+});
