@@ -124,6 +124,9 @@ export class ProcessSpawner implements Spawner {
       stdout: child.stdout,
       stderr: child.stderr,
       exited,
+      // through the trampoline, the pid is foyer itself until its exec: the program runs only once
+      // the channel closed without a failure report
+      ...(channel ? { running: report.then((r) => r === null) } : {}),
       killGroup: (signal) => !gone && killGroupOrPid(pid, signal),
     };
   }

@@ -42,6 +42,11 @@ export interface SpawnedProcess {
   readonly stderr: Readable | null;
   /** resolves once, after the process was reaped (never rejects; spawn failures resolve with spawnError) */
   readonly exited: Promise<ExitStatus>;
+  /**
+   * When the program itself is known to run: true once the trampoline's exec succeeded, false when
+   * it failed (`exited` then carries the spawnError). Absent: it runs from the spawn on (pid > 0).
+   */
+  readonly running?: Promise<boolean>;
   /** signal the whole process group (falls back to the pid); false if it is already gone */
   killGroup(signal: string): boolean;
 }

@@ -1,7 +1,7 @@
 // Regressions of issue 8 that a user meets through `foyer run --spec`: long durations, readiness
 // timeouts, bash hooks, and foyer's own stdout going away.
 import { describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { events, scratch, startFoyer, until } from "./harness.js";
 
@@ -92,6 +92,28 @@ fi
     expect((await foyer.done).code, foyer.stderr()).toBe(0);
     expect(readFileSync(out, "utf8")).toBe("--notebook-dir /home/jovyan/work dir");
   });
+});
+
+describe("a program run as another user that cannot be executed", () => {
+  it.each([
+    ["without user:", {}],
+    ["with user: nobody (the trampoline)", { user: "nobody" }],
+  ])("%s: never 'started' nor 'ready', its dependents do not start, foyer exits 127", async (_what, as) => {
+    const dir = scratch();
+    const marker = join(dir, "dependent-ran");
+    const foyer = await startFoyer({
+      programs: {
+        a: { command: ["/nonexistent-foyer-test/missing-binary"], restart: "never", ...as },
+        b: { command: ["sh", "-c", `touch ${marker}`], after: ["a"], oneshot: true },
+      },
+    });
+    const { code } = await Promise.race([foyer.done, new Promise<{ code: number }>((r) => setTimeout(() => r({ code: -1 }), 15_000))]);
+    if (code === -1) foyer.signal("SIGKILL");
+    expect(code, foyer.stderr()).toBe(127);
+    expect(foyer.stderr()).not.toMatch(/started a|a is ready/);
+    expect(foyer.stderr()).toMatch(/a could not start: cannot execute '.*missing-binary': no such file or directory \(exit 127\)/i);
+    expect(existsSync(marker), "b started after a failed start").toBe(false);
+  }, 30_000);
 });
 
 describe("a hook that prints a lot", () => {
