@@ -60,9 +60,20 @@ static void set_prop(napi_env env, napi_value obj, const char* key, napi_value v
   napi_set_named_property(env, obj, key, v);
 }
 
-// A JS string as a malloc'd C string (NULL on failure, exception pending).
+// A JS string, or a Buffer of exact bytes (an argument or environment entry that is not UTF-8,
+// which a JS string cannot carry), as a malloc'd C string (NULL on failure, exception pending).
 static char* get_str(napi_env env, napi_value v) {
   size_t len = 0;
+  bool is_buffer = false;
+  if (napi_is_buffer(env, v, &is_buffer) == napi_ok && is_buffer) {
+    void* data = NULL;
+    if (napi_get_buffer_info(env, v, &data, &len) != napi_ok) return NULL;
+    char* b = malloc(len + 1);
+    if (!b) return NULL;
+    memcpy(b, data, len);
+    b[len] = 0;
+    return b;
+  }
   if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
   char* s = malloc(len + 1);
   if (!s) return NULL;

@@ -37,6 +37,7 @@ options:
       env: inheritedEnv(),
       user: positionals[0],
       group: "session",
+      exact: true,
     });
     process.exit(code);
   },

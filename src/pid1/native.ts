@@ -22,9 +22,10 @@ export interface GroupEntry {
 
 /** What the trampoline hands to execAs; uid undefined keeps foyer's own ids. */
 export interface NativeExecRequest {
-  file: string;
-  argv: string[];
-  envp: string[];
+  /** strings, or Buffers of exact bytes (not UTF-8) */
+  file: string | Buffer;
+  argv: Array<string | Buffer>;
+  envp: Array<string | Buffer>;
   cwd?: string;
   uid?: number;
   gid?: number;

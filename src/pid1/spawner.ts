@@ -8,7 +8,7 @@ import { getSystemErrorMessage } from "node:util";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, execFailureExitCode, exitCodeFor, spawnFailure } from "./exit-status.js";
 import type { NativeAddon } from "./native.js";
 import { killGroupOrPid } from "./signals.js";
-import { TRAMPOLINE_ARGV, TRAMPOLINE_FD, type TrampolineReport, type TrampolineRequest } from "./trampoline.js";
+import { TRAMPOLINE_ARGV, TRAMPOLINE_FD, toWire, type TrampolineReport, type TrampolineRequest } from "./trampoline.js";
 import { loginEnv, resolveUser, type ResolvedUser } from "../identity/resolve.js";
 import type { ExitStatus, SpawnedProcess, SpawnRequest, Spawner } from "./types.js";
 
@@ -44,7 +44,7 @@ export class ProcessSpawner implements Spawner {
     const plan = this.planUser(req);
     if ("error" in plan) return failedProcess(spawnFailure(EXIT_NOT_EXECUTABLE, plan.error));
     const needsTrampoline =
-      plan.switchTo !== undefined || (req.group === "foreground" && this.opts.stdinIsTty && this.opts.native !== null);
+      plan.switchTo !== undefined || (this.opts.native !== null && ((req.group === "foreground" && this.opts.stdinIsTty) || req.exact !== undefined));
     return needsTrampoline ? this.viaTrampoline(req, plan.env, plan.switchTo) : this.direct(req, plan.env);
   }
 
@@ -81,10 +81,16 @@ export class ProcessSpawner implements Spawner {
     const [self, ...selfArgs] = this.opts.self as [string, ...string[]];
     const stdio = [...(stdioFor(req.stdio) as unknown[]), "pipe"] as StdioOptions;
     const session = req.group === "session";
+    const { exact } = req;
+    // an exact entry only where foyer passes the value on unchanged (exec-as sets HOME, USER...)
+    const entry = (k: string, v: string) => {
+      const bytes = exact?.env.get(k);
+      return bytes && bytes.toString("utf8") === `${k}=${v}` ? toWire(bytes) : `${k}=${v}`;
+    };
     const request: TrampolineRequest = {
-      file: req.argv[0]!,
-      argv: req.argv,
-      envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      file: exact ? toWire(exact.argv[0]!) : req.argv[0]!,
+      argv: exact ? exact.argv.map(toWire) : req.argv,
+      envp: Object.entries(env).map(([k, v]) => entry(k, v)),
       cwd: req.cwd,
       umask: req.umask,
       session: session ? 1 : 2,

@@ -33,6 +33,12 @@ export interface SpawnRequest {
    * (tini's behaviour for the main program, keeps interactive shells working).
    */
   group: "session" | "foreground";
+  /**
+   * The exact bytes where the strings above lost some (Node decodes argv and the environment with
+   * U+FFFD): every argument, and the environment entries ("NAME=value") that are not UTF-8, by name.
+   * They need the native exec (the trampoline): Node's spawn passes only strings.
+   */
+  exact?: { argv: Buffer[]; env: ReadonlyMap<string, Buffer> };
 }
 
 /** A started process. Its pid is its process-group id too. */

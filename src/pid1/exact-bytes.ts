@@ -1,0 +1,46 @@
+// Node decodes its argv and environment as UTF-8, turning any other byte into U+FFFD, and its
+// child_process can pass only strings on. tini and gosu pass CMD's arguments and the environment
+// through byte for byte (a Latin-1 file name, a value from a legacy locale), so foyer takes the
+// exact bytes from /proc/self/cmdline and /proc/self/environ when some are not UTF-8, and the
+// Spawner hands them to execve through the native addon.
+import { readFileSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import type { SpawnRequest } from "./types.js";
+
+/** NUL-terminated entries of a /proc file. */
+function entries(path: string): Buffer[] {
+  const bytes = readFileSync(path);
+  const out: Buffer[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const end = bytes.indexOf(0, start);
+    out.push(bytes.subarray(start, end < 0 ? bytes.length : end));
+    start = end < 0 ? bytes.length : end + 1;
+  }
+  return out;
+}
+
+/**
+ * The exact bytes of `cmd` (the last arguments foyer was given) and of the environment entries
+ * that are not UTF-8; undefined when everything is UTF-8 (the strings are exact then) or /proc
+ * cannot tell.
+ */
+export function exactBytes(cmd: readonly string[], read: (path: string) => Buffer[] = entries): SpawnRequest["exact"] {
+  let args: Buffer[];
+  let environ: Buffer[];
+  try {
+    args = read("/proc/self/cmdline");
+    environ = read("/proc/self/environ");
+  } catch {
+    return undefined;
+  }
+  const argv = args.slice(args.length - cmd.length);
+  // the tail of foyer's own argv is CMD: each entry must decode to the string foyer parsed
+  if (argv.length !== cmd.length || argv.some((b, i) => b.toString("utf8") !== cmd[i])) return undefined;
+  const env = new Map<string, Buffer>();
+  for (const e of environ) {
+    if (isUtf8(e)) continue;
+    const eq = e.indexOf(0x3d);
+    if (eq > 0) env.set(e.subarray(0, eq).toString("utf8"), e);
+  }
+  return argv.every((b) => isUtf8(b)) && env.size === 0 ? undefined : { argv, env };
+}
