@@ -37,7 +37,7 @@ options:
       env: inheritedEnv(),
       user: positionals[0],
       group: "session",
-      exact: true,
+      exactArgv: true,
     });
     process.exit(code);
   },

@@ -2,10 +2,10 @@
 // child_process can pass only strings on. tini and gosu pass CMD's arguments and the environment
 // through byte for byte (a Latin-1 file name, a value from a legacy locale), so foyer takes the
 // exact bytes from /proc/self/cmdline and /proc/self/environ when some are not UTF-8, and the
-// Spawner hands them to execve through the native addon.
+// Spawner hands them to execve through the native addon (for every child: an inherited value that
+// reaches a program unchanged keeps its bytes).
 import { readFileSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
-import type { SpawnRequest } from "./types.js";
 
 /** NUL-terminated entries of a /proc file. */
 function entries(path: string): Buffer[] {
@@ -19,28 +19,36 @@ function entries(path: string): Buffer[] {
   return out;
 }
 
-/**
- * The exact bytes of `cmd` (the last arguments foyer was given) and of the environment entries
- * that are not UTF-8; undefined when everything is UTF-8 (the strings are exact then) or /proc
- * cannot tell.
- */
-export function exactBytes(cmd: readonly string[], read: (path: string) => Buffer[] = entries): SpawnRequest["exact"] {
-  let args: Buffer[];
+/** foyer's own environment entries that are not UTF-8, by name (empty when /proc cannot tell). */
+export function exactEnvironment(read: (path: string) => Buffer[] = entries): Map<string, Buffer> {
+  const env = new Map<string, Buffer>();
   let environ: Buffer[];
   try {
-    args = read("/proc/self/cmdline");
     environ = read("/proc/self/environ");
+  } catch {
+    return env;
+  }
+  for (const e of environ) {
+    if (isUtf8(e)) continue;
+    const eq = e.indexOf(0x3d);
+    if (eq > 0) env.set(e.subarray(0, eq).toString("utf8"), e);
+  }
+  return env;
+}
+
+/**
+ * The exact bytes of `cmd`, the last arguments foyer was given, when some are not UTF-8; undefined
+ * when all are (the strings are exact then) or /proc cannot tell.
+ */
+export function exactArgv(cmd: readonly string[], read: (path: string) => Buffer[] = entries): Buffer[] | undefined {
+  let args: Buffer[];
+  try {
+    args = read("/proc/self/cmdline");
   } catch {
     return undefined;
   }
   const argv = args.slice(args.length - cmd.length);
   // the tail of foyer's own argv is CMD: each entry must decode to the string foyer parsed
   if (argv.length !== cmd.length || argv.some((b, i) => b.toString("utf8") !== cmd[i])) return undefined;
-  const env = new Map<string, Buffer>();
-  for (const e of environ) {
-    if (isUtf8(e)) continue;
-    const eq = e.indexOf(0x3d);
-    if (eq > 0) env.set(e.subarray(0, eq).toString("utf8"), e);
-  }
-  return argv.every((b) => isUtf8(b)) && env.size === 0 ? undefined : { argv, env };
+  return argv.every((b) => isUtf8(b)) ? undefined : argv;
 }

@@ -5,6 +5,7 @@ import * as tty from "node:tty";
 import type { Logger } from "../log/index.js";
 import { isSea, loadNative, type NativeAddon } from "./native.js";
 import { Reaper, startReaperLoop } from "./reaper.js";
+import { exactEnvironment } from "./exact-bytes.js";
 import { ProcessSpawner } from "./spawner.js";
 import { realSys, type Pid1Sys } from "./sys.js";
 import { decodeWaitStatus, signalNumber } from "./exit-status.js";
@@ -77,6 +78,7 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
     uid,
     gid,
     stdinIsTty: tty.isatty(0),
+    exactEnv: exactEnvironment(),
   });
   return { spawner, sys, reaper, managed, native, reaping, routeSignals: (on) => signals.subscribe(on), stop: stopLoop };
 }

@@ -17,6 +17,7 @@ export type WireBytes = string | { b64: string };
 /** What the parent sends: the exec request, exact bytes as WireBytes. */
 export type TrampolineRequest = Omit<NativeExecRequest, "file" | "argv" | "envp"> & { file: WireBytes; argv: WireBytes[]; envp: WireBytes[] };
 
+/** A string as itself, Buffer bytes in base64. */
 export function toWire(value: string | Buffer): WireBytes {
   return typeof value === "string" ? value : { b64: value.toString("base64") };
 }

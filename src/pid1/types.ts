@@ -34,11 +34,11 @@ export interface SpawnRequest {
    */
   group: "session" | "foreground";
   /**
-   * The exact bytes where the strings above lost some (Node decodes argv and the environment with
-   * U+FFFD): every argument, and the environment entries ("NAME=value") that are not UTF-8, by name.
-   * They need the native exec (the trampoline): Node's spawn passes only strings.
+   * The exact bytes of argv when the strings lost some (Node decodes its own argv with U+FFFD:
+   * `foyer run -- CMD` with a Latin-1 argument). Inherited environment values keep their bytes too:
+   * the Spawner knows foyer's own environment.
    */
-  exact?: { argv: Buffer[]; env: ReadonlyMap<string, Buffer> };
+  exactArgv?: Buffer[];
 }
 
 /** A started process. Its pid is its process-group id too. */

@@ -4,7 +4,7 @@
 // /proc/self/cmdline and /proc/self/environ. Bytes are built by bash's $'\xNN' (Node's own spawn
 // could not pass them to foyer either).
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +32,17 @@ describe("arguments and environment that are not UTF-8", () => {
     const r = bash(`export X=$'caf\\xe9'\nexec ${prefix} sh -c 'printf "%s|%s|" "$1" "$X"' sh $'ar\\xffg'`, dir);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.toString("hex")).toBe(EXPECTED.toString("hex"));
+  });
+
+  it("run --spec: a program (and a hook) inherit a non-UTF-8 value with its bytes; one the spec sets is its own", () => {
+    const spec = join(dir, "spec.yaml");
+    mkdirSync(join(dir, "init.d"));
+    writeFileSync(join(dir, "init.d/10-show"), `#!/bin/sh\nprintf 'hook:%s|' "$X" >> ${dir}/hook.out\n`, { mode: 0o755 });
+    writeFileSync(spec, `hooks: { init: ${dir}/init.d }\nenv: { Y: "set" }\nprograms:\n  show: { command: [sh, -c, 'printf "%s|%s|" "$X" "$Y"'], critical: true, restart: never }\n`);
+    const r = bash(`export X=$'caf\\xe9'\nexec "$FOYER" run --spec ${spec}`, dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.toString("hex")).toBe(Buffer.concat([Buffer.from("show | caf"), Buffer.from([0xe9]), Buffer.from("|set|\n")]).toString("hex"));
+    expect(readFileSync(join(dir, "hook.out")).toString("hex")).toBe(Buffer.concat([Buffer.from("hook:caf"), Buffer.from([0xe9]), Buffer.from("|")]).toString("hex"));
   });
 
   it("a program in a directory whose name is Latin-1 is found and run (not 127)", () => {
