@@ -64,7 +64,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles }) : { actions: [], issues: [] };
+  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, ...(opts.load.notUtf8Env ? { notUtf8Env: opts.load.notUtf8Env } : {}), templateFiles }) : { actions: [], issues: [] };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });

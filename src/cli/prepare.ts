@@ -1,11 +1,14 @@
 // The commands' way into the validation stage (src/check): the spec named by the flags, the
 // process environment, and the command's scope. Nothing is written before this returns.
 import { validateForCommand, type CheckScope, type Validated } from "../check/index.js";
+import { exactEnvironment } from "../pid1/exact-bytes.js";
 import type { CommonFlags } from "./context.js";
 
 export type Prepared = Validated;
 
 /** Load, plan and check everything for a command; throws ConfigError (exit 78) with every issue. */
 export function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env): Promise<Prepared> {
-  return validateForCommand({ load: { specFlag: flags.spec, env }, scope });
+  // foyer's own variables that were not UTF-8 (their strings hold U+FFFD): read from /proc/self/environ
+  const notUtf8Env = new Set([...exactEnvironment().keys()].filter((name) => env[name] !== undefined && env[name] === process.env[name]));
+  return validateForCommand({ load: { specFlag: flags.spec, env, ...(notUtf8Env.size ? { notUtf8Env } : {}) }, scope });
 }

@@ -20,6 +20,8 @@ export interface PlanInput {
   secrets: ReadonlyMap<string, string>;
   /** the process environment; spec.env is laid over it for templates (programs see the same) */
   env: Readonly<Record<string, string | undefined>>;
+  /** variables of `env` whose value was not UTF-8 (LoadOptions.notUtf8Env) */
+  notUtf8Env?: ReadonlySet<string>;
   /** product defaults (the product's config dir when the spec sets none: /etc/rstudio if unknown) */
   product?: { configDir?: string };
   /** `files[].templateFile` contents keyed by path; a path missing here is an issue */
@@ -43,6 +45,8 @@ export function planInit(input: PlanInput): PlanResult {
     secrets: input.secrets,
     declaredSecrets: new Set(Object.keys(spec.secrets)),
     secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
+    // spec.env's own values are UTF-8 (the spec is)
+    notUtf8Env: new Set([...(input.notUtf8Env ?? [])].filter((name) => !(name in spec.env))),
   });
   const configDir = spec.config?.dir ?? input.product?.configDir ?? DEFAULT_CONFIG_DIR;
   const redactor = new Redactor();

@@ -37,6 +37,11 @@ export interface LoadOptions {
   /** --spec, if given */
   specFlag?: string | undefined;
   env: Record<string, string | undefined>;
+  /**
+   * variables of `env` whose value was not UTF-8 (Node decoded it with U+FFFD): a secret, a
+   * template or an override that reads one is an issue, never a value silently changed
+   */
+  notUtf8Env?: ReadonlySet<string>;
   read?: ReadText;
   exists?: (path: string) => boolean;
 }
@@ -91,6 +96,9 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const issues: ConfigIssue[] = [];
   const userData = user.data as Record<string, unknown>;
   const overrides = overridesFromEnv(options.env, fieldTypesAt);
+  for (const v of overrides.vars) {
+    if (options.notUtf8Env?.has(v.name)) issues.push({ path: formatPath(v.keys), message: `${v.name} is not UTF-8 text (its bytes would become U+FFFD); set it as UTF-8`, where: `env ${v.name}` });
+  }
   const profileName = (overrides.data.profile ?? userData.profile) as unknown;
   const profile = profileSource(profileName, issues, user.locate);
   const sources = { user, profile, overrides };
@@ -105,7 +113,7 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const spec = validated.spec ?? validated.partial;
   if (!spec) return { issues };
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
-  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
+  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path), options.notUtf8Env);
   issues.push(...secretIssues);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);

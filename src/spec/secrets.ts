@@ -123,10 +123,16 @@ function readKubernetesKey(name: string, dir: string, key: string, optional: boo
   return readSecretFile(name, real, io, issues, "key file", optional);
 }
 
-function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>): string | undefined {
+function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>, notUtf8Env: ReadonlySet<string>): string | undefined {
   if ("env" in source) {
     sourceEnvVars.add(source.env);
     sourceEnvVars.add(`${source.env}_FILE`);
+    for (const v of [source.env, `${source.env}_FILE`]) {
+      if (!notUtf8Env.has(v)) continue;
+      // its string holds U+FFFD where the bytes were: the secret (or the file name) would be wrong
+      issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${v} is not UTF-8 text (a secret is written into text files)` });
+      return undefined;
+    }
     const direct = env[source.env];
     if (direct !== undefined && direct !== "") return direct;
     const file = env[`${source.env}_FILE`];
@@ -161,13 +167,14 @@ export function resolveSecrets(
   env: Record<string, string | undefined>,
   read?: ReadText,
   locate?: (path: readonly PropertyKey[]) => string | undefined,
+  notUtf8Env: ReadonlySet<string> = new Set(),
 ): { secrets: ResolvedSecrets; issues: ConfigIssue[] } {
   const io: SecretReads = read ? { read, realpath: (p) => resolve(p) } : { read: readSecretFileSafely, realpath: realpathSync };
   const issues: ConfigIssue[] = [];
   const values = new Map<string, string>();
   const sourceEnvVars = new Set<string>();
   for (const [name, source] of Object.entries(sources)) {
-    const value = resolveOne(name, source, env, io, issues, sourceEnvVars);
+    const value = resolveOne(name, source, env, io, issues, sourceEnvVars, notUtf8Env);
     if (value === undefined) continue;
     const short = tooShort(name, value);
     if (short) issues.push(short);

@@ -1,10 +1,11 @@
 // `foyer run -- CMD` and `foyer exec-as` pass CMD's arguments and the environment through byte for
 // byte, like tini and gosu, also when they are not UTF-8 (a Latin-1 file name, a legacy locale's
 // value): Node decodes argv and the environment with U+FFFD, so foyer takes the exact bytes from
-// /proc/self/cmdline and /proc/self/environ. Bytes are built by bash's $'\xNN' (Node's own spawn
+// /proc/self/cmdline and /proc/self/environ. What would go into a text file (a secret, {{env}}, an
+// override) is refused instead of silently changed. Bytes are built by bash's $'\xNN' (Node's own spawn
 // could not pass them to foyer either).
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,6 +44,19 @@ describe("arguments and environment that are not UTF-8", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.toString("hex")).toBe(Buffer.concat([Buffer.from("show | caf"), Buffer.from([0xe9]), Buffer.from("|set|\n")]).toString("hex"));
     expect(readFileSync(join(dir, "hook.out")).toString("hex")).toBe(Buffer.concat([Buffer.from("hook:caf"), Buffer.from([0xe9]), Buffer.from("|")]).toString("hex"));
+  });
+
+  it("validate, plan and init refuse a secret, a template's {{env}} and a FOYER__ override that are not UTF-8 (all at once, nothing written)", () => {
+    const spec = join(dir, "env-spec.yaml");
+    writeFileSync(spec, `secrets:\n  db: { env: DB }\nfiles:\n  - { path: ${dir}/out/a.conf, template: "x={{env 'X'}}" }\n  - { path: ${dir}/out/b.conf, template: "s={{secret 'db'}}" }\n`);
+    for (const command of ["validate", "plan", "init"]) {
+      const r = bash(`export X=$'caf\\xe9' DB=$'pass\\xffword123' FOYER__env__Z=$'a\\xffb'\nexec "$FOYER" ${command} --spec ${spec}`, dir);
+      expect(r.status, r.stderr).toBe(78);
+      expect(r.stderr).toContain(`secret "db": environment variable DB is not UTF-8 text`);
+      expect(r.stderr).toContain(`environment variable "X" is not UTF-8 text: a config file cannot hold its bytes`);
+      expect(r.stderr).toMatch(/FOYER__env__Z is not UTF-8 text[^\n]*\n\s+→ at env\.Z \(env FOYER__env__Z\)/);
+    }
+    expect(existsSync(join(dir, "out")), "nothing written").toBe(false);
   });
 
   it("a program in a directory whose name is Latin-1 is found and run (not 127)", () => {
