@@ -119,4 +119,26 @@ describe("foyer ctl", () => {
     foyer.signal("SIGTERM");
     expect((await foyer.done).code).toBe(0);
   }, 60_000);
+
+  it("ctl status says why a program ended: 'not ready after …', or why it could not start", async () => {
+    const dir = scratch();
+    const socket = join(dir, "control.sock");
+    const foyer = await startFoyer({
+      control: { socket },
+      programs: {
+        slow: { command: ["sleep", "60"], ready: { tcp: 1, timeout: "500ms", interval: "50ms" }, restart: "never", stop: { grace: "1s" } },
+        missing: { command: ["/nonexistent-foyer-test/bin"], restart: "never" },
+        fine: { command: ["sleep", "60"] },
+      },
+    });
+    await until(() => /slow was not ready after 0\.5s/.test(foyer.stderr()) && /missing could not start/.test(foyer.stderr()), 20_000, "both to end");
+    const status = await run(FOYER, ["ctl", "--socket", socket, "status"]).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
+    expect(status).toMatch(/^slow\s+FATAL\s+last exit 143: not ready after 0\.5s$/m);
+    expect(status).toMatch(/^missing\s+FATAL\s+last exit 127: cannot execute '\/nonexistent-foyer-test\/bin': no such file or directory$/m);
+    foyer.signal("SIGTERM");
+    await foyer.done;
+  }, 60_000);
 });
