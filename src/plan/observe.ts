@@ -105,7 +105,7 @@ export function readTemplateFiles(paths: readonly string[], fs: FsOps = realFs):
   for (const p of paths) {
     try {
       // a template is text the size of a spec: a FIFO, a device or /dev/zero must not hang or fill foyer
-      const text = decodeUtf8(readRegularFile(fs, p, { followLink: true, maxBytes: MAX_SPEC_BYTES }));
+      const text = decodeUtf8(readRegularFile(fs, p, { followOwnLinks: true, maxBytes: MAX_SPEC_BYTES }));
       out.set(p, text.ok ? { ok: true, content: text.text } : { ok: false, error: notUtf8Message("it", text) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
