@@ -5,13 +5,24 @@ import { formatJson, mergeJson, parseJsonSettings } from "../render/index.js";
 import { octal, type Action } from "./action.js";
 import type { OwnerIds } from "./owners.js";
 
-/** One path as observed: what it is, and for files their bytes (or only their digest). */
+/**
+ * One path as observed: what it is, and for files their bytes (or only their digest; or, past
+ * MAX_COMPARED_BYTES, only their size in `tooLarge`: such a file differs from anything foyer writes).
+ */
 export type FileState =
   | { type: "missing" }
-  | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer; digest?: string }
+  | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer; digest?: string; tooLarge?: number }
   | { type: "dir"; mode: number; uid: number; gid: number }
   | { type: "symlink"; target: string; uid: number; gid: number; toDir?: boolean }
   | { type: "other"; mode: number; uid: number; gid: number };
+
+/**
+ * A file foyer writes or merges into is read to be compared only up to this size (foyer's own
+ * files are at most a spec's 16 MiB): past it, it is replaced unread. A user who owns a file foyer
+ * manages (`~/.bashrc`) could otherwise make it a sparse 1.5 GB file and make root's foyer hold it
+ * all, or fail, at every start.
+ */
+export const MAX_COMPARED_BYTES = 16 * 1024 * 1024;
 
 /** The verdict for one action: what it would do, what differs, and for file writes the new bytes. */
 export interface Verdict {
@@ -30,6 +41,7 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
     case "write-file":
       return compareFile(a.content, a.mode, st, owner);
     case "merge-json": {
+      if (st.type === "file" && st.tooLarge !== undefined) return conflict(`${a.path} is larger than ${MAX_COMPARED_BYTES / 1024 / 1024} MiB; not merging into it`);
       if (st.type === "file" && st.content) {
         const parsed = parseJsonSettings(st.content.toString("utf8"));
         if (!parsed.ok) return conflict(`${a.path} is not valid JSON (${parsed.error}); not merging into it`);
@@ -66,7 +78,7 @@ function compareFile(content: string, mode: number, st: FileState, owner: OwnerI
   if (st.type === "dir") return { ...conflict("it is a directory; not replacing it with a file"), content };
   if (st.type !== "file") return { state: "update", changes: [`replace ${st.type}`], content };
   // observe keeps only a digest of files whose old content must not be shown (see observe.ts)
-  const same = st.content !== undefined ? st.content.equals(Buffer.from(content, "utf8")) : st.digest !== undefined && st.digest === contentDigest(content);
+  const same = st.tooLarge === undefined && (st.content !== undefined ? st.content.equals(Buffer.from(content, "utf8")) : st.digest !== undefined && st.digest === contentDigest(content));
   return { ...verdict([...(same ? [] : ["content"]), ...modeChange(st.mode, mode), ...ownerChange(st, owner)]), content };
 }
 

@@ -4,7 +4,7 @@
 import { dirname } from "node:path";
 import { readRegularFile } from "../fs/index.js";
 import type { Action } from "./action.js";
-import { contentDigest, type FileState } from "./compare.js";
+import { contentDigest, MAX_COMPARED_BYTES, type FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import type { UserDatabase } from "../identity/index.js";
 import { checkOwners, type OwnerIds } from "./owners.js";
@@ -32,7 +32,8 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
-  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path) } : {}) };
+  if (withContent && st.size > MAX_COMPARED_BYTES) return { type: "file", mode: st.mode & 0o7777, ...ids, tooLarge: st.size };
+  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path, { maxBytes: MAX_COMPARED_BYTES }) } : {}) };
 }
 
 function isDir(path: string, fs: FsOps): boolean {
