@@ -222,8 +222,8 @@ export class ProgramRunner {
     // and gets logged as a failed start; it never "started", nor became ready for its dependents
     const spawned = proc.pid > 0;
     const streams: Promise<void>[] = [];
-    if (proc.stdout) streams.push(this.deps.output.attach(d.name, "stdout", proc.stdout));
-    if (proc.stderr) streams.push(this.deps.output.attach(d.name, "stderr", proc.stderr));
+    if (proc.stdout) streams.push(this.deps.output.attach(d.name, "stdout", proc.stdout, proc.exited));
+    if (proc.stderr) streams.push(this.deps.output.attach(d.name, "stderr", proc.stderr, proc.exited));
     void proc.exited.then(async (status) => {
       // let the pipes drain so the program's last lines come before foyer's "exited" line
       // (bounded: a daemonised grandchild may hold them open)

@@ -1,9 +1,10 @@
 // Regressions of issue 8 that a user meets through `foyer run --spec`: long durations, readiness
 // timeouts, bash hooks, and foyer's own stdout going away.
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { events, scratch, startFoyer, until } from "./harness.js";
+import { events, FOYER, scratch, startFoyer, until } from "./harness.js";
 
 /** A program that logs "NAME got TERM" to LOG, then takes `stopSeconds` to exit 0. */
 const trapper = (name: string, log: string, ready: string, stopSeconds = 0) => [
@@ -114,6 +115,33 @@ describe("a program run as another user that cannot be executed", () => {
     expect(foyer.stderr()).toMatch(/a could not start: cannot execute '.*missing-binary': no such file or directory \(exit 127\)/i);
     expect(existsSync(marker), "b started after a failed start").toBe(false);
   }, 30_000);
+});
+
+describe("a log collector that stops reading foyer's stderr", () => {
+  it("a program crash-looping meanwhile does not grow foyer by megabytes a second (its pipes and lines are not held for ever)", async () => {
+    const dir = scratch();
+    const fifo = join(dir, "stderr.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // the "collector": opens the FIFO and never reads it
+    const holder = spawn("sh", ["-c", `exec 3<${fifo}; sleep 60`], { stdio: "ignore" });
+    const spec = join(dir, "spec.json");
+    writeFileSync(spec, JSON.stringify({ control: { enabled: false }, programs: { crash: { command: ["sh", "-c", "echo boom >&2; exit 1"], backoff: { initial: 0, max: 0, retries: 1_000_000 } }, keep: { command: ["sleep", "60"] } } }));
+    const err = openSync(fifo, "w");
+    const foyer = spawn("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", spec], { stdio: ["ignore", "ignore", err] });
+    closeSync(err);
+    const foyerPid = () => Number(readFileSync(`/proc/${foyer.pid}/task/${foyer.pid}/children`, "utf8").trim().split(" ")[0]);
+    const anonKb = () => Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${foyerPid()}/status`, "utf8"))![1]);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(6_000); // stderr's pipe is full by now; GC has settled
+    const before = anonKb();
+    await sleep(15_000);
+    const grown = (anonKb() - before) / 1024;
+    process.kill(foyerPid(), "SIGTERM");
+    holder.kill("SIGKILL");
+    await new Promise((r) => foyer.once("close", r));
+    // it grew ~75 MB in these 15 s before (every paused pipe, its child and a 64 KiB slab per line held)
+    expect(grown).toBeLessThan(25);
+  }, 60_000);
 });
 
 describe("a hook that prints a lot", () => {
