@@ -61,3 +61,17 @@ describe("a template file that is not a regular file", () => {
     expect(readdirSync(dir).sort()).toEqual(["spec.yaml", "t.hbs"]);
   });
 });
+
+describe("a big spec", () => {
+  it("200,000 env entries with one key written twice: exit 78 in seconds (not minutes), the duplicate at its line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-bigspec-"));
+    const lines = ["env:", ...Array.from({ length: 200_000 }, (_, i) => `  K${i}: v${i}`), "  K7: again"];
+    writeFileSync(join(dir, "spec.yaml"), lines.join("\n") + "\n");
+    const t0 = Date.now();
+    const r = spawnSync(FOYER, ["validate", "--spec", join(dir, "spec.yaml")], { encoding: "utf8", timeout: 60_000 });
+    expect(r.signal, "still validating after 60 s").toBeNull();
+    expect(r.status, r.stderr).toBe(78);
+    expect(r.stderr).toContain(`YAML syntax: Map keys must be unique\n  → at (yaml) (${dir}/spec.yaml:200002:3)`);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 70_000);
+});
