@@ -11,6 +11,13 @@ export interface ParsedSource {
   issues: ConfigIssue[];
 }
 
+/** Paths of every `__proto__` key: as an object key it sets the prototype instead of an entry. */
+function reservedKeys(data: unknown, at: PropertyKey[] = []): PropertyKey[][] {
+  if (Array.isArray(data)) return data.flatMap((v, i) => reservedKeys(v, [...at, i]));
+  if (typeof data !== "object" || data === null) return [];
+  return Object.entries(data).flatMap(([k, v]) => [...(k === "__proto__" ? [[...at, k]] : []), ...reservedKeys(v, [...at, k])]);
+}
+
 /** Every key written twice in one mapping (scalar keys, compared by value as YAML does), with its offset. */
 function duplicateKeys(doc: ReturnType<typeof parseDocument>): Array<{ offset: number; message: string }> {
   const found: Array<{ offset: number; message: string }> = [];
@@ -70,6 +77,9 @@ export function parseYamlSource(text: string, name: string): ParsedSource {
     const range = found?.range;
     return range ? where(range[0]) : undefined;
   };
+  for (const path of reservedKeys(data)) {
+    issues.push({ path: path.join("."), message: `"__proto__" cannot be a name here (JavaScript reserves it: the entry would vanish without a word); rename it`, ...(locate(path, "key") ? { where: locate(path, "key")! } : {}) });
+  }
   if (issues.length === 0 && data !== null && data !== undefined && (typeof data !== "object" || Array.isArray(data))) {
     issues.push({ path: "(spec)", message: "the spec must be a YAML mapping (key: value) at the top level", where: `${name}:1:1` });
   }
