@@ -2,6 +2,7 @@
 //
 //   waitpid(pid, flags)          -> [pid|-1, rawStatus, errno]  (reap one orphan, never -1 "any")
 //   setSubreaper()               -> 0 | errno                   (prctl PR_SET_CHILD_SUBREAPER)
+//   setNotDumpable()             -> 0 | errno                   (prctl PR_SET_DUMPABLE 0)
 //   unblockSignals(numbers)      -> 0 | errno                   (this thread's mask; see below)
 //   ignoreSignals(numbers)       -> 0 | errno                   (SIG_IGN, e.g. SIGTTOU)
 //   getpw(name | uid)            -> {name, uid, gid, home, shell} | null  (through NSS: files, sss, ldap)
@@ -170,6 +171,13 @@ static napi_value IgnoreSignals(napi_env env, napi_callback_info info) {
 static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
   (void)info;
   return make_int(env, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1 ? errno : 0);
+}
+
+// Not dumpable: /proc/<foyer>/environ (its secrets), mem and ptrace are then root's alone, also
+// for programs running as foyer's own uid. Children are dumpable again after their execve.
+static napi_value SetNotDumpable(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ? errno : 0);
 }
 
 // The reentrant NSS lookups with a growing buffer; *found is 0 when the entry does not exist.
@@ -476,6 +484,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
       {"waitpid", 0, Waitpid, 0, 0, 0, napi_default, 0},
       {"setSubreaper", 0, SetSubreaper, 0, 0, 0, napi_default, 0},
+      {"setNotDumpable", 0, SetNotDumpable, 0, 0, 0, napi_default, 0},
       {"unblockSignals", 0, UnblockSignals, 0, 0, 0, napi_default, 0},
       {"ignoreSignals", 0, IgnoreSignals, 0, 0, 0, napi_default, 0},
       {"getpw", 0, Getpw, 0, 0, 0, napi_default, 0},

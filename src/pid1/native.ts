@@ -41,6 +41,7 @@ export interface NativeExecRequest {
 export interface NativeAddon {
   waitpid(pid: number, flags: number): [pid: number, status: number, errno: number];
   setSubreaper(): number;
+  setNotDumpable(): number;
   unblockSignals(signals: number[]): number;
   ignoreSignals(signals: number[]): number;
   getpw(nameOrUid: string | number): PasswdEntry | null;

@@ -44,6 +44,10 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const unavailable: string[] = [];
+  // foyer's environment holds the secrets' source variables (DB_PASSWORD...) that programs do not
+  // get: a program running as foyer's own uid (a non-root container) could read them all from
+  // /proc/<foyer>/environ. Not dumpable, those files are root's alone.
+  if (native && native.setNotDumpable() !== 0) logger.warn("could not make foyer non-dumpable: programs running as its uid can read its environment");
   if (loaded.ok) logger.debug("native addon loaded", { from: loaded.from });
   else {
     logger.error(`native addon not loaded: ${loaded.error}`);

@@ -29,8 +29,9 @@ export async function startControlServer(path: string, handle: ControlHandler): 
     server.once("close", () => dir.close());
     return server;
   } catch (err) {
+    const named = dir.named(err); // the socket's path in the message, not /proc/self/fd/N
     dir.close();
-    throw err;
+    throw named;
   }
 }
 

@@ -322,3 +322,19 @@ describe("files foyer reads for the spec, under a directory a user can write", (
     expect(() => statSync(join(dir, "out"))).toThrow();
   });
 });
+
+describe("a program running as foyer's own uid (a non-root container: OpenShift, SPCS, docker run --user)", () => {
+  it("cannot read the secrets it did not ask for out of foyer's /proc/PID/environ", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-environ-"));
+    chmodSync(dir, 0o755);
+    const spec = join(dir, "spec.yaml");
+    // the program prints its own view, then tries foyer's environment (its parent: foyer is PID 1)
+    writeFileSync(spec, `secrets:\n  db: { env: DB_PASSWORD }\nprograms:\n  app: { command: [sh, -c, 'echo "own=\${DB_PASSWORD:-none}"; tr "\\\\0" "\\\\n" < /proc/$PPID/environ | grep DB_PASSWORD | tr Z z; echo read-done'], critical: true, restart: never }\n`);
+    chmodSync(spec, 0o644);
+    const r = spawnSync("unshare", ["--pid", "--fork", "--mount-proc", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "DB_PASSWORD=hunter2-Zq7-long", FOYER, "run", "--spec", spec], { encoding: "utf8", timeout: 20_000 });
+    expect(r.stdout, r.stderr).toContain("app | own=none");
+    expect(r.stdout).toContain("app | read-done");
+    // the secret, its 'Z' turned to 'z' so the Redactor cannot hide a leak from this test
+    expect(r.stdout).not.toContain("hunter2-zq7-long");
+  });
+});
