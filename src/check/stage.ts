@@ -8,7 +8,7 @@ import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
-import { planInit, templateFilePaths } from "../plan/planner.js";
+import { planInit, templateFilePaths, type TemplateFileRead } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
@@ -63,7 +63,10 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const incomplete = loaded.incomplete ?? new Set<string>();
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
-  const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
+  const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map<string, TemplateFileRead>();
+  // a template file others may not read is masked like a secret wherever foyer prints (its lines,
+  // by value: those a template expression changes are the ones it cannot recognise)
+  for (const [path, read] of templateFiles) if (read.ok && read.private) loaded.redactor.add(path, read.content);
   const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, ...(opts.load.notUtf8Env ? { notUtf8Env: opts.load.notUtf8Env } : {}), templateFiles }) : { actions: [], issues: [] };
   const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });

@@ -107,7 +107,9 @@ export function readTemplateFiles(paths: readonly string[], fs: FsOps = realFs):
     try {
       // a template is text the size of a spec: a FIFO, a device or /dev/zero must not hang or fill foyer
       const text = decodeUtf8(readRegularFile(fs, p, { followOwnLinks: true, maxBytes: MAX_SPEC_BYTES }));
-      out.set(p, text.ok ? { ok: true, content: text.text } : { ok: false, error: notUtf8Message("it", text) });
+      // a licence file 0600: what others may not read must not land in a 0644 file or in a plan
+      const isPrivate = (fs.statSync(p).mode & 0o004) === 0;
+      out.set(p, text.ok ? { ok: true, content: text.text, ...(isPrivate ? { private: true } : {}) } : { ok: false, error: notUtf8Message("it", text) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       out.set(p, { ok: false, error: e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.code ? e.message : e.message.replace(`${p} is`, "it is") });

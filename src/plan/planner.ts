@@ -11,7 +11,11 @@ import { planFiles } from "./planner-files.js";
 import { validatePlan } from "./validate.js";
 
 /** Contents of `files[].templateFile`, read by the caller: the text, or why it could not be read. */
-export type TemplateFileRead = { ok: true; content: string } | { ok: false; error: string };
+/**
+ * Contents of `files[].templateFile`: the text (and whether others may not read the file: its
+ * content is then treated as a secret's), or why it could not be read.
+ */
+export type TemplateFileRead = { ok: true; content: string; private?: boolean } | { ok: false; error: string };
 
 /** Everything planInit needs, all observed before planning. */
 export interface PlanInput {
