@@ -9,6 +9,11 @@
 //   getgr(name | gid)            -> {name, gid} | null
 //   getgrouplist(user, gid)      -> number[]                    (all groups of user, gid included)
 //   execAs(request)              -> {stage, errno, message}     (returns only on failure)
+//   lockWrite(fd)                -> 0 | errno                   (fcntl F_SETLK F_WRLCK, whole file)
+//
+// lockWrite is lckpwdf(3)'s lock on /etc/.pwd.lock (shadow-utils, glibc): an fcntl record lock,
+// which Node cannot take and which flock(2) does not conflict with. Non-blocking (EAGAIN/EACCES
+// when held) so the caller retries on its own clock instead of blocking the event loop.
 //
 // execAs is the privilege drop + exec for one child, done in the process that becomes the child
 // (foyer's "__exec" trampoline): setgroups, setgid, setuid (then proves the uid cannot be regained
@@ -288,6 +293,20 @@ static napi_value Getgrouplist(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+static napi_value LockWrite(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  NAPI(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  NAPI(napi_get_value_int32(env, argv[0], &fd));
+  struct flock fl;
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET; // l_start = l_len = 0: the whole file, as lckpwdf does
+  int rc = fcntl(fd, F_SETLK, &fl);
+  return make_int(env, rc == 0 ? 0 : errno);
+}
+
 // ---- execAs ---------------------------------------------------------------------------------------
 
 typedef struct {
@@ -491,6 +510,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"getgr", 0, Getgr, 0, 0, 0, napi_default, 0},
       {"getgrouplist", 0, Getgrouplist, 0, 0, 0, napi_default, 0},
       {"execAs", 0, ExecAs, 0, 0, 0, napi_default, 0},
+      {"lockWrite", 0, LockWrite, 0, 0, 0, napi_default, 0},
   };
   NAPI(napi_define_properties(env, exports, sizeof d / sizeof d[0], d));
   return exports;

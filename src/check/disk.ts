@@ -95,6 +95,8 @@ export function checkPlanOnDisk(actions: readonly Action[], owners: ReadonlyMap<
     const v = compareAction(a, st, owner === undefined ? undefined : owners.get(owner));
     const madeEarlier = ancestorsAndSelf(a.path).some((p) => earlier.has(p));
     earlier.add(a.path);
+    // in a home, what the user placed there skips that action at apply (reported), not the start
+    if ("userDir" in a && a.userDir) continue;
     if (v.state === "conflict" && !(madeEarlier && st.type === "missing")) issues.push({ path: at, message: v.problem ?? "conflict" });
     const blocker = disk.blockers.get(a.path);
     if (blocker) {

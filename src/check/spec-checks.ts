@@ -75,3 +75,18 @@ export function checkProgramOrder(spec: Spec): ConfigIssue[] {
     throw err;
   }
 }
+
+/**
+ * A declared secret that no program asks for (`programs.X.secrets`) and no template uses is a
+ * warning: it is resolved, refused if short and kept from every program's environment, yet reaches
+ * nothing, which usually means a typo or a preset expecting a program that is not there.
+ */
+export function checkUnusedSecrets(spec: Spec, usedByTemplates: ReadonlySet<string>): ConfigIssue[] {
+  const byPrograms = new Set(Object.values(spec.programs).flatMap((p) => Object.values(p.secrets)));
+  return Object.keys(spec.secrets)
+    .filter((name) => !byPrograms.has(name) && !usedByTemplates.has(name))
+    .map((name) => ({
+      path: `secrets.${name}`,
+      message: `secret '${name}' is declared but nothing uses it: give it to a program (programs.<name>.secrets: { VAR: ${name} }) or use it in a template ({{secret "${name}"}}), or remove it`,
+    }));
+}

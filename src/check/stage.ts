@@ -2,18 +2,27 @@
 // write. Load (YAML, profile, env overrides, schema, secrets) → plan (pure) → gather the facts
 // (template files, NSS, the disk, the health port) → every check → all issues at once, each with
 // its spec path and file:line:col (or the env variable) → ConfigError (exit 78), nothing written.
+import { usersSpecIssues } from "../users/checks.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import { systemUserDatabase, withPlanned, type PlannedAccounts, type UserDatabase } from "../identity/index.js";
+import { systemUserDatabase, withPlanned, type UserDatabase } from "../identity/index.js";
+import type { AccountList } from "../users/accounts.js";
 import type { Action } from "../plan/action.js";
 import { realFs, type FsOps } from "../plan/fsops.js";
 import { readTemplateFiles } from "../plan/observe.js";
+import { gatherHomes } from "../home/gather.js";
+import { homePathWarnings } from "../home/checks.js";
+import { prepareJupyter, systemJupyterFacts, type JupyterFacts } from "../jupyter/prepare.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
 import { planInit, templateFilePaths, type TemplateFileRead } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
+import { gatherAccountFacts, ldapHint, plannedUsers, testUserHomes, type AccountFacts } from "./accounts.js";
 import { checkPlanOnDisk, plannedDirs, type DiskFacts } from "./disk.js";
 import { gatherFacts, type Facts } from "./gather.js";
-import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets } from "./spec-checks.js";
+import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
+import { gatherInCluster } from "./in-cluster.js";
+import { overrideFileCheck } from "./read-regular.js";
+import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
 import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
@@ -24,6 +33,8 @@ export interface CheckScope {
   system: boolean;
   /** bind-probe health.listen (the commands that start the server or foretell it: validate, plan, run) */
   ports: boolean;
+  /** warnings fail like issues (`validate --strict`) */
+  strict?: boolean;
 }
 
 export const SCOPES = {
@@ -42,6 +53,14 @@ export interface Validated {
   owners: ReadonlyMap<string, OwnerIds>;
   /** the plan's paths as observed (for `foyer plan`), when the scope looked at the system */
   disk?: DiskFacts;
+  /** the accounts user provisioning creates that validation counted on (checked after the sync) */
+  expectedAccounts: AccountList;
+  /** labels of the LDAP sources, whose accounts the sync fetches (unknown before it) */
+  onlineSources: string[];
+  /** refusals of the users policy already printed as warnings or issues (the sync does not repeat them) */
+  refusalsReported: ReadonlySet<string>;
+  /** worth saying, not fatal (unknown product option names, what a startup file loses, docker-stacks' notes): each command prints them */
+  warnings: ConfigIssue[];
 }
 
 export interface StageOptions {
@@ -49,9 +68,19 @@ export interface StageOptions {
   scope: CheckScope;
   /** default: the system's (NSS) */
   users?: UserDatabase;
-  /** accounts a later phase of this run creates (user provisioning) */
-  planned?: PlannedAccounts;
+  /** the root filesystem user provisioning writes (`users sync --root`; default /) */
+  usersRoot?: string;
+  /** foyer's effective uid (default: the process's): the sync runs only as root */
+  euid?: number;
+  /** ms since the epoch (account expiry); default now */
+  now?: number;
+  /** the local account files as read (tests); default: read under usersRoot */
+  accountFacts?: AccountFacts;
   fs?: FsOps;
+  /** where the pod's Kubernetes service account is mounted (default: Kubernetes' path) */
+  serviceAccountDir?: string;
+  /** what the jupyter: section reads (default: the real system) */
+  jupyterFacts?: JupyterFacts;
 }
 
 /** Run the whole stage; throws ConfigError with every issue found. */
@@ -59,21 +88,75 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const { loaded, issues: loadIssues } = loadSpecCollecting(opts.load);
   if (!loaded) throw new ConfigError(loadIssues);
   const fs = opts.fs ?? realFs;
-  const { spec } = loaded;
   const incomplete = loaded.incomplete ?? new Set<string>();
+  const systemUsers = opts.users ?? systemUserDatabase();
+  // jupyter: (docker-stacks' start.sh) reads its env vars and the accounts, and lays the result over
+  // the spec first; not for render --out, which looks at no system
+  const jupyter = incomplete.has("jupyter") || !opts.scope.system ? undefined : prepareJupyter(loaded.spec, opts.load.env, opts.jupyterFacts ?? systemJupyterFacts(systemUsers));
+  const spec = jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
   const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map<string, TemplateFileRead>();
   // a template file others may not read is masked like a secret wherever foyer prints (its lines,
   // by value: those a template expression changes are the ones it cannot recognise)
   for (const [path, read] of templateFiles) if (read.ok && read.private) loaded.redactor.add(path, read.content);
-  const plan = planned ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, ...(opts.load.notUtf8Env ? { notUtf8Env: opts.load.notUtf8Env } : {}), templateFiles }) : { actions: [], issues: [] };
-  const users = withPlanned(opts.users ?? systemUserDatabase(), opts.planned ?? {});
+  // home.self: foyer's own account, when it is not root (a session container started as the user)
+  const euid = process.geteuid?.() ?? 0;
+  const self = euid === 0 ? undefined : systemUsers.getpw(euid)?.name;
+  const homes = planned ? gatherHomes(spec, fs, opts.load.env, self) : undefined;
+  const extra = { before: jupyter?.before ?? [], after: jupyter?.after ?? [] };
+  // the product's facts (the in-cluster API) are read before planning: the plan stays pure
+  const kubernetes = gatherInCluster(opts.load.env, opts.serviceAccountDir);
+  const productFacts = kubernetes ? { kubernetes } : {};
+  const plan = planned
+    ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, ...(opts.load.notUtf8Env ? { notUtf8Env: opts.load.notUtf8Env } : {}), templateFiles, facts: productFacts, extra, ...(homes ? { homes } : {}) })
+    : { actions: [], issues: [], secretsUsed: new Set<string>() };
+  // the accounts the sync (a step of init/run, before the plan's actions) will create count for
+  // every identity check; as root only: otherwise the sync does not run
+  const accounts = spec.users && !incomplete.has("users") && (opts.euid ?? process.geteuid?.() ?? 0) === 0
+    ? plannedUsers(spec.users, opts.load.env, opts.accountFacts ?? gatherAccountFacts(spec.users, opts.usersRoot ?? "/", fs), opts.now ?? Date.now())
+    : undefined;
+  const users = withPlanned(withPlanned(systemUsers, jupyter?.planned ?? {}), accounts?.overlay ?? {});
+  // the Posit test user's home, as useradd -m made it (after the sync, like every action)
+  if (accounts) plan.actions.unshift(...testUserHomes(accounts.expected));
   const facts = await gatherFacts(spec, plan.actions, { users, fs, system: opts.scope.system, ports: opts.scope.ports });
   const checked = runChecks({ spec, resolvedSecrets: new Set(loaded.secrets.values.keys()), actions: plan.actions, scope: opts.scope, facts, origin: loaded.origin, incomplete: planned ? incomplete : new Set([...incomplete, "(plan)"]) });
-  const issues = [...loadIssues, ...withoutEchoes(plan.issues, loadIssues), ...checked.issues].map((i) => locateIssue(i, loaded));
+  if (accounts?.online.length) checked.issues = checked.issues.map((i) => (UNKNOWN_NAME.test(i.message) ? { ...i, message: `${i.message}${ldapHint(accounts.online)}` } : i));
+  const unused = planned && !incomplete.has("programs") ? checkUnusedSecrets(spec, plan.secretsUsed) : [];
+  const product = planned && !incomplete.has("config") ? productWarnings(loaded, plan.actions) : [];
+  const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
+  const jupyterNotes = (jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message }));
+  const homeNotes = (planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : []).map((message) => ({ path: "home", message }));
+  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
+  const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
+  if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));
-  return { loaded, actions: plan.actions, users, owners: checked.owners, ...(facts.disk ? { disk: facts.disk } : {}) };
+  return {
+    loaded: spec === loaded.spec ? loaded : { ...loaded, spec },
+    actions: plan.actions,
+    users,
+    owners: checked.owners,
+    expectedAccounts: accounts?.expected ?? NO_ACCOUNTS,
+    onlineSources: accounts?.online ?? [],
+    refusalsReported: accounts?.reported ?? new Set(),
+    warnings,
+    ...(facts.disk ? { disk: facts.disk } : {}),
+  };
+}
+
+const NO_ACCOUNTS: AccountList = { users: [], groups: [] };
+/** the identity resolver's words for a name no database knows (src/identity/resolve.ts) */
+const UNKNOWN_NAME = /^(user|group) ".*" does not exist \(not in the (user|group) database\)/;
+
+/**
+ * The product's warnings about its config (option names, values, launcher profiles), masked: a
+ * warning may quote a value. A job-json-overrides file counts as usable when the plan writes it,
+ * else when it is a readable JSON file on disk.
+ */
+function productWarnings(loaded: LoadedSpec, actions: readonly Action[]): ConfigIssue[] {
+  const planned = new Map(actions.flatMap((a) => (a.kind === "write-file" ? [[a.path, a.content] as const] : [])));
+  const warnings = loaded.product.checks?.(loaded.spec.config, { overrideFile: overrideFileCheck(planned), spec: loaded.spec }) ?? [];
+  return warnings.map((w) => ({ ...w, message: loaded.redactor.redact(w.message) }));
 }
 
 /** The checks' input: the typed spec, the plan, and the facts gathered for them. */
@@ -89,7 +172,7 @@ export interface CheckInput {
 }
 
 /** The sections planning reads. */
-const PLAN_READS = ["config", "files", "secrets", "env"];
+const PLAN_READS = ["config", "files", "secrets", "env", "home", "jupyter"];
 
 /** Every check, pure; the owners resolved on the way. */
 export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: Map<string, OwnerIds> } {
@@ -109,6 +192,7 @@ export function runChecks(input: CheckInput): { issues: ConfigIssue[]; owners: M
       ? checkDirs(spec, { kinds: facts.kinds, planned: plannedDirs(actions), hookFromProfile: (phase) => input.origin(["hooks", phase]) === "profile" })
       : []),
     ...(ok("health") ? checkHealthPort(facts.port) : []),
+    ...(ok("users", "secrets") ? usersSpecIssues(spec.users, new Set(Object.keys(spec.secrets))) : []),
   ];
   return { issues, owners: owners.owners };
 }

@@ -18,7 +18,7 @@ export function checkRunAsUsers(spec: Spec, users: UserDatabase): ConfigIssue[] 
     if (!r.ok) issues.push({ path, message: r.error });
   };
   for (const [name, p] of Object.entries(spec.programs)) check(p.user, `programs.${name}.user`);
-  for (const phase of ["init", "finish"] as const) check(spec.hooks[phase]?.user, `hooks.${phase}.user`);
+  for (const phase of ["init", "finish"] as const) for (const [i, h] of (spec.hooks[phase] ?? []).entries()) check(h.user, hookPath(spec, phase, i, ".user"));
   return issues;
 }
 
@@ -42,7 +42,7 @@ export function checkPrivileges(spec: Spec, actions: readonly Action[], owners: 
     if (r?.ok && (r.value.uid !== self.uid || r.value.gid !== self.gid)) issues.push({ path, message: `cannot run as user '${user}': ${why}` });
   };
   for (const [name, p] of Object.entries(spec.programs)) run(p.user, `programs.${name}.user`);
-  for (const phase of ["init", "finish"] as const) run(spec.hooks[phase]?.user, `hooks.${phase}.user`);
+  for (const phase of ["init", "finish"] as const) for (const [i, h] of (spec.hooks[phase] ?? []).entries()) run(h.user, hookPath(spec, phase, i, ".user"));
   for (const a of actions) {
     const o = ownerSpecOf(a);
     const ids = o && owners.get(o.spec);
@@ -58,7 +58,7 @@ export function checkPrivileges(spec: Spec, actions: readonly Action[], owners: 
 /** The directories programs and hooks need, for gathering. */
 export function neededDirs(spec: Spec): string[] {
   const dirs = Object.values(spec.programs).flatMap((p) => (p.cwd ? [p.cwd] : []));
-  for (const phase of ["init", "finish"] as const) if (spec.hooks[phase]) dirs.push(spec.hooks[phase].dir);
+  for (const phase of ["init", "finish"] as const) for (const h of spec.hooks[phase] ?? []) dirs.push(h.dir);
   return [...new Set(dirs)];
 }
 
@@ -80,12 +80,12 @@ export function checkDirs(spec: Spec, facts: DirFacts): ConfigIssue[] {
     return kind === "missing" ? `directory ${dir} does not exist` : `${dir} is not a directory`;
   };
   for (const phase of ["init", "finish"] as const) {
-    const hook = spec.hooks[phase];
-    if (!hook) continue;
-    const why = problem(hook.dir);
-    // a profile's conventional hook dir (docker-stacks' start-notebook.d) may be absent: skipped at run
-    if (why && !(facts.kinds.get(hook.dir) === "missing" && facts.hookFromProfile(phase))) {
-      issues.push({ path: `hooks.${phase}`, message: `${phase} hooks: ${why} (create it, or remove hooks.${phase})` });
+    for (const [i, hook] of (spec.hooks[phase] ?? []).entries()) {
+      const why = problem(hook.dir);
+      // a profile's conventional hook dir (docker-stacks' start-notebook.d) may be absent: skipped at run
+      if (why && !(facts.kinds.get(hook.dir) === "missing" && facts.hookFromProfile(phase))) {
+        issues.push({ path: hookPath(spec, phase, i, ""), message: `${phase} hooks: ${why} (create it, or remove hooks.${phase})` });
+      }
     }
   }
   for (const [name, p] of Object.entries(spec.programs)) {
@@ -105,4 +105,9 @@ export interface PortFact {
 export function checkHealthPort(fact: PortFact | undefined): ConfigIssue[] {
   if (!fact?.problem) return [];
   return [{ path: "health.listen", message: `cannot listen on ${fact.host}:${fact.port}: ${fact.problem}` }];
+}
+
+/** hooks.init (one dir) or hooks.init[i] (a list) */
+function hookPath(spec: Spec, phase: "init" | "finish", i: number, rest: string): string {
+  return (spec.hooks[phase]?.length ?? 0) > 1 ? `hooks.${phase}[${i}]${rest}` : `hooks.${phase}${rest}`;
 }

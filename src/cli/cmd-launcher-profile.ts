@@ -1,17 +1,15 @@
 // `foyer launcher-profile explain`: the effective Job Launcher Kubernetes profile of one user —
 // every launcher.kubernetes.profiles.conf option, its value, and the section it came from.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { checkLauncherProfiles, explainProfiles, readProfiles, type EffectiveOption, type ProfileSection } from "../products/workbench/launcher-profiles.js";
 import { SCOPES } from "../check/index.js";
+import { MAX_OVERRIDE_BYTES, overrideFileOnDisk, readRegularFile } from "../check/read-regular.js";
 import { SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, UsageError, type Command } from "./command.js";
 import { prepare } from "./prepare.js";
 
 const PROFILES_FILE = "launcher.kubernetes.profiles.conf";
-/** A job-json-overrides file larger than this is not read (it is a JSON snippet, not data). */
-const MAX_OVERRIDE_BYTES = 1 << 20;
 
 export const launcherProfileCommand: Command = {
   name: "launcher-profile",
@@ -99,43 +97,6 @@ function readTextFile(path: string, what: string): string {
   const r = readRegularFile(path, MAX_OVERRIDE_BYTES * 16);
   if (!r.ok) throw new ConfigError([{ path, message: `${what} ${path} ${r.error}` }]);
   return r.text;
-}
-
-/**
- * Open first, then check what was opened (O_NONBLOCK: opening a FIFO does not wait for a writer),
- * so a file swapped for a FIFO or /dev/zero between a check and the read cannot hang foyer or fill
- * its memory.
- */
-function readRegularFile(path: string, maxBytes: number): { ok: true; text: string } | { ok: false; error: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, error: code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, error: "is not a regular file" };
-    if (st.size > maxBytes) return { ok: false, error: `is larger than ${maxBytes} bytes` };
-    return { ok: true, text: readFileSync(fd, "utf8") };
-  } catch (err) {
-    return { ok: false, error: `cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A job-json-overrides file must hold valid JSON (the plugin reads it as the value at the pointer). */
-function overrideFileOnDisk(path: string): string | undefined {
-  const r = readRegularFile(path, MAX_OVERRIDE_BYTES);
-  if (!r.ok) return r.error;
-  try {
-    JSON.parse(r.text);
-    return undefined;
-  } catch {
-    return "is not valid JSON";
-  }
 }
 
 const sectionLabel = (s: ProfileSection) => `[${s.name}]${s.where ? ` ${s.where}` : ""}`;

@@ -4,6 +4,16 @@ import { formatPlan, planJson } from "../plan/index.js";
 import { SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare } from "./prepare.js";
+import type { AccountList } from "../users/index.js";
+
+/** What the users sync (before the actions) will provision, as far as it is known offline. */
+function usersStep(accounts: AccountList, online: readonly string[]): string {
+  if (accounts.users.length + accounts.groups.length + online.length === 0) return "";
+  const known = [...accounts.users.map((u) => `user ${u.name} (uid ${u.uid})`), ...accounts.groups.map((g) => `group ${g.name} (gid ${g.gid})`)];
+  const lines = [`• users sync (before the actions, under /etc/.pwd.lock): ${known.length ? known.join(", ") : "no account known before the sync"}`];
+  if (online.length) lines.push(`    and the accounts of ${online.join(", ")}, fetched by the sync`);
+  return `${lines.join("\n")}\n`;
+}
 
 export const planCommand: Command = {
   name: "plan",
@@ -20,9 +30,9 @@ options:
   async run(argv) {
     const { values } = parseCommandArgs("plan", argv, { ...SPEC_OPTIONS, json: { type: "boolean" } });
     // a plan that cannot be applied (a conflict with the disk, an unknown owner…) is exit 78, like init
-    const { loaded, actions, owners, disk } = await prepare(values, SCOPES.plan);
+    const { loaded, actions, owners, disk, expectedAccounts, onlineSources } = await prepare(values, SCOPES.plan);
     const text = values.json ? planJson(actions, loaded.redactor) : formatPlan(actions, loaded.redactor, disk && { paths: disk.states, owners, unreachable: disk.hiddenFromOthers });
-    process.stdout.write(text);
+    process.stdout.write(values.json ? text : usersStep(expectedAccounts, onlineSources) + text);
     return 0;
   },
 };

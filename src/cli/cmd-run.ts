@@ -15,7 +15,8 @@ export const runCommand: Command = {
   help: `usage: foyer run [--grace 10s] [--spec F] [--] [CMD ARGS...]
 
 With a spec (--spec F, $FOYER_SPEC, or /etc/foyer/foyer.yaml): validate everything (exit 78 and
-nothing written on any problem), apply the plan like 'foyer init', run the init hooks, start the
+nothing written on any problem), provision the accounts of users: and apply the plan like
+'foyer init', run the init hooks, start the
 spec's programs in dependency order (a program starts once the programs it comes after are ready),
 restart them per policy, serve health/control if configured; on SIGTERM/INT/QUIT or when a critical
 program ends, stop them in reverse order, each with its own grace, run the finish hooks, and exit

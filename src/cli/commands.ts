@@ -17,6 +17,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: "validate", summary: "check the spec, env, secrets and rendered files; exit 0 or 78", load: () => import("./cmd-validate.js").then((m) => m.validateCommand) },
   { name: "render", summary: "write only the rendered files under --out DIR (review, CI, Helm/SPCS)", load: () => import("./cmd-render.js").then((m) => m.renderCommand) },
   { name: "launcher-profile", summary: "explain U: each Job Launcher profile option a user gets, and the section it came from", load: () => import("./cmd-launcher-profile.js").then((m) => m.launcherProfileCommand) },
+  { name: "users", summary: "users sync: provision accounts from static, test-user and LDAP sources", load: () => import("./cmd-users.js").then((m) => m.usersCommand) },
   { name: "ctl", summary: "status | start P | stop P | restart P of a running foyer", load: () => import("./cmd-ctl.js").then((m) => m.ctlCommand) },
   { name: "exec-as", summary: "run CMD as USER (uid, gid, supplementary groups, HOME) in a new session", load: () => import("./cmd-exec-as.js").then((m) => m.execAsCommand) },
   { name: "schema", summary: "print the JSON Schema of the spec (for editors)", load: () => import("./cmd-schema.js").then((m) => m.schemaCommand) },

@@ -28,7 +28,7 @@ export async function runWithSpec(flags: CommonFlags, main: string[] | undefined
   };
   const beforeApply = await stopped("validating");
   if (beforeApply !== undefined) return beforeApply;
-  applyPrepared(prepared, logger);
+  await applyPrepared(prepared, logger, env);
   const runtime = startPid1(logger);
   const beforeStart = await stopped("applying the plan");
   if (beforeStart !== undefined) return beforeStart;

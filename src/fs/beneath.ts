@@ -336,24 +336,23 @@ function requireProcfs(fs: FsOps): void {
 }
 
 /**
+/**
  * The bytes of the regular file at `path`, never blocking on a FIFO nor reading a device (opened
  * with O_NONBLOCK, then checked on the descriptor, so nothing swapped in after a check can hang
- * foyer or fill its memory), at most `maxBytes`. A link at the last component is not followed
- * unless `followOwnLinks`: files the spec names (a template mounted from a ConfigMap, which
- * Kubernetes makes through links) are reached through links root or foyer made, never others'
- * (the walk of openOwnFile). Anything but a regular file is an error saying what it is.
+ * foyer or fill its memory); a file larger than `maxBytes` is not read (its size is returned: a
+ * user's 10 GB sparse ~/.bashrc must not be read into foyer's memory). A link at the last
+ * component is not followed unless `followOwnLinks`: files the spec names (a template mounted from
+ * a ConfigMap, which Kubernetes makes through links) are reached through links root or foyer made,
+ * never others' (the walk of openOwnFile). Anything but a regular file is an error saying what it is.
  */
-export function readRegularFile(fs: FsOps, path: string, opts: { followOwnLinks?: boolean; maxBytes?: number } = {}): Buffer {
+export function readRegularFile(fs: FsOps, path: string, maxBytes = Infinity, opts: { followOwnLinks?: boolean } = {}): Buffer | { tooLarge: number } {
   const fd = opts.followOwnLinks ? openOwnFile(fs, path) : fs.openSync(path, READ_FLAGS | C.O_NOFOLLOW);
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error(`${path} is ${kindOfEntry(st)}, not a regular file`);
-    const max = opts.maxBytes ?? Infinity;
-    const tooLarge = () => new Error(`${path} is larger than ${max / 1024 / 1024} MiB`);
-    if (st.size > max) throw tooLarge();
+    if (st.size > maxBytes) return { tooLarge: st.size };
     const bytes = fs.readFileSync(fd);
-    if (bytes.length > max) throw tooLarge();
-    return bytes;
+    return bytes.length > maxBytes ? { tooLarge: bytes.length } : bytes;
   } finally {
     fs.closeSync(fd);
   }

@@ -9,3 +9,4 @@ export { terminateLeftovers, liveDescendants } from "./leftovers.js";
 export { runTrampoline, TRAMPOLINE_ARGV } from "./trampoline.js";
 export { runBurstSelfTest, type BurstReport } from "./selftest-burst.js";
 export { loadNative, type NativeAddon, type PasswdEntry } from "./native.js";
+export { tryWriteLock } from "./record-lock.js";

@@ -48,6 +48,8 @@ export interface NativeAddon {
   getgr(nameOrGid: string | number): GroupEntry | null;
   getgrouplist(user: string, gid: number): number[];
   execAs(req: NativeExecRequest): { stage: string; errno: number; message: string };
+  /** fcntl(F_SETLK, F_WRLCK) on the whole file: 0, or the errno (EAGAIN/EACCES: held elsewhere) */
+  lockWrite(fd: number): number;
 }
 
 /** The outcome of loading: the addon, or why it could not be loaded. */

@@ -5,28 +5,18 @@ import { formatJson, mergeJson, parseJsonSettings } from "../render/index.js";
 import { octal, type Action } from "./action.js";
 import type { OwnerIds } from "./owners.js";
 
-/**
- * One path as observed: what it is, and for files their bytes (or only their digest; or, past
- * MAX_COMPARED_BYTES, only their size in `tooLarge`: such a file differs from anything foyer writes).
- */
+/** One path as observed: what it is, and for files their bytes (or only their digest). */
 export type FileState =
   | { type: "missing" }
-  | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer; digest?: string; tooLarge?: number }
+  | { type: "file"; mode: number; uid: number; gid: number; content?: Buffer; digest?: string }
   | { type: "dir"; mode: number; uid: number; gid: number }
   | { type: "symlink"; target: string; uid: number; gid: number; toDir?: boolean }
   | { type: "other"; mode: number; uid: number; gid: number };
 
-/**
- * A file foyer writes or merges into is read to be compared only up to this size (foyer's own
- * files are at most a spec's 16 MiB): past it, it is replaced unread. A user who owns a file foyer
- * manages (`~/.bashrc`) could otherwise make it a sparse 1.5 GB file and make root's foyer hold it
- * all, or fail, at every start.
- */
-export const MAX_COMPARED_BYTES = 16 * 1024 * 1024;
-
 /** The verdict for one action: what it would do, what differs, and for file writes the new bytes. */
 export interface Verdict {
-  state: "create" | "update" | "unchanged" | "run" | "conflict";
+  /** kept: a file the user changed (or foyer never wrote) is left as it is; changes[0] says why */
+  state: "create" | "update" | "unchanged" | "kept" | "run" | "conflict";
   /** e.g. ["content", "mode 0644 → 0600", "owner 0:0 → 1234:1234"] */
   changes: string[];
   /** for write-file/merge-json: the bytes to write */
@@ -39,18 +29,22 @@ export interface Verdict {
 export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefined): Verdict {
   switch (a.kind) {
     case "write-file":
-      return compareFile(a.content, a.mode, st, owner);
+      return a.preserveEdits ? compareDotfile(a.content, a.mode, st, owner, a.preserveEdits.since) : compareFile(a.content, a.mode, st, owner);
     case "merge-json": {
-      if (st.type === "file" && st.tooLarge !== undefined) return conflict(`${a.path} is larger than ${MAX_COMPARED_BYTES / 1024 / 1024} MiB; not merging into it`);
+      if (st.type === "file" && st.content === undefined && st.digest?.startsWith("too-large:")) {
+        const why = `too large to merge (${st.digest.slice("too-large:".length)} bytes)`;
+        return a.userDir ? kept(why) : conflict(`${a.path} is ${why}`);
+      }
       if (st.type === "file" && st.content) {
         const parsed = parseJsonSettings(st.content.toString("utf8"));
-        if (!parsed.ok) return conflict(`${a.path} is not valid JSON (${parsed.error}); not merging into it`);
-        return compareFile(formatJson(mergeJson(parsed.value, a.patch)), a.mode, st, owner);
+        if (!parsed.ok) return a.userDir ? kept(`not valid JSON (${parsed.error}): left as the user wrote it`) : conflict(`${a.path} is not valid JSON (${parsed.error}); not merging into it`);
+        return compareFile(formatJson(mergeJson(parsed.value, united(parsed.value, a.patch, a.unionBy))), a.mode, st, owner);
       }
       return compareFile(formatJson(a.patch), a.mode, st, owner);
     }
     case "ensure-dir":
       if (st.type === "missing") return { state: "create", changes: [`mode ${octal(a.mode)}`] };
+      if (a.keepExisting && (st.type === "dir" || (st.type === "symlink" && st.toDir))) return verdict([]);
       // a link to a directory (a mounted volume) is accepted as is: chmod/chown through a link
       // someone else placed could reach anything
       if (st.type === "symlink" && st.toDir) return verdict([]);
@@ -70,6 +64,12 @@ export function compareAction(a: Action, st: FileState, owner: OwnerIds | undefi
       return verdict(modeChange(st.mode, a.mode));
     case "run-command-as-user":
       return { state: a.creates && st.type !== "missing" ? "unchanged" : "run", changes: [] };
+    case "generate-file":
+      // generated state is never overwritten: whatever is there is kept (the executor still adds a
+      // missing public key of a key pair)
+      if (st.type === "missing") return { state: "create", changes: [`generated ${a.generator}`, `mode ${octal(a.mode)}`] };
+      if (st.type === "dir") return conflict(`${a.path} is a directory; cannot keep generated state there`);
+      return verdict([]);
   }
 }
 
@@ -78,8 +78,45 @@ function compareFile(content: string, mode: number, st: FileState, owner: OwnerI
   if (st.type === "dir") return { ...conflict("it is a directory; not replacing it with a file"), content };
   if (st.type !== "file") return { state: "update", changes: [`replace ${st.type}`], content };
   // observe keeps only a digest of files whose old content must not be shown (see observe.ts)
-  const same = st.tooLarge === undefined && (st.content !== undefined ? st.content.equals(Buffer.from(content, "utf8")) : st.digest !== undefined && st.digest === contentDigest(content));
+  const same = st.content !== undefined ? st.content.equals(Buffer.from(content, "utf8")) : st.digest !== undefined && st.digest === contentDigest(content);
   return { ...verdict([...(same ? [] : ["content"]), ...modeChange(st.mode, mode), ...ownerChange(st, owner)]), content };
+}
+
+/**
+ * A dotfile: created when missing, left alone when it already says the same, replaced when it still
+ * holds the bytes foyer wrote last (`since`); anything else is the user's (edited, or there before
+ * foyer) and is kept. A link is never followed nor replaced: it is the user's too.
+ */
+function compareDotfile(content: string, mode: number, st: FileState, owner: OwnerIds | undefined, since: string | undefined): Verdict {
+  if (st.type === "missing") return compareFile(content, mode, st, owner);
+  if (st.type !== "file") return kept(`a ${st.type === "symlink" ? "symbolic link" : st.type === "dir" ? "directory" : "special file"} is there`);
+  const have = st.content !== undefined ? contentDigest(st.content) : st.digest;
+  if (have === contentDigest(content)) return { state: "unchanged", changes: [], content };
+  if (since === undefined) return kept("it was there before foyer wrote it");
+  if (have !== since) return kept("changed since foyer wrote it");
+  return compareFile(content, mode, st, owner);
+}
+
+/**
+ * The patch with each `unionBy` array holding the file's entries first, as they are (a favorite the
+ * user hid or renamed stays so), then the patch's entries whose id is not there yet.
+ */
+function united(base: unknown, patch: Record<string, unknown>, unionBy: Record<string, string> | undefined): Record<string, unknown> {
+  if (!unionBy || typeof base !== "object" || base === null || Array.isArray(base)) return patch;
+  const out = { ...patch };
+  for (const [key, idField] of Object.entries(unionBy)) {
+    const have = (base as Record<string, unknown>)[key];
+    const want = patch[key];
+    if (!Array.isArray(have) || !Array.isArray(want)) continue;
+    const idOf = (e: unknown) => (typeof e === "object" && e !== null ? JSON.stringify((e as Record<string, unknown>)[idField]) : JSON.stringify(e));
+    const ids = new Set(have.map(idOf));
+    out[key] = [...have, ...want.filter((e) => !ids.has(idOf(e)))];
+  }
+  return out;
+}
+
+function kept(why: string): Verdict {
+  return { state: "kept", changes: [why] };
 }
 
 /** SHA-256 of a file's bytes: how an observed file is compared when its bytes are not kept. */

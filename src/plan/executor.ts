@@ -4,9 +4,10 @@
 // touched (mtimes kept). Every write names an entry of a directory opened without following
 // untrusted links (src/fs/beneath.ts): nobody who can write a directory on the way can redirect it.
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
-import { chownTree, DirCache, followTrustedLinks } from "../fs/index.js";
+import { chownTree, DirCache, followTrustedLinks, UnsafePathError } from "../fs/index.js";
 import type { Action, RunCommandAction } from "./action.js";
 import { atomicMkdir, atomicSymlink, atomicWriteFile, removeStaleTemps } from "./atomic.js";
+import { generateState } from "./generate.js";
 import { compareAction, type Verdict } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { observePath } from "./observe.js";
@@ -68,13 +69,21 @@ export function applyPlan(actions: readonly Action[], sys: ApplySys = {}): Apply
 /** Temps an earlier, killed run left beside the entries this plan creates (one readdir per directory). */
 function removeStaleTempsOf(actions: readonly Action[], dirs: DirCache): void {
   const byDir = new Map<string, Set<string>>();
+  const userDirs = new Set(actions.filter(isUserDir).map((a) => parentOf(a.path)));
   for (const a of actions) {
-    if (a.kind !== "write-file" && a.kind !== "merge-json" && a.kind !== "symlink" && a.kind !== "ensure-dir") continue;
+    if (a.kind !== "write-file" && a.kind !== "merge-json" && a.kind !== "symlink" && a.kind !== "ensure-dir" && a.kind !== "generate-file") continue;
     const names = byDir.get(parentOf(a.path)) ?? new Set<string>();
     byDir.set(parentOf(a.path), names.add(nameOf(a.path)));
   }
   for (const [path, names] of byDir) {
-    const dir = dirs.find(path); // absent: nothing stale in it yet
+    let dir;
+    try {
+      dir = dirs.find(path); // absent: nothing stale in it yet
+    } catch (err) {
+      // a link a user placed in a home: the actions there are skipped one by one (applyEach)
+      if (err instanceof UnsafePathError && userDirs.has(path)) continue;
+      throw err;
+    }
     if (dir) removeStaleTemps(dir, names);
   }
 }
@@ -86,15 +95,24 @@ function applyEach(actions: readonly Action[], owners: ReadonlyMap<string, Owner
     try {
       const owner = ownerOf(a, owners);
       v = compareAction(a, observePath(observedPathOf(a), a.kind === "write-file" || a.kind === "merge-json", ctx.dirs.fs), owner);
+      if (v.state === "conflict" && isUserDir(a)) v = { state: "kept", changes: [v.problem ?? "conflict"] };
       if (v.state === "conflict") throw new Error(v.problem);
-      changed = v.state !== "unchanged" && act(a, v, owner, ctx) !== false;
+      // generated state may need its other half (a key pair's public key) even when the key is there
+      changed = ((v.state !== "unchanged" && v.state !== "kept") || a.kind === "generate-file") && act(a, v, owner, ctx) !== false;
     } catch (err) {
       if (err instanceof FoyerError) throw err;
+      // in a home, what the user placed on the way (a link, a file where a directory goes) skips
+      // only this action: one user must not stop the start for everybody
+      if (err instanceof UnsafePathError && isUserDir(a)) {
+        onAction?.(a, { state: "kept", changes: [err.message] });
+        result.unchanged.push(a.path);
+        continue;
+      }
       // a system error mid-apply (disk full, read-only mount): name the action and what was done
       const done = result.changed.length ? ` (after ${result.changed.length} change(s): ${result.changed.join(", ")})` : " (nothing was changed)";
       throw new FoyerError(`cannot apply ${a.kind} ${a.path}: ${(err as Error).message}${done}`, ExitCode.internal, { cause: err });
     }
-    onAction?.(a, changed ? v : { ...v, state: "unchanged", changes: [] });
+    onAction?.(a, changed || v.state === "kept" ? v : { ...v, state: "unchanged", changes: [] });
     (changed ? result.changed : result.unchanged).push(a.path);
   }
 }
@@ -110,6 +128,10 @@ function preflight(actions: readonly Action[], users: UserDatabase, fs: FsOps): 
   if (issues.length === 0) issues.push(...checkPlanOnDisk(actions, checked.owners, observeDisk(actions, fs)));
   if (issues.length > 0) throw new ConfigError(issues);
   return checked.owners;
+}
+
+function isUserDir(a: Action): boolean {
+  return "userDir" in a && a.userDir === true;
 }
 
 function ownerOf(a: Action, owners: ReadonlyMap<string, OwnerIds>): OwnerIds | undefined {
@@ -156,6 +178,8 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
       return existingParent(a.path, ctx).chmodEntry(name, a.mode);
     case "run-command-as-user":
       return runCommand(a, ctx);
+    case "generate-file":
+      return generateState(a, owner, ctx.dirs, ctx.dirs.fs, ctx.renamedIn);
   }
 }
 

@@ -4,20 +4,26 @@
 // diff) only when anyone may read it anyway: never for a secret file or a file that is not
 // world-readable (the previous password in database.conf, /etc/shadow): those say "content changed".
 import type { Redactor } from "../log/index.js";
-import { octal, type Action } from "./action.js";
+import { HIDDEN_CONTENT, octal, type Action } from "./action.js";
 import { compareAction, type FileState, type Verdict } from "./compare.js";
 import { lineDiff, splitLines } from "./diff.js";
 import type { Observed } from "./observe.js";
 
 const PREVIEW_LINES = 4;
-const MARK = { create: "+", update: "~", unchanged: "=", run: "!", conflict: "✖" } as const;
+const MARK = { create: "+", update: "~", unchanged: "=", kept: "≠", run: "!", conflict: "✖" } as const;
 
 /** Human-readable plan; with `observed`, each action says create/update/unchanged and diffs writes. */
 export function formatPlan(actions: readonly Action[], redactor: Redactor, observed?: Observed): string {
   const out: string[] = [];
   const counts = new Map<string, number>();
+  const made = new Set<string>(); // paths earlier actions make (a copy's `creates` too)
   for (const a of actions) {
-    const v = observed ? compareAction(a, observed.paths.get(pathOf(a)) ?? { type: "missing" }, ownerIds(a, observed)) : undefined;
+    const before = observed?.paths.get(pathOf(a)) ?? { type: "missing" as const };
+    let v = observed ? compareAction(a, before, ownerIds(a, observed)) : undefined;
+    // a chown of a home an earlier action makes is no conflict: it acts on what that action made
+    if (v?.state === "conflict" && before.type === "missing" && madeBy(made, a.path)) v = { state: "update", changes: ["on what an earlier action makes"] };
+    made.add(a.path);
+    if (a.kind === "run-command-as-user" && a.creates) made.add(a.creates);
     const state = v?.state ?? "planned";
     counts.set(state, (counts.get(state) ?? 0) + 1);
     out.push(`${v ? MARK[v.state] : "•"} ${a.kind} ${a.path}: ${summary(a, v, observed)}`);
@@ -30,13 +36,17 @@ export function formatPlan(actions: readonly Action[], redactor: Redactor, obser
   return redactor.redact(out.join("\n")) + "\n";
 }
 
+
 /**
  * `foyer plan --json`: exactly the actions array, with every secret value replaced by <secret:NAME>
  * (strings redacted before serialising, the result once more after). It holds only what the spec
  * asks for, never what is on disk now.
  */
 export function planJson(actions: readonly Action[], redactor: Redactor): string {
-  return redactor.redact(JSON.stringify(redactor.redactDeep(actions), null, 2)) + "\n";
+  // a wholly secret file's values may be plain text in the spec (the charts' `secret:` section):
+  // the Redactor does not know them, so the content is not printed at all
+  const shown = actions.map((a) => (a.kind === "write-file" && a.hidden ? { ...a, content: HIDDEN_CONTENT } : a));
+  return redactor.redact(JSON.stringify(redactor.redactDeep(shown), null, 2)) + "\n";
 }
 
 /**
@@ -50,6 +60,11 @@ export function oldContentShown(a: Action, before: FileState | undefined, observ
   return before?.type === "file" && before.content !== undefined && (before.mode & 0o004) !== 0;
 }
 
+function madeBy(made: ReadonlySet<string>, path: string): boolean {
+  for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf("/")) || "/") if (made.has(p)) return true;
+  return false;
+}
+
 function pathOf(a: Action): string {
   return a.kind === "run-command-as-user" ? (a.creates ?? a.path) : a.path;
 }
@@ -61,6 +76,7 @@ function ownerIds(a: Action, observed: Observed) {
 
 function summary(a: Action, v: Verdict | undefined, observed: Observed | undefined): string {
   if (v?.state === "conflict") return `cannot apply: ${v.problem}`;
+  if (v?.state === "kept") return `kept: ${v.changes.join(", ")}`;
   const head = v ? v.state : "";
   const parts: string[] = [];
   if (a.kind === "write-file" || a.kind === "merge-json") {
@@ -94,6 +110,8 @@ function staticDetails(a: Action): string[] {
       return [`owner ${a.owner}${a.recursive ? " (recursive)" : ""}`];
     case "chmod":
       return [`mode ${octal(a.mode)}`];
+    case "generate-file":
+      return [`generated ${a.generator} if missing, never overwritten`, `mode ${octal(a.mode)}`, ...(a.publicPath ? [`public key ${a.publicPath}`] : []), ...(a.owner ? [`owner ${a.owner}`] : [])];
     default:
       return [];
   }
@@ -107,7 +125,8 @@ function staticDetails(a: Action): string[] {
  */
 function detail(a: Action, v: Verdict | undefined, observed: Observed | undefined, redactor: Redactor): string[] {
   if (a.kind !== "write-file" && a.kind !== "merge-json") return [];
-  if (v?.state === "unchanged" || v?.state === "conflict") return [];
+  if (a.kind === "write-file" && a.hidden) return v?.state === "unchanged" || v?.state === "kept" || v?.state === "conflict" ? [] : [HIDDEN_CONTENT];
+  if (v?.state === "unchanged" || v?.state === "kept" || v?.state === "conflict") return [];
   const before = observed?.paths.get(a.path);
   if (v?.state === "update" && before?.type === "file" && !oldContentShown(a, before, observed)) return [];
   const text = redactor.redact(v?.content ?? (a.kind === "write-file" ? a.content : JSON.stringify(a.patch)));

@@ -2,7 +2,7 @@
 // plan printing, and `render --out`.
 export { ActionSchema, octal } from "./action.js";
 export type { Action, ActionKind, WriteFileAction, EnsureDirAction, SymlinkAction, ChownAction, ChmodAction, MergeJsonAction, RunCommandAction } from "./action.js";
-export { planInit, templateFilePaths, DEFAULT_CONFIG_DIR } from "./planner.js";
+export { planInit, templateFilePaths } from "./planner.js";
 export type { PlanInput, PlanResult, TemplateFileRead } from "./planner.js";
 export { validatePlan, checkPath } from "./validate.js";
 export { compareAction } from "./compare.js";

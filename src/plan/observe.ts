@@ -4,7 +4,7 @@
 import { dirname } from "node:path";
 import { readRegularFile } from "../fs/index.js";
 import type { Action } from "./action.js";
-import { contentDigest, MAX_COMPARED_BYTES, type FileState } from "./compare.js";
+import { contentDigest, type FileState } from "./compare.js";
 import { realFs, type FsOps } from "./fsops.js";
 import type { UserDatabase } from "../identity/index.js";
 import { checkOwners, type OwnerIds } from "./owners.js";
@@ -32,9 +32,15 @@ export function observePath(path: string, withContent: boolean, fs: FsOps = real
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(path, "utf8"), ...ids, toDir: isDir(path, fs) };
   if (st.isDirectory()) return { type: "dir", mode: st.mode & 0o7777, ...ids };
   if (!st.isFile()) return { type: "other", mode: st.mode & 0o7777, ...ids };
-  if (withContent && st.size > MAX_COMPARED_BYTES) return { type: "file", mode: st.mode & 0o7777, ...ids, tooLarge: st.size };
-  return { type: "file", mode: st.mode & 0o7777, ...ids, ...(withContent ? { content: readRegularFile(fs, path, { maxBytes: MAX_COMPARED_BYTES }) } : {}) };
+  const file = { type: "file" as const, mode: st.mode & 0o7777, ...ids };
+  if (!withContent) return file;
+  const bytes = readRegularFile(fs, path, MAX_OBSERVED_BYTES);
+  // never equal to anything foyer writes: replaced (files:), kept (a dotfile), not merged (JSON)
+  return Buffer.isBuffer(bytes) ? { ...file, content: bytes } : { ...file, digest: `too-large:${bytes.tooLarge}` };
 }
+
+/** Files foyer reads to compare are at most this big (foyer's own files are far smaller). */
+export const MAX_OBSERVED_BYTES = 64 << 20;
 
 function isDir(path: string, fs: FsOps): boolean {
   try {
@@ -106,7 +112,12 @@ export function readTemplateFiles(paths: readonly string[], fs: FsOps = realFs):
   for (const p of paths) {
     try {
       // a template is text the size of a spec: a FIFO, a device or /dev/zero must not hang or fill foyer
-      const text = decodeUtf8(readRegularFile(fs, p, { followOwnLinks: true, maxBytes: MAX_SPEC_BYTES }));
+      const bytes = readRegularFile(fs, p, MAX_SPEC_BYTES, { followOwnLinks: true });
+      if (!Buffer.isBuffer(bytes)) {
+        out.set(p, { ok: false, error: `it is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MiB` });
+        continue;
+      }
+      const text = decodeUtf8(bytes);
       // a licence file 0600: what others may not read must not land in a 0644 file or in a plan
       const isPrivate = (fs.statSync(p).mode & 0o004) === 0;
       out.set(p, text.ok ? { ok: true, content: text.text, ...(isPrivate ? { private: true } : {}) } : { ok: false, error: notUtf8Message("it", text) });

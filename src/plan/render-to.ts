@@ -15,7 +15,7 @@ import { basename, dirname, resolve } from "node:path";
 import { ConfigError, ExitCode, FoyerError, type ConfigIssue } from "../errors.js";
 import { followTrustedLinks, openDirBeneath, openDirPath, UnsafePathError, type Dir } from "../fs/index.js";
 import type { Redactor } from "../log/index.js";
-import type { Action, WriteFileAction } from "./action.js";
+import { HIDDEN_CONTENT, type Action, type WriteFileAction } from "./action.js";
 import { atomicWriteFile } from "./atomic.js";
 import { realFs, type FsOps } from "./fsops.js";
 import { checkPath } from "./validate.js";
@@ -55,7 +55,8 @@ export function renderTo(actions: readonly Action[], outDir: string, opts: { red
     const written: string[] = [];
     for (const a of files) {
       const dest = root === "/" ? a.path : root + a.path;
-      const content = opts.redactor ? opts.redactor.redact(a.content) : a.content;
+      // for sharing: a wholly secret file's plain values are unknown to the Redactor, so none is written
+      const content = opts.redactor ? (a.hidden ? `${HIDDEN_CONTENT}\n` : opts.redactor.redact(a.content)) : a.content;
       const mode = a.secret && !opts.redactor ? a.mode & 0o700 : a.mode;
       try {
         const parent = openDirBeneath(out, dirname(a.path), { create: NEW_DIR_MODE })!;

@@ -12,11 +12,14 @@ export function validatePlan(actions: readonly Action[]): ConfigIssue[] {
     const at = a.source ?? a.path;
     const pathProblem = checkPath(a.path);
     if (pathProblem) issues.push({ path: at, message: `${pathProblem}: ${JSON.stringify(a.path)}` });
-    if (a.kind === "write-file" || a.kind === "merge-json") {
-      const earlier = written.get(a.path);
-      if (earlier !== undefined) issues.push({ path: at, message: `${a.path} is also written by ${earlier}` });
-      written.set(a.path, at);
+    const paths = a.kind === "write-file" || a.kind === "merge-json" ? [a.path] : a.kind === "generate-file" ? [a.path, ...(a.publicPath ? [a.publicPath] : [])] : [];
+    for (const p of paths) {
+      const earlier = written.get(p);
+      if (earlier !== undefined) issues.push({ path: at, message: `${p} is also written by ${earlier}` });
+      written.set(p, at);
     }
+    const publicProblem = a.kind === "generate-file" && a.publicPath !== undefined ? checkPath(a.publicPath) : undefined;
+    if (publicProblem) issues.push({ path: at, message: `publicPath: ${publicProblem}` });
     const modeProblem = checkMode(a);
     if (modeProblem) issues.push({ path: at, message: modeProblem });
     if (a.kind === "symlink" && (a.target.includes("\0") || a.target === "")) issues.push({ path: at, message: "invalid symlink target" });
@@ -38,11 +41,11 @@ export function checkPath(path: string): string | undefined {
 function checkMode(a: Action): string | undefined {
   if (!("mode" in a)) return undefined;
   const m = a.mode;
-  const isFile = a.kind === "write-file" || a.kind === "merge-json";
+  const isFile = a.kind === "write-file" || a.kind === "merge-json" || a.kind === "generate-file";
   if (isFile && m & 0o7000) return `mode ${octal(m)} is not allowed for a file foyer writes: no setuid, setgid or sticky bits`;
   if (m & 0o4000) return `mode ${octal(m)} is not allowed: foyer never sets the setuid bit`;
   if (isFile && m & 0o002) return `mode ${octal(m)} is not allowed: a file foyer writes must not be world-writable`;
   if (!isFile && m & 0o002 && !(m & 0o1000)) return `mode ${octal(m)} is not allowed: a world-writable directory needs the sticky bit (e.g. 1777)`;
-  if (isFile && a.secret && m & 0o004) return `mode ${octal(m)} is not allowed: the file holds secrets and must not be world-readable (e.g. 0600 or 0640)`;
+  if (isFile && (a.kind === "generate-file" || a.secret) && m & 0o004) return `mode ${octal(m)} is not allowed: the file holds secrets and must not be world-readable (e.g. 0600 or 0640)`;
   return undefined;
 }

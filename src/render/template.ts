@@ -30,7 +30,10 @@ export interface RenderedTemplate {
 
 /** Renders one template; `place` is where it sits in the spec, `label` (a file path) prefixes messages. */
 export interface TemplateEngine {
-  render(source: string, place: string, label?: string): RenderedTemplate;
+  /** `data`: template variables beside `env` (a dotfile's user and home) */
+  render(source: string, place: string, label?: string, data?: Readonly<Record<string, unknown>>): RenderedTemplate;
+  /** every secret a template rendered so far used (a declared secret nothing uses is a warning) */
+  secretsUsed(): ReadonlySet<string>;
 }
 
 /** A value a helper could not find; it renders as an issue unless `default`/`required`/`if` handle it. */
@@ -99,17 +102,20 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
     return builtinUnless.call(this, v instanceof Missing ? false : v, opts);
   });
 
+  const everUsed = new Set<string>();
   return {
-    render(source, place, label) {
+    render(source, place, label, data) {
       if (!source.includes("{{")) return { text: source, issues: [], secretsUsed: [] }; // nothing to expand
       state = { place, label, issues: [], secretsUsed: new Set() };
       try {
-        const text = renderStrict(hb, source, { env: envView(ctx.env, readEnv) }, state);
+        const text = renderStrict(hb, source, { ...data, env: envView(ctx.env, readEnv) }, state);
         return { text, issues: state.issues, secretsUsed: [...state.secretsUsed].sort() };
       } finally {
+        for (const name of state.secretsUsed) everUsed.add(name);
         state = undefined;
       }
     },
+    secretsUsed: () => everUsed,
   };
 }
 

@@ -1,6 +1,6 @@
 // The spec: schema (source of truth for types), loading, profiles, secrets.
-export { SpecSchema, ProgramSchema, ReadySchema, HookSchema, FileSchema, ConfigSchema } from "./schema.js";
-export type { Spec, SpecInput, Program, Ready, Hook, FileEntry, ConfigSection, SecretSource } from "./schema.js";
+export { SpecSchema, ProgramSchema, ReadySchema, HookSchema, FileSchema } from "./schema.js";
+export type { Spec, SpecInput, Program, Ready, Hook, FileEntry, SecretSource } from "./schema.js";
 export { loadSpec, loadSpecCollecting } from "./load.js";
 export { findSpecPath, DEFAULT_SPEC_PATH } from "./locate.js";
 export type { LoadedSpec, LoadOptions } from "./load.js";

@@ -3,16 +3,23 @@
 import { existsSync } from "node:fs";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
+import { envLayersOf } from "../products/env-layers.js";
 import { deepMerge, isPlainObject } from "./merge.js";
 import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
 import { PROFILES } from "./profiles.js";
 import type { Spec } from "./schema.js";
-import { resolveSecrets, type ReadText, type ResolvedSecrets } from "./secrets.js";
+import { resolveSecrets, tooShort, type ReadText, type ResolvedSecrets } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 import { findSpecPath } from "./locate.js";
 import { fieldTypesAt, formatPath, validateSpec, type Locator } from "./validate.js";
 import { readUtf8File } from "./utf8.js";
+import { addSssdMode } from "../users/sssd.js";
+import { testUserPassword } from "../users/test-user-password.js";
+import { applyAdditions } from "../products/apply.js";
+import type { Product, ProductAdditions } from "../products/product.js";
+import { productFor } from "../products/registry.js";
+import { specSchemaFor } from "../products/spec-schema.js";
 
 /** A validated spec with its secrets; the input of planning and supervision. */
 export interface LoadedSpec {
@@ -26,6 +33,10 @@ export interface LoadedSpec {
   whereIs(path: string): string | undefined;
   /** who wrote the value at a path: the spec file, an env override, or the profile */
   origin(path: readonly PropertyKey[]): "spec" | "env" | "profile" | undefined;
+  /** the profile's product (the generic one without a profile) */
+  product: Product;
+  /** what is worth saying but not fatal (`validate --strict` makes them errors) */
+  warnings: ConfigIssue[];
   /**
    * Top-level sections that failed the schema and stand at their defaults here (only from
    * loadSpecCollecting, which then also returns their issues): checks that read them are skipped.
@@ -107,20 +118,79 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
     const where = locate(path, "key");
     issues.push({ path: formatPath(path), message: `${String(path[path.length - 1])} has no value (null); give it one or remove the line (null only removes a value the profile sets)`, ...(where ? { where } : {}) });
   };
-  const merged = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
-  const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate);
+  const layered = deepMerge(deepMerge(profile?.data ?? {}, userData, strayNull), overrides.data, strayNull);
+  const product = productFor(typeof profileName === "string" ? profileName : undefined);
+  // what the environment says (the licence from Posit's variables, then the images' own variables:
+  // test user, launcher, diagnostics) is laid over the merged data before the schema, so the spec
+  // can shape what a layer adds like any program
+  const keptFromPrograms: string[] = [];
+  let merged: unknown = layered;
+  for (const layer of envLayersOf(product)) {
+    if (!isPlainObject(merged)) break;
+    const r = layer(merged, options.env, { exists });
+    merged = r.data;
+    issues.push(...r.issues);
+    keptFromPrograms.push(...r.keptFromPrograms);
+  }
+  const validated = validateSpec(isPlainObject(merged) ? merged : {}, locate, specSchemaFor(product));
   issues.push(...validated.issues);
-  const spec = validated.spec ?? validated.partial;
-  if (!spec) return { issues };
+  const parsed = validated.spec ?? validated.partial;
+  if (!parsed) return { issues };
+  const { spec, warnings, values } = withProductAdditions(parsed, product, options.env, validated.failed, issues);
+  // users.sssd expands into files and programs of the spec (sssd.conf, nsswitch, PAM, sssd -i)
+  issues.push(...addSssdMode(spec));
+  // the Posit test user's password: the public default, or a secret of 8+ characters (one rule)
+  const testUser = testUserPassword(spec.users, options.env);
+  issues.push(...testUser.issues);
+  warnings.push(...testUser.warnings);
+  keptFromPrograms.push(...testUser.keptFromPrograms);
+  if (testUser.secret) values[testUser.secret.name] = { value: testUser.secret.value, path: "users.sources" };
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
   const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path), options.notUtf8Env);
   issues.push(...secretIssues);
+  for (const [name, { value, path }] of Object.entries(values)) {
+    const short = tooShort(name, value);
+    if (short) issues.push({ ...short, path });
+    else secrets.values.set(name, value);
+  }
+  // every licence variable (also those the licence did not come from) and the images' variables
+  // that carry secrets are kept from programs
+  for (const name of keptFromPrograms) secrets.sourceEnvVars.add(name);
   const redactor = new Redactor();
   for (const [name, value] of secrets.values) redactor.add(name, value);
   const whereIs = (path: string): string | undefined => (/^[A-Za-z$]/.test(path) ? locate(specKeys(path, merged)) : undefined);
-  const loaded: LoadedSpec = { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path) };
+  const loaded: LoadedSpec = { spec, specPath, secrets, redactor, whereIs, origin: (path) => originOf(sources, path), product, warnings };
   if (validated.failed) loaded.incomplete = validated.failed;
   return { loaded, issues };
+}
+
+/**
+ * The programs and secrets the product derives from `config:` (and its licence hook), laid into the
+ * spec before secrets are resolved, so every later check and the supervisor see them as spec
+ * programs. Skipped when `config:` itself failed the schema (its issues are already reported).
+ */
+function withProductAdditions(
+  spec: Spec,
+  product: Product,
+  env: LoadOptions["env"],
+  failed: ReadonlySet<string> | undefined,
+  issues: ConfigIssue[],
+): { spec: Spec; warnings: ConfigIssue[]; values: NonNullable<ProductAdditions["values"]> } {
+  const values: NonNullable<ProductAdditions["values"]> = {};
+  if (failed?.has("config")) return { spec, warnings: [], values };
+  const warnings: ConfigIssue[] = [];
+  let out = spec;
+  const hooks = [{ add: product.additions, source: `the ${product.name} config` }];
+  for (const { add, source } of hooks) {
+    if (!add) continue;
+    const additions = add(spec.config, { env, product });
+    const applied = applyAdditions(out, additions, source);
+    out = applied.spec;
+    issues.push(...applied.issues);
+    warnings.push(...additions.warnings);
+    Object.assign(values, additions.values ?? {});
+  }
+  return { spec: out, warnings, values };
 }
 
 interface Sources {

@@ -1,5 +1,5 @@
 // YAML text → plain data, remembering where each value was written so errors can say line:column.
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Node } from "yaml";
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, Scalar, visit, type Node } from "yaml";
 import type { ConfigIssue } from "../errors.js";
 
 /** A parsed YAML source and a way to find a path's position in it. */
@@ -51,6 +51,7 @@ export function parseYamlSource(text: string, name: string): ParsedSource {
     .map((e) => ({ path: "(yaml)", message: `YAML syntax: ${e.message}`, where: where(e.offset) }));
   let data: unknown = undefined;
   if (issues.length === 0) {
+    readChartScalars(doc.contents);
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
@@ -84,4 +85,32 @@ export function parseYamlSource(text: string, name: string): ParsedSource {
     issues.push({ path: "(spec)", message: "the spec must be a YAML mapping (key: value) at the top level", where: `${name}:1:1` });
   }
   return { name, data: data ?? {}, locate, issues };
+}
+
+/**
+ * `config:` holds values written for Helm, which reads YAML 1.1: there an unquoted `0644` is octal
+ * (420), while YAML 1.2 (the rest of the spec) reads 644. So below `config:`, a plain scalar of a
+ * leading 0 and digits is read the way the chart means it: as an octal number where the value is
+ * a mode (anything under `defaultMode`, or a key named `mode`: `defaultMode: {startup: 0755}`,
+ * `existingSecrets[].items[].mode`), and as the text written everywhere else (`id: 0123` stays
+ * "0123", where Helm would print 83). Quoted scalars are never touched.
+ */
+function readChartScalars(contents: unknown): void {
+  if (!isMap(contents)) return;
+  const config = contents.items.find((p) => isScalar(p.key) && p.key.value === "config");
+  if (config) walkChartValues(config.value, false);
+}
+
+function walkChartValues(node: unknown, isMode: boolean): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      walkChartValues(pair.value, isMode || key === "defaultMode" || key === "mode");
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) walkChartValues(item, isMode);
+  } else if (isScalar(node) && node.type === Scalar.PLAIN && typeof node.source === "string" && /^0[0-9]+$/.test(node.source)) {
+    const octal = /^0[0-7]+$/.test(node.source);
+    node.value = isMode && octal ? parseInt(node.source, 8) : node.source;
+  }
 }

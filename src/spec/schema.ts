@@ -1,16 +1,25 @@
 // The spec: the single source of truth for foyer's configuration types and for `foyer schema`.
 // Every object is strict, so a misspelt key is an error (with a did-you-mean) instead of being ignored.
 import * as z from "zod";
+import { PositSectionsSchema } from "../products/posit-sections/schema.js";
 import { AbsolutePath, Duration, EnvName, FileMode, ListenAddress, Umask, UserSpec } from "./primitives.js";
+import { HomeSchema } from "../home/schema.js";
+import { JupyterSchema } from "../jupyter/schema.js";
+import { UsersSchema } from "../users/schema.js";
 
 const SecretName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "secret names use letters, digits, _ . -");
 
 /**
- * Where one named secret comes from. `env` also honours the VAR_FILE convention. Files are read
- * only when regular and at most 1 MiB; a resolved value shorter than 8 characters is refused.
+ * Where one named secret comes from. `env` also honours the VAR_FILE convention; a list of names is
+ * tried in order (the first set wins: Posit's images accept PWB_LICENSE, then RSW_LICENSE, then
+ * RSP_LICENSE), and every name in it is kept from programs. Files are read only when regular and at
+ * most 1 MiB; a resolved value shorter than 8 characters is refused.
  */
 export const SecretSourceSchema = z.union([
-  z.strictObject({ env: EnvName, optional: z.boolean().default(false) }),
+  z.strictObject({
+    env: z.union([EnvName, z.array(EnvName).min(1)]).meta({ description: "an env var (or VAR_FILE), or a list tried in order: the first one set wins" }),
+    optional: z.boolean().default(false),
+  }),
   z.strictObject({ file: AbsolutePath, optional: z.boolean().default(false) }),
   z.strictObject({
     k8s: AbsolutePath.meta({ description: "a mounted Kubernetes Secret directory (with ..data symlinks)" }),
@@ -41,23 +50,11 @@ export const FileSchema = z
     message: "give exactly one of template, templateFile, content",
   });
 
-/** A config file's body: verbatim text, or structured data (a map, or a list of records for DCF) rendered in the section's format. */
-const ConfigFileBody = z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]);
-const ConfigFiles = z.record(z.string().regex(/^[A-Za-z0-9_.@-]+$/, "a file name, no directories"), ConfigFileBody);
-
-/** Product config files, in the same shape as the Posit Helm charts' `config:` values. */
-export const ConfigSchema = z.strictObject({
-  dir: AbsolutePath.optional().meta({ description: "where server/profiles/secret files go (product default, e.g. /etc/rstudio)" }),
-  server: ConfigFiles.optional().meta({ description: "ini files: key=value, maps are [sections], lists of maps repeat sections" }),
-  session: ConfigFiles.optional(),
-  serverDcf: ConfigFiles.optional().meta({ description: "DCF files: `Key: value` records" }),
-  profiles: ConfigFiles.optional().meta({ description: "Job Launcher profiles: [*], [@group], [user] sections" }),
-  secret: ConfigFiles.optional().meta({ description: "ini files written 0600 (may use {{secret 'name'}})" }),
-  sessionSecret: ConfigFiles.optional(),
-  gcfg: ConfigFiles.optional().meta({ description: "gcfg files (Connect, Package Manager): [Section] / [Section \"name\"]" }),
-  defaultMode: FileMode.optional(),
-  secretMode: FileMode.optional(),
-});
+/**
+ * `config:` without a product: the Posit file sections. A profile's product replaces it with its
+ * own shape (src/products/spec-schema.ts: `specSchemaFor`), which is what the loader validates.
+ */
+const GenericConfigSchema = PositSectionsSchema;
 
 /** A readiness probe: exactly one of tcp, http, exec, file, uptime. */
 export const ReadySchema = z
@@ -154,10 +151,18 @@ export const SpecSchema = z
     profile: z.string().optional().meta({ description: "a preset: workbench, connect, package-manager, rstudio-session, jupyter-singleuser" }),
     secrets: z.record(SecretName, SecretSourceSchema).default({}),
     env: z.record(EnvName, z.string()).default({}).meta({ description: "environment added for every program and hook" }),
-    config: ConfigSchema.optional(),
+    config: GenericConfigSchema.optional().meta({ description: "product config files; the shape is the profile's product's (the Posit charts' `config:` values)" }),
     files: z.array(FileSchema).default([]),
-    hooks: z.strictObject({ init: HookSchema.optional(), finish: HookSchema.optional() }).default({}),
+    home: HomeSchema.optional(),
+    jupyter: JupyterSchema.optional(),
+    hooks: z
+      .strictObject({
+        init: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional().meta({ description: "a hook directory, or a list run in order (docker-stacks: start-notebook.d, then before-notebook.d)" }),
+        finish: z.union([HookSchema.transform((h) => [h]), z.array(HookSchema)]).optional(),
+      })
+      .default({}),
     programs: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "program names use letters, digits, _ and -"), ProgramSchema).default({}),
+    users: UsersSchema.optional(),
     health: z.strictObject({ listen: ListenAddress }).optional(),
     control: z.strictObject({ socket: AbsolutePath.default("/run/foyer/control.sock"), enabled: z.boolean().default(true) }).prefault({}),
     shutdown: z.strictObject({ deadline: Duration.default(180_000) }).prefault({}),
@@ -167,12 +172,12 @@ export const SpecSchema = z
   })
   .meta({ title: "foyer spec", description: "foyer: prepare a data-science container, then supervise it as PID 1" });
 
-export type Spec = z.infer<typeof SpecSchema>;
+/** A validated spec. `config` is typed by its product (each product parses its own shape). */
+export type Spec = Omit<z.infer<typeof SpecSchema>, "config"> & { config?: unknown };
 export type SpecInput = z.input<typeof SpecSchema>;
 export type Program = z.infer<typeof ProgramSchema>;
 export type Ready = z.infer<typeof ReadySchema>;
 export type Down = z.infer<typeof DownSchema>;
 export type Hook = z.infer<typeof HookSchema>;
 export type FileEntry = z.infer<typeof FileSchema>;
-export type ConfigSection = z.infer<typeof ConfigSchema>;
 export type SecretSource = z.infer<typeof SecretSourceSchema>;

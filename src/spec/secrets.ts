@@ -127,21 +127,35 @@ function readKubernetesKey(name: string, dir: string, key: string, optional: boo
   return readSecretFile(name, real, io, issues, "key file", optional);
 }
 
+/** The env var names of an `env:` source, in the order they are tried. */
+export function sourceEnvNames(source: SecretSource): string[] {
+  if (!("env" in source)) return [];
+  return Array.isArray(source.env) ? source.env : [source.env];
+}
+
 function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>, notUtf8Env: ReadonlySet<string>): string | undefined {
+  // a variable whose string holds U+FFFD where its bytes were: the secret (or its file name) would be wrong
+  const notUtf8 = (v: string): undefined => {
+    issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${v} is not UTF-8 text (a secret is written into text files)` });
+    return undefined;
+  };
   if ("env" in source) {
-    sourceEnvVars.add(source.env);
-    sourceEnvVars.add(`${source.env}_FILE`);
-    for (const v of [source.env, `${source.env}_FILE`]) {
-      if (!notUtf8Env.has(v)) continue;
-      // its string holds U+FFFD where the bytes were: the secret (or the file name) would be wrong
-      issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${v} is not UTF-8 text (a secret is written into text files)` });
-      return undefined;
+    const names = sourceEnvNames(source);
+    for (const variable of names) {
+      sourceEnvVars.add(variable);
+      sourceEnvVars.add(`${variable}_FILE`);
     }
-    const direct = env[source.env];
-    if (direct !== undefined && direct !== "") return direct;
-    const file = env[`${source.env}_FILE`];
-    if (file) return readSecretFile(name, file, io, issues, `file ${source.env}_FILE=`);
-    if (!source.optional) issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${source.env} is not set (nor ${source.env}_FILE)` });
+    // each name in turn, the value itself before its _FILE twin: the first one set wins
+    for (const variable of names) {
+      const direct = env[variable];
+      if (direct !== undefined && direct !== "") return notUtf8Env.has(variable) ? notUtf8(variable) : direct;
+      const file = env[`${variable}_FILE`];
+      if (file) return notUtf8Env.has(`${variable}_FILE`) ? notUtf8(`${variable}_FILE`) : readSecretFile(name, file, io, issues, `file ${variable}_FILE=`);
+    }
+    if (!source.optional) {
+      const which = names.length === 1 ? `environment variable ${names[0]} is not set (nor ${names[0]}_FILE)` : `none of the environment variables ${names.join(", ")} is set (nor their _FILE twins)`;
+      issues.push({ path: `secrets.${name}`, message: `secret "${name}": ${which}` });
+    }
     return undefined;
   }
   if ("file" in source) return readSecretFile(name, source.file, io, issues, "file", source.optional);
@@ -153,7 +167,7 @@ function resolveOne(name: string, source: SecretSource, env: Record<string, stri
  * revealing itself by what gets masked), so it is refused. The message gives the bound, never the
  * value or its length.
  */
-function tooShort(name: string, value: string): ConfigIssue | undefined {
+export function tooShort(name: string, value: string): ConfigIssue | undefined {
   if (value.trim().length >= MIN_SECRET_LENGTH) return undefined;
   return {
     path: `secrets.${name}`,

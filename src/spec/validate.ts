@@ -60,20 +60,24 @@ export function fieldTypesAt(path: readonly string[]): ReadonlySet<string> | und
   return types.size ? types : undefined;
 }
 
-let cachedJsonSchema: JsonSchema | undefined;
-function jsonSchema(): JsonSchema {
-  cachedJsonSchema ??= z.toJSONSchema(SpecSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-  return cachedJsonSchema;
+const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();
+function jsonSchema(schema: z.ZodType = SpecSchema): JsonSchema {
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
 }
 
 /** One zod issue → one or more ConfigIssues (unknown keys get one issue each, with a suggestion). */
-function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator): ConfigIssue[] {
+function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator, schema: z.ZodType): ConfigIssue[] {
   const where = (p: readonly PropertyKey[], at?: "key" | "value") => {
     const w = locate(p, at);
     return w ? { where: w } : {};
   };
   if (issue.code === "unrecognized_keys") {
-    const known = knownKeysAt(jsonSchema(), issue.path);
+    const known = knownKeysAt(jsonSchema(schema), issue.path);
     return issue.keys.map((key) => {
       const guess = didYouMean(key, known);
       const hint = guess ? ` (did you mean "${guess}"?)` : known.length ? ` (allowed: ${known.join(", ")})` : "";
@@ -85,7 +89,7 @@ function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator): ConfigIssue[]
     // `init: {dir, onFailure: ignore}` should talk about onFailure, not "expected string".
     const shapeMatched = (b: z.core.$ZodIssue[]) => !b.every((i) => i.code === "invalid_type" && i.path.length === 0);
     const best = issue.errors.filter((b) => b.length > 0 && shapeMatched(b)).sort((a, b) => a.length - b.length)[0];
-    if (best) return best.flatMap((i) => toConfigIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, locate));
+    if (best) return best.flatMap((i) => toConfigIssues({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, locate, schema));
     const expected = issue.errors.flatMap((b) => b.map((i) => (i.code === "invalid_type" ? i.expected : undefined))).filter(Boolean);
     if (expected.length) return [{ path: formatPath(issue.path), message: `expected ${[...new Set(expected)].join(" or ")}`, ...where(issue.path) }];
   }
@@ -98,18 +102,22 @@ function toConfigIssues(issue: z.core.$ZodIssue, locate: Locator): ConfigIssue[]
 }
 
 /**
- * Validate merged spec data. When it fails, the top-level sections that failed (`failed`) are left
+ * Validate merged spec data (with the product's schema when given). When it fails, the top-level sections that failed (`failed`) are left
  * out and the rest is validated again: `partial` is then a typed spec with those sections at their
  * defaults, so the later checks can still report the other sections' problems in the same run.
  */
-export function validateSpec(data: unknown, locate: Locator): { spec?: Spec; partial?: Spec; failed?: ReadonlySet<string>; issues: ConfigIssue[] } {
-  const result = SpecSchema.safeParse(data);
-  if (result.success) return { spec: result.data, issues: [] };
-  const issues = result.error.issues.flatMap((i) => toConfigIssues(i, locate));
+export function validateSpec(
+  data: unknown,
+  locate: Locator,
+  schema: z.ZodType = SpecSchema,
+): { spec?: Spec; partial?: Spec; failed?: ReadonlySet<string>; issues: ConfigIssue[] } {
+  const result = schema.safeParse(data);
+  if (result.success) return { spec: result.data as Spec, issues: [] };
+  const issues = result.error.issues.flatMap((i) => toConfigIssues(i, locate, schema));
   // a top-level key that is unknown is failed itself; any other issue fails the section it is in
   const failed = new Set(result.error.issues.flatMap((i) => (i.path.length ? [String(i.path[0])] : i.code === "unrecognized_keys" ? i.keys : [])));
   if (typeof data !== "object" || data === null || failed.size === 0) return { issues };
   const rest = Object.fromEntries(Object.entries(data).filter(([k]) => !failed.has(k)));
-  const retry = SpecSchema.safeParse(rest);
-  return retry.success ? { partial: retry.data, failed, issues } : { issues };
+  const retry = schema.safeParse(rest);
+  return retry.success ? { partial: retry.data as Spec, failed, issues } : { issues };
 }

@@ -86,7 +86,10 @@ export async function runSupervisor(opts: RunSupervisorOptions): Promise<number>
     // a TERM while init hooks run interrupts them, and no program starts
     const interrupted = new AbortController();
     void sup.stopRequested.then(() => interrupted.abort());
-    if (spec.hooks.init) shared = await runHookDir({ phase: "init", hook: spec.hooks.init, env: shared, spawner: opts.spawner, logger, output, clock, signal: interrupted.signal });
+    for (const hook of spec.hooks.init ?? []) {
+      if (interrupted.signal.aborted) break;
+      shared = await runHookDir({ phase: "init", hook, env: shared, spawner: opts.spawner, logger, output, clock, signal: interrupted.signal });
+    }
     if (programs.length === 0) sup.requestShutdown("no programs to supervise", 0);
     else if (!interrupted.signal.aborted) sup.startAll();
     await sup.stopRequested;
@@ -113,7 +116,7 @@ async function startHealth(listen: { host: string; port: number }, report: () =>
 
 async function runFinishHooks(spec: Spec, env: Record<string, string>, opts: RunSupervisorOptions, output: OutputMux, clock: Clock): Promise<void> {
   try {
-    await runHookDir({ phase: "finish", hook: spec.hooks.finish!, env, spawner: opts.spawner, logger: opts.logger, output, clock });
+    for (const hook of spec.hooks.finish ?? []) env = await runHookDir({ phase: "finish", hook, env, spawner: opts.spawner, logger: opts.logger, output, clock });
   } catch (err) {
     // the programs are already stopped: a failing finish hook is reported, the exit code stays the programs'
     opts.logger.error((err as Error).message);

@@ -40,7 +40,7 @@ export function checkAgainst(catalog: FileCatalog, parsed: ParsedOptions, { type
       continue;
     }
     const message = unknownName(catalog, "section", `[${s.section}]`, s.section, (catalog.sections ?? []).map((c) => c.name));
-    if (message) issues.push(at(s, message));
+    issues.push(at(s, message));
   }
   for (const e of parsed.entries) {
     const table = e.section === undefined ? catalog.top : tableFor(catalog, e.section, fold);
@@ -51,7 +51,7 @@ export function checkAgainst(catalog: FileCatalog, parsed: ParsedOptions, { type
     const known = Object.keys(table).find((k) => fold(k) === fold(e.key));
     if (known === undefined) {
       const message = unknownName(catalog, "option", e.key, e.key, Object.keys(table), e.section);
-      if (message) issues.push(at(e, message));
+      issues.push(at(e, message));
       continue;
     }
     const problem = types ? typeProblem(table[known]!, e.values) : undefined;
@@ -65,17 +65,18 @@ function tableFor(catalog: FileCatalog, section: string, fold: (s: string) => st
 }
 
 /**
- * The message for a name the catalog does not list, or undefined when it should pass: a complete
- * catalog reports every unknown name; a partial one only a name one edit (or a case change) from a
- * known one, since an unlisted name there is more likely a real option foyer does not know.
+ * The message for a name the catalog does not list. Every unknown name is a warning (`validate
+ * --strict` makes it an error). A complete catalog (taken whole from its source) says so plainly,
+ * with its closest name; a partial one (collected from Posit's documentation, images and charts)
+ * suggests a name only one edit away and says the option may be real but unknown to foyer.
  */
-function unknownName(catalog: FileCatalog, what: "option" | "section", shown: string, name: string, known: string[], section?: string): string | undefined {
+function unknownName(catalog: FileCatalog, what: "option" | "section", shown: string, name: string, known: string[], section?: string): string {
   const where = section === undefined ? catalog.file : `[${section}] of ${catalog.file}`;
   const near = known.find((k) => k !== name && editDistance(k, name) <= 1);
   const guess = catalog.complete ? didYouMean(name, known) : near;
-  if (!catalog.complete && guess === undefined) return undefined;
   const hint = guess !== undefined ? `; did you mean ${what === "section" ? `[${guess}]` : guess}?` : "";
-  return `unknown ${what} ${shown} in ${where}${hint}`;
+  const partial = !catalog.complete && guess === undefined ? ` (foyer's list for ${catalog.file} is not complete: if this is a real, newer ${what}, ignore this warning; see docs/products.md)` : "";
+  return `unknown ${what} ${shown} in ${where}${hint}${partial}`;
 }
 
 const BOOL = /^(0|1|true|false|yes|no|on|off)$/i;

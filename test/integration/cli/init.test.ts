@@ -38,6 +38,8 @@ config:
     rserver.conf:
       www-port: 8080
       auth-proxy: 1
+      # generated state stays in the test's dir (the default is /var/lib/rstudio-server)
+      secure-cookie-key-file: ${dir}/var/secure-cookie-key
   profiles:
     launcher.kubernetes.profiles.conf:
       "*": { default-cpus: 1, container-images: [r:4.3, r:4.4] }
@@ -54,7 +56,7 @@ describe("foyer init", () => {
     const rserver = readFileSync(join(dir, "etc/rstudio/rserver.conf"), "utf8");
     expect(rserver).toMatch(/^server-health-check-enabled=1\n/);
     expect(rserver).toContain("\nwww-port=8080\n");
-    expect(rserver).toMatch(/auth-proxy=1\n$/);
+    expect(rserver).toMatch(/auth-proxy=1\nsecure-cookie-key-file=.*\n$/);
     expect(readFileSync(join(dir, "etc/rstudio/launcher.conf"), "utf8")).toContain("[server]\naddress=127.0.0.1\nport=5559\n");
     const profiles = readFileSync(join(dir, "etc/rstudio/launcher.kubernetes.profiles.conf"), "utf8");
     expect(profiles).toContain("[*]\ndefault-cpus=1\ncontainer-images=r:4.3,r:4.4\n");

@@ -69,3 +69,18 @@ describe("secrets never leak", () => {
     expect(statSync(join(dir, "etc/app.env")).mode & 0o777).toBe(0o600);
   });
 });
+
+describe("a declared secret nothing uses", () => {
+  it("is a warning from every command (validate, plan, render), with its place; the exit code stays 0", () => {
+    const d = mkdtempSync(join(tmpdir(), "foyer-unused-"));
+    const spec = join(d, "spec.yaml");
+    writeFileSync(spec, `secrets:\n  db: { env: DB_PASSWORD }\n  licence: { env: DB_PASSWORD }\nprograms:\n  app: { command: [/bin/true], secrets: { PW: db } }\n`);
+    for (const args of [["validate"], ["plan"], ["render", "--out", join(d, "out")]]) {
+      const { status, out } = foyer(args[0]!, "--spec", spec, ...args.slice(1));
+      expect(status, out).toBe(0);
+      expect(out).toMatch(new RegExp(`secret 'licence' is declared but nothing uses it.*→ at secrets\\.licence \\(${spec}:3:`));
+      expect(out).not.toMatch(/secret 'db' is declared/);
+      expect(out).not.toContain(SECRETS.db);
+    }
+  });
+});

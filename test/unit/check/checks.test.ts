@@ -1,7 +1,7 @@
 // The validation stage's pure checks, one table per check, on specs parsed by the real schema.
 import { describe, expect, it } from "vitest";
 import {
-  checkContradictions, checkDirs, checkEnvTemplates, checkHealthPort, checkMainName, checkPlanOnDisk, checkProgramOrder, checkProgramSecrets, checkRunAsUsers, plannedDirs,
+  checkContradictions, checkDirs, checkEnvTemplates, checkHealthPort, checkMainName, checkPlanOnDisk, checkProgramOrder, checkProgramSecrets, checkRunAsUsers, checkUnusedSecrets, plannedDirs,
 } from "../../../src/check/index.js";
 import { filesDatabase } from "../../../src/identity/index.js";
 import type { Action } from "../../../src/plan/index.js";
@@ -112,6 +112,13 @@ describe("directories", () => {
       "programs.b.cwd: directory /srv/b does not exist; program 'b' could not start there",
     ]);
   });
+  it("a list of hook dirs: each checked, named by its place in the list", () => {
+    const list = spec({ hooks: { init: ["/hooks/a", { dir: "/hooks/b", onFailure: "continue" }] } });
+    const k = new Map([["/hooks/a", "dir"], ["/hooks/b", "missing"]] as const);
+    expect(paths(checkDirs(list, { kinds: k, planned: new Set(), hookFromProfile: () => false }))).toEqual([
+      "hooks.init[1]: init hooks: directory /hooks/b does not exist (create it, or remove hooks.init)",
+    ]);
+  });
   it("a profile's conventional hook dir may be absent", () => {
     expect(paths(checkDirs(s, { kinds, planned, hookFromProfile: (p) => p === "init" }))).not.toContainEqual(expect.stringMatching(/^hooks\.init/));
   });
@@ -149,5 +156,19 @@ describe("health port, disk", () => {
       "files[1]: cannot create /etc/f/y: /etc/f exists and is not a directory",
       "home: /nothing does not exist",
     ]);
+  });
+});
+
+describe("unused secrets (a warning)", () => {
+  const declared = { a: { env: "A_SECRET" }, b: { env: "B_SECRET" }, c: { file: "/run/c" } };
+  it.each([
+    [{}, [], ["a", "b", "c"]],
+    [{ p: prog({ secrets: { A: "a" } }) }, [], ["b", "c"]],
+    [{ p: prog({ secrets: { A: "a" } }) }, ["b"], ["c"]],
+    [{ p: prog({ secrets: { A: "a", C: "c" } }) }, ["b"], []],
+  ])("programs %j, templates use %j → unused %j", (programs, used, want) => {
+    const issues = checkUnusedSecrets(spec({ secrets: declared, programs }), new Set(used));
+    expect(issues.map((i) => i.path)).toEqual(want.map((n) => `secrets.${n}`));
+    for (const i of issues) expect(i.message).toMatch(/is declared but nothing uses it/);
   });
 });

@@ -1,9 +1,9 @@
 import { filesDatabase } from "../../../src/identity/index.js";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compareAction, formatPlan, observe, planInit, planJson, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
+import { compareAction, formatPlan, observe, planInit, planJson, renderTo, type Action, type FileState, type Observed } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema } from "../../../src/spec/schema.js";
 
@@ -14,7 +14,8 @@ redactor.add("db", SECRET);
 const { actions, issues } = planInit({
   spec: SpecSchema.parse({
     secrets: { db: { env: "DB" } },
-    config: { dir: "/etc/rstudio", server: { "rserver.conf": { "www-port": 8787, "auth-none": 0 } }, secret: { "database.conf": "password={{secret 'db'}}\n" } },
+    // database.conf in server: (secret because its template uses one): its preview is shown redacted
+    config: { dir: "/etc/rstudio", server: { "rserver.conf": { "www-port": 8787, "auth-none": 0 }, "database.conf": "password={{secret 'db'}}\n" } },
     files: [{ path: "/etc/app.json", template: '{"pw": "{{secret "db"}}"}' }],
   }),
   secrets: new Map([["db", SECRET]]),
@@ -24,6 +25,20 @@ const { actions, issues } = planInit({
 const file = (content: string, mode = 0o644): FileState => ({ type: "file", mode, uid: 0, gid: 0, content: Buffer.from(content) });
 
 describe("plan printing", () => {
+  test("a file of a secret section (plain values the Redactor does not know) is never shown: not in the preview, not in --json", () => {
+    const plain = planInit({
+      spec: SpecSchema.parse({ config: { dir: "/etc/rstudio", secret: { "database.conf": { password: "plaintext-Pass" } }, sessionSecret: { "odbc.ini": "[db]\nPWD=odbc-Plain-pw\n" } } }),
+      secrets: new Map(),
+      env: {},
+    });
+    const printed = formatPlan(plain.actions, new Redactor()) + planJson(plain.actions, new Redactor());
+    for (const value of ["plaintext-Pass", "odbc-Plain-pw"]) expect(printed).not.toContain(value);
+    expect(printed).toContain("<content not shown: the whole file is secret>");
+    const out = mkdtempSync(join(tmpdir(), "foyer-hidden-"));
+    renderTo(plain.actions, join(out, "r"), { redactor: new Redactor() });
+    expect(readFileSync(join(out, "r/etc/rstudio/database.conf"), "utf8")).toBe("<content not shown: the whole file is secret>\n");
+  });
+
   test("the planned actions exist and the plan has no issues", () => {
     expect(issues).toEqual([]);
     expect(actions.map((a) => a.kind)).toEqual(["ensure-dir", "write-file", "write-file", "write-file"]);
@@ -177,5 +192,22 @@ describe("compareAction", () => {
     const run: Action = { kind: "run-command-as-user", path: "/", reason: "t", argv: ["x"], user: "0", env: {}, creates: "/done" };
     expect(compareAction(run, file(""), undefined).state).toBe("unchanged");
     expect(compareAction(run, { type: "missing" }, undefined).state).toBe("run");
+  });
+});
+
+describe("plan printing of homes", () => {
+  const owners = new Map([["ada", { uid: 1000, gid: 1000 }], ["1234:100", { uid: 1234, gid: 100 }]]);
+  test("a chown of a directory an earlier action makes (a home copy) is no conflict; a kept dotfile says why", () => {
+    const acts: Action[] = [
+      { kind: "run-command-as-user", path: "/", reason: "copy", argv: ["cp", "-a", "/home/jovyan", "/home/ada"], user: "0:0", env: {}, creates: "/home/ada" },
+      { kind: "chown", path: "/home/ada", reason: "CHOWN_HOME", owner: "1234:100", recursive: false },
+      { kind: "write-file", path: "/home/x/.bashrc", reason: "dotfile", content: "new\n", mode: 0o644, owner: "ada", secret: false, preserveEdits: {}, userDir: true },
+      { kind: "chown", path: "/nowhere", reason: "typo", owner: "ada", recursive: false },
+    ];
+    const obs: Observed = { paths: new Map([["/home/x/.bashrc", file("mine\n")]]), owners };
+    const text = formatPlan(acts, new Redactor(), obs);
+    expect(text).toContain("~ chown /home/ada: update: on what an earlier action makes");
+    expect(text).toContain("≠ write-file /home/x/.bashrc: kept: it was there before foyer wrote it");
+    expect(text).toContain("✖ chown /nowhere: cannot apply: /nowhere does not exist");
   });
 });

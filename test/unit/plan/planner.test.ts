@@ -3,6 +3,9 @@ import * as z from "zod";
 import { ActionSchema, planInit, planJson, templateFilePaths, type Action, type WriteFileAction } from "../../../src/plan/index.js";
 import { Redactor } from "../../../src/log/index.js";
 import { SpecSchema, type SpecInput } from "../../../src/spec/schema.js";
+import { productFor } from "../../../src/products/registry.js";
+import { specSchemaFor } from "../../../src/products/spec-schema.js";
+import type { Spec } from "../../../src/spec/schema.js";
 
 const secrets = new Map([["db", "pg-pa55word"], ["license", "LIC-KEY-123"]]);
 const plan = (spec: SpecInput, extra: Partial<Parameters<typeof planInit>[0]> = {}) =>
@@ -34,10 +37,17 @@ describe("planInit", () => {
     expect(writes(r.actions).every((a) => a.reason.includes(a.source!))).toBe(true);
   });
 
-  test("the config dir falls back to the product's, then /etc/rstudio", () => {
+  test("the config dir is config.dir, else the profile's product's, else /etc/rstudio", () => {
     const spec = { config: { gcfg: { "rstudio-connect.gcfg": { HTTP: { Listen: ":3939" } } } } };
     expect(writes(plan(spec).actions)[0]!.path).toBe("/etc/rstudio/rstudio-connect.gcfg");
-    expect(writes(plan(spec, { product: { configDir: "/etc/rstudio-connect" } }).actions)[0]!.path).toBe("/etc/rstudio-connect/rstudio-connect.gcfg");
+    expect(writes(plan({ ...spec, profile: "rstudio-session" }).actions)[0]!.path).toBe("/etc/rstudio/rstudio-connect.gcfg");
+    expect(writes(plan({ config: { ...spec.config, dir: "/opt/conf" } }).actions)[0]!.path).toBe("/opt/conf/rstudio-connect.gcfg");
+    // Connect and Package Manager: config: is the gcfg file's sections, written in the product's dir
+    for (const [profile, path] of [["connect", "/etc/rstudio-connect/rstudio-connect.gcfg"], ["package-manager", "/etc/rstudio-pm/rstudio-pm.gcfg"]] as const) {
+      const product = productFor(profile);
+      const parsed = specSchemaFor(product).parse({ profile, config: { HTTP: { Listen: ":3939" } } }) as Spec;
+      expect(writes(planInit({ spec: parsed, secrets, env: {}, product }).actions)[0]).toMatchObject({ path, content: "[HTTP]\nListen = :3939\n", mode: 0o644 });
+    }
   });
 
   test("a server file that uses a secret gets the secret mode instead of leaking at 0644", () => {
@@ -194,6 +204,6 @@ describe("planInit", () => {
   });
 
   test("no config and no files: an empty plan", () => {
-    expect(plan({})).toEqual({ actions: [], issues: [] });
+    expect(plan({})).toEqual({ actions: [], issues: [], secretsUsed: new Set() });
   });
 });

@@ -77,9 +77,12 @@ describe("unknown option names", () => {
     ]);
   });
 
-  it("a partial catalog (rserver.conf's Workbench options) lets through a name far from every known one", () => {
-    expect(checkProductOptions("rserver.conf", "some-future-option=1\n", "f")).toEqual([]);
-    expect(checkProductOptions("rserver.conf", "www-prot=1\n", "f")).toHaveLength(1);
+  it("a partial catalog (rserver.conf's Workbench options) warns about every unknown name, and says it may be a real one", () => {
+    const far = checkProductOptions("rserver.conf", "some-future-option=1\n", "f");
+    expect(far).toHaveLength(1);
+    expect(far[0]!.message).toMatch(/unknown option some-future-option in rserver\.conf \(foyer's list for rserver\.conf is not complete/);
+    const near = checkProductOptions("rserver.conf", "www-prot=1\n", "f");
+    expect(near.map((i) => i.message)).toEqual(["unknown option www-prot in rserver.conf; did you mean www-port?"]);
   });
 
   it("sections: launcher.conf knows [server] and [cluster]; rserver.conf has none", () => {

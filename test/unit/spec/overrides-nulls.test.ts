@@ -40,7 +40,7 @@ describe("FOYER__ overrides take the type of the field they set", () => {
     ["FOYER__env__E", "!!binary aGk=", (s: Loose) => s.env.E, "!!binary aGk="],
     ["FOYER__programs__a__cwd", "/srv/app #1", (s: Loose) => s.programs.a.cwd, "/srv/app #1"],
     // a map or a boolean the field also takes is still read as YAML
-    ["FOYER__hooks__init", "{ dir: /h, onFailure: continue }", (s: Loose) => s.hooks.init.onFailure, "continue"],
+    ["FOYER__hooks__init", "{ dir: /h, onFailure: continue }", (s: Loose) => [s.hooks.init].flat()[0].onFailure, "continue"],
   ])("%s=%s", (name, value, pick, want) => {
     const r = load("programs:\n  a: { command: [x], ready: { tcp: 80 } }\n", { [name]: value });
     expect(text(r)).toEqual([]);

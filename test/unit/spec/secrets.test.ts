@@ -117,3 +117,33 @@ describe("the schema documents the rules", () => {
     expect(description).toContain("at most 1 MiB");
   });
 });
+
+describe("an env source with a list of names (Posit's PWB_ → RSW_ → RSP_ fallbacks)", () => {
+  const src = { lic: { env: ["PWB_LICENSE", "RSW_LICENSE", "RSP_LICENSE"], optional: false } };
+  it.each([
+    [{ PWB_LICENSE: "PWB-KEY-0123", RSW_LICENSE: "RSW-KEY-0123" }, "PWB-KEY-0123"],
+    [{ PWB_LICENSE: "", RSW_LICENSE: "RSW-KEY-0123", RSP_LICENSE: "RSP-KEY-0123" }, "RSW-KEY-0123"],
+    [{ RSP_LICENSE: "RSP-KEY-0123" }, "RSP-KEY-0123"],
+    // each name's own value before its _FILE twin, and both before the next name
+    [{ RSW_LICENSE_FILE: "FILE", RSP_LICENSE: "RSP-KEY-0123" }, "FROM-A-FILE-0123"],
+  ])("%j → %s", (env, want) => {
+    const r = resolveSecrets(src, env, (p) => (p === "FILE" ? "FROM-A-FILE-0123\n" : ""));
+    expect(r.issues).toEqual([]);
+    expect(r.secrets.values.get("lic")).toBe(want);
+  });
+
+  it("every name and its _FILE twin is a source variable (kept from programs), whichever was used", () => {
+    const r = resolveSecrets(src, { RSP_LICENSE: "RSP-KEY-0123" });
+    expect([...r.secrets.sourceEnvVars].sort()).toEqual(["PWB_LICENSE", "PWB_LICENSE_FILE", "RSP_LICENSE", "RSP_LICENSE_FILE", "RSW_LICENSE", "RSW_LICENSE_FILE"]);
+  });
+
+  it("none set: one issue naming them all", () => {
+    expect(messages(resolveSecrets(src, {}))).toEqual(['secrets.lic: secret "lic": none of the environment variables PWB_LICENSE, RSW_LICENSE, RSP_LICENSE is set (nor their _FILE twins)']);
+  });
+
+  it("the schema takes a name or a non-empty list of names", () => {
+    expect(SecretSourceSchema.safeParse({ env: ["A", "B"] }).success).toBe(true);
+    expect(SecretSourceSchema.safeParse({ env: [] }).success).toBe(false);
+    expect(SecretSourceSchema.safeParse({ env: ["A", "not a name"] }).success).toBe(false);
+  });
+});

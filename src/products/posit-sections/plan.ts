@@ -1,16 +1,16 @@
-// Planning the `config:` section: each file under server/session/serverDcf/profiles/secret/
-// sessionSecret/gcfg is rendered in its format into config.dir. Secret sections, and any file whose
-// values used a secret, get the secret mode (0600 unless config.secretMode says otherwise).
-import type { ConfigIssue } from "../errors.js";
-import { formatJson, isMap, renderDcf, renderGcfg, renderIni, renderProfiles, renderTree, type Rendered, type TemplateEngine } from "../render/index.js";
-import type { ConfigSection } from "../spec/schema.js";
-import type { Action } from "./action.js";
+// Planning the Posit file sections: each file under server/session/serverDcf/profiles/secret/
+// sessionSecret/gcfg is rendered in its format into the config dir. Secret sections, and any file
+// whose values used a secret, get the secret mode.
+import type { ConfigIssue } from "../../errors.js";
+import type { Action } from "../../plan/action.js";
+import { formatJson, isMap, renderDcf, renderGcfg, renderIni, renderProfiles, renderTree, type Rendered, type TemplateEngine } from "../../render/index.js";
+import type { PlanContext, ProductPlan } from "../product.js";
 
-type SectionName = "server" | "session" | "serverDcf" | "profiles" | "secret" | "sessionSecret" | "gcfg";
+export type SectionName = "server" | "session" | "serverDcf" | "profiles" | "secret" | "sessionSecret" | "gcfg";
 type Renderer = (body: unknown, place: string) => Rendered;
 
 /** Each section's format and whether its files are secret; the order is the order files are planned. */
-const SECTIONS: ReadonlyArray<{ name: SectionName; format: string; render: Renderer; secret: boolean }> = [
+export const SECTIONS: ReadonlyArray<{ name: SectionName; format: string; render: Renderer; secret: boolean }> = [
   { name: "server", format: "ini", render: renderIni, secret: false },
   { name: "session", format: "ini", render: renderIni, secret: false },
   { name: "serverDcf", format: "dcf", render: renderDcf, secret: false },
@@ -20,45 +20,49 @@ const SECTIONS: ReadonlyArray<{ name: SectionName; format: string; render: Rende
   { name: "gcfg", format: "gcfg", render: renderGcfg, secret: false },
 ];
 
-/** Actions for the config section: ensure the dir, then one write-file per config file. */
-export function planConfig(
-  config: ConfigSection | undefined,
-  dir: string,
-  engine: TemplateEngine,
-  holdsSecret: (text: string) => boolean,
-): { actions: Action[]; issues: ConfigIssue[] } {
+/** The sections' files and the mode each section's files get. */
+export interface SectionsInput {
+  files: Partial<Record<SectionName, Readonly<Record<string, unknown>> | null | undefined>>;
+  /** the mode of a section's files when they hold no secret */
+  modeOf(section: SectionName): number;
+  /** the mode of a file that holds a secret (secret sections, or a file whose values used one) */
+  secretModeOf(section: SectionName): number;
+  /** the mode of job-json-overrides files */
+  overridesMode: number;
+}
+
+/** Actions for the sections: ensure the dir, then one write-file per config file. */
+export function planSections(input: SectionsInput, ctx: PlanContext): ProductPlan {
   const actions: Action[] = [];
   const issues: ConfigIssue[] = [];
-  if (!config) return { actions, issues };
-  const defaultMode = config.defaultMode ?? 0o644;
-  const secretMode = config.secretMode ?? 0o600;
-  const base = dir.replace(/\/+$/, "");
+  const base = ctx.configDir.replace(/\/+$/, "");
   for (const section of SECTIONS) {
-    for (const [file, body] of Object.entries(config[section.name] ?? {})) {
+    for (const [file, body] of Object.entries(input.files[section.name] ?? {})) {
       const place = `config.${section.name}.${file}`;
-      const r = renderConfigFile(section, file, body, place, `${base}/job-json-overrides`, engine);
+      const r = renderConfigFile(section, file, body, place, `${base}/job-json-overrides`, ctx.engine);
       issues.push(...r.issues);
-      const secret = section.secret || r.secretsUsed.length > 0 || holdsSecret(r.text);
+      const secret = section.secret || r.secretsUsed.length > 0 || ctx.holdsSecret(r.text);
       actions.push({
         kind: "write-file",
         path: `${base}/${file}`,
         reason: `config file from ${place}${secret && !section.secret ? " (uses secrets, so written with the secret mode)" : ""}`,
         source: place,
         content: r.text,
-        mode: secret ? secretMode : defaultMode,
+        mode: secret ? input.secretModeOf(section.name) : input.modeOf(section.name),
         secret,
+        ...(section.secret ? { hidden: true } : {}),
         format: r.format,
       });
       for (const f of r.files) {
-        const fileSecret = holdsSecret(f.content);
+        const fileSecret = ctx.holdsSecret(f.content);
         const source = `${place}.job-json-overrides`;
         const reason = `job-json-override file used by ${place}`;
-        actions.push({ kind: "write-file", path: f.path, reason, source, content: f.content, mode: fileSecret ? secretMode : defaultMode, secret: fileSecret, format: "json" });
+        actions.push({ kind: "write-file", path: f.path, reason, source, content: f.content, mode: fileSecret ? input.secretModeOf(section.name) : input.overridesMode, secret: fileSecret, format: "json" });
       }
     }
   }
   if (actions.length > 0) {
-    actions.unshift({ kind: "ensure-dir", path: dir, reason: "the config files' directory", source: "config.dir", mode: 0o755 });
+    actions.unshift({ kind: "ensure-dir", path: ctx.configDir, reason: "the config files' directory", source: "config.dir", mode: 0o755 });
   }
   return { actions, issues };
 }
