@@ -336,7 +336,6 @@ function requireProcfs(fs: FsOps): void {
 }
 
 /**
-/**
  * The bytes of the regular file at `path`, never blocking on a FIFO nor reading a device (opened
  * with O_NONBLOCK, then checked on the descriptor, so nothing swapped in after a check can hang
  * foyer or fill its memory); a file larger than `maxBytes` is not read (its size is returned: a

@@ -44,6 +44,15 @@ describe("files foyer reads for the spec, under a directory a user can write", (
     expect(() => statSync(out)).toThrow();
   });
 
+  it("a job-json-overrides file the launcher profiles name: a link the user planted is not read through (the check says so)", () => {
+    const { dir, home } = setUp();
+    const spec = join(dir, "spec.yaml");
+    writeFileSync(spec, `config:\n  dir: ${dir}/etc\n  profiles:\n    launcher.kubernetes.profiles.conf:\n      "*":\n        job-json-overrides:\n          - { target: "/spec/x", file: ${home}/.token }\n`);
+    const r = foyer(["validate", "--spec", spec]);
+    expect(r.out).toContain(`file ${home}/.token is a symbolic link foyer does not follow: it belongs to uid 65534`);
+    expect(r.out).not.toContain("not valid JSON"); // what root found when it read the root-only file through the link
+  });
+
   it("a templateFile: a link the user planted is not followed (a root-only file never lands in a 0644 file)", () => {
     const { dir, home } = setUp();
     const spec = join(dir, "spec.yaml");
