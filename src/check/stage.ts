@@ -23,7 +23,7 @@ import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
 import { gatherInCluster } from "./in-cluster.js";
 import { overrideFileCheck } from "./read-regular.js";
 import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
-import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
+import { checkDirs, checkHealthPort, checkHookWriters, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
 export interface CheckScope {
@@ -127,7 +127,8 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
   const jupyterNotes = (jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message }));
   const homeNotes = (planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : []).map((message) => ({ path: "home", message }));
-  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
+  const hookWriters = facts.hookDirs && !incomplete.has("hooks") ? checkHookWriters(spec, facts.hookDirs, facts.self) : [];
+  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes, ...hookWriters].map((i) => locateIssue(i, loaded)));
   const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));

@@ -3,7 +3,7 @@
 // main name) is reported in ONE run of validate, plan and run, each mistake with its line:col, and
 // nothing is written or started. Also: what overrides may now set, and `validate` without a spec.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +110,28 @@ describe("FOYER__ overrides of a text field keep the text as written", () => {
     const r = spawnSync("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", join(dir, "ov2.yaml"), "--", "true"], { encoding: "utf8", cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeout: 30_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(spawnSync("cat", [join(dir, "ov2.out")], { encoding: "utf8" }).stdout).toBe(Object.values(values).map((x) => `[${x}]`).join(""));
+  });
+});
+
+describe("hooks that run as root from a directory others can fill", () => {
+  it("a warning naming the directory (an error with --strict); none for a root 0755 one or hooks with a user:", () => {
+    const open = join(dir, "open.d");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const theirs = join(dir, "theirs.d");
+    mkdirSync(theirs);
+    chownSync(theirs, 65534, 65534);
+    const fine = join(dir, "fine.d");
+    mkdirSync(fine, { mode: 0o755 });
+    writeFileSync(join(dir, "hooks.yaml"), `hooks:\n  init: [${open}, ${fine}]\n  finish: { dir: ${theirs} }\n`);
+    const v = foyer(["validate", "--spec", join(dir, "hooks.yaml")]);
+    expect(v.status, v.out).toBe(0);
+    expect(v.out).toContain(`init hooks: ${open} is writable by group or others (mode 0777), and its hooks run as root`);
+    expect(v.out).toContain(`finish hooks: ${theirs} belongs to uid 65534, and its hooks run as root`);
+    expect(v.out).not.toContain(`${fine} is`);
+    expect(foyer(["validate", "--strict", "--spec", join(dir, "hooks.yaml")]).status).toBe(78);
+    writeFileSync(join(dir, "hooks-user.yaml"), `hooks:\n  init: { dir: ${open}, user: nobody }\n`);
+    expect(foyer(["validate", "--spec", join(dir, "hooks-user.yaml")]).out).not.toContain("run as root");
   });
 });
 
