@@ -5,7 +5,7 @@ import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { envLayersOf } from "../products/env-layers.js";
 import { deepMerge, isPlainObject } from "./merge.js";
-import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
+import { MAX_OVERRIDE_DEPTH, overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
 import { PROFILES } from "./profiles.js";
 import type { Spec } from "./schema.js";
@@ -107,6 +107,9 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const issues: ConfigIssue[] = [];
   const userData = user.data as Record<string, unknown>;
   const overrides = overridesFromEnv(options.env, fieldTypesAt);
+  for (const name of overrides.tooDeep) {
+    issues.push({ path: "(env)", message: `${name.slice(0, 60)}… names a path ${name.split("__").length - 1} levels deep; no spec field is deeper than ${MAX_OVERRIDE_DEPTH}`, where: `env ${name.slice(0, 60)}…` });
+  }
   for (const v of overrides.vars) {
     if (options.notUtf8Env?.has(v.name)) issues.push({ path: formatPath(v.keys), message: `${v.name} is not UTF-8 text (its bytes would become U+FFFD); set it as UTF-8`, where: `env ${v.name}` });
   }

@@ -15,16 +15,29 @@ export type FieldTypes = (path: readonly string[]) => ReadonlySet<string> | unde
 export interface Overrides {
   data: Record<string, unknown>;
   vars: Array<{ keys: string[]; name: string }>;
+  /** variables not used: their path is deeper than any spec field (MAX_OVERRIDE_DEPTH) */
+  tooDeep: string[];
 }
+
+/**
+ * No spec field lies deeper than this (config maps included); a variable naming a deeper path is
+ * a mistake, and tens of thousands of levels would overflow the stack of every recursive walk.
+ */
+export const MAX_OVERRIDE_DEPTH = 32;
 
 /** Nested data made from FOYER__* variables (empty if none), values coerced to the field's type. */
 export function overridesFromEnv(env: Record<string, string | undefined>, typesAt: FieldTypes = () => undefined): Overrides {
   const data: Record<string, unknown> = {};
   const vars: Overrides["vars"] = [];
+  const tooDeep: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(OVERRIDE_PREFIX) || raw === undefined) continue;
     const keys = name.slice(OVERRIDE_PREFIX.length).split("__").filter(Boolean);
     if (keys.length === 0) continue;
+    if (keys.length > MAX_OVERRIDE_DEPTH) {
+      tooDeep.push(name);
+      continue;
+    }
     let node = data;
     for (const key of keys.slice(0, -1)) {
       if (!isPlainObject(node[key])) node[key] = {};
@@ -33,7 +46,7 @@ export function overridesFromEnv(env: Record<string, string | undefined>, typesA
     node[keys[keys.length - 1]!] = coerce(raw, typesAt(keys));
     vars.push({ keys, name });
   }
-  return { data, vars };
+  return { data, vars, tooDeep };
 }
 
 function coerce(raw: string, types: ReadonlySet<string> | undefined): unknown {

@@ -113,6 +113,18 @@ describe("FOYER__ overrides of a text field keep the text as written", () => {
   });
 });
 
+describe("a FOYER__ variable naming a path tens of thousands of levels deep", () => {
+  it("exit 78 naming the variable, not an internal error (stack overflow)", () => {
+    writeFileSync(join(dir, "deep.yaml"), "env: {}\n");
+    const name = "FOYER__env" + "__x".repeat(30_000);
+    const r = foyer(["validate", "--spec", join(dir, "deep.yaml")], { [name]: "1" });
+    expect(r.status, r.out.slice(0, 500)).toBe(78);
+    expect(r.out).toContain("FOYER__env__x__x__x");
+    expect(r.out).toMatch(/names a path 30001 levels deep; no spec field is deeper than 32/);
+    expect(r.out).not.toMatch(/internal error|call stack/);
+  });
+});
+
 describe("hooks that run as root from a directory others can fill", () => {
   it("a warning naming the directory (an error with --strict); none for a root 0755 one or hooks with a user:", () => {
     const open = join(dir, "open.d");
