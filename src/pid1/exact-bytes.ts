@@ -19,8 +19,19 @@ function entries(path: string): Buffer[] {
   return out;
 }
 
-/** foyer's own environment entries that are not UTF-8, by name (empty when /proc cannot tell). */
-export function exactEnvironment(read: (path: string) => Buffer[] = entries): Map<string, Buffer> {
+let ownEnvironment: Map<string, Buffer> | undefined;
+
+/**
+ * foyer's own environment entries that are not UTF-8, by name (empty when /proc cannot tell).
+ * Read once and kept: the environment foyer started with does not change, and once foyer is not
+ * dumpable (runtime.ts) a non-root foyer may no longer open its own /proc/self/environ.
+ */
+export function exactEnvironment(read?: (path: string) => Buffer[]): Map<string, Buffer> {
+  if (read) return readExactEnvironment(read);
+  return (ownEnvironment ??= readExactEnvironment(entries));
+}
+
+function readExactEnvironment(read: (path: string) => Buffer[]): Map<string, Buffer> {
   const env = new Map<string, Buffer>();
   let environ: Buffer[];
   try {

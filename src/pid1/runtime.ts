@@ -47,6 +47,7 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
   // foyer's environment holds the secrets' source variables (DB_PASSWORD...) that programs do not
   // get: a program running as foyer's own uid (a non-root container) could read them all from
   // /proc/<foyer>/environ. Not dumpable, those files are root's alone.
+  const exactEnv = exactEnvironment(); // before: a non-root foyer that is not dumpable cannot read it
   if (native && native.setNotDumpable() !== 0) logger.warn("could not make foyer non-dumpable: programs running as its uid can read its environment");
   if (loaded.ok) logger.debug("native addon loaded", { from: loaded.from });
   else {
@@ -82,7 +83,7 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
     uid,
     gid,
     stdinIsTty: tty.isatty(0),
-    exactEnv: exactEnvironment(),
+    exactEnv,
   });
   return { spawner, sys, reaper, managed, native, reaping, routeSignals: (on) => signals.subscribe(on), stop: stopLoop };
 }

@@ -29,6 +29,8 @@ describe("arguments and environment that are not UTF-8", () => {
     ["run --", `"$FOYER" run --`],
     ["run (no --)", `"$FOYER" run`],
     ["exec-as nobody", `"$FOYER" exec-as nobody --`],
+    // a non-root foyer is not dumpable, so it must read its /proc/self/environ before that
+    ["run -- as a non-root foyer", `setpriv --reuid=65534 --regid=65534 --clear-groups "$FOYER" run --`],
   ])("%s: CMD gets the exact bytes of its arguments and of the environment", (_what, prefix) => {
     const r = bash(`export X=$'caf\\xe9'\nexec ${prefix} sh -c 'printf "%s|%s|" "$1" "$X"' sh $'ar\\xffg'`, dir);
     expect(r.status, r.stderr).toBe(0);
