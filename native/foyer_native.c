@@ -2,6 +2,7 @@
 //
 //   waitpid(pid, flags)          -> [pid|-1, rawStatus, errno]  (reap one orphan, never -1 "any")
 //   setSubreaper()               -> 0 | errno                   (prctl PR_SET_CHILD_SUBREAPER)
+//   setNotDumpable()             -> 0 | errno                   (prctl PR_SET_DUMPABLE 0)
 //   unblockSignals(numbers)      -> 0 | errno                   (this thread's mask; see below)
 //   ignoreSignals(numbers)       -> 0 | errno                   (SIG_IGN, e.g. SIGTTOU)
 //   getpw(name | uid)            -> {name, uid, gid, home, shell} | null  (through NSS: files, sss, ldap)
@@ -65,9 +66,20 @@ static void set_prop(napi_env env, napi_value obj, const char* key, napi_value v
   napi_set_named_property(env, obj, key, v);
 }
 
-// A JS string as a malloc'd C string (NULL on failure, exception pending).
+// A JS string, or a Buffer of exact bytes (an argument or environment entry that is not UTF-8,
+// which a JS string cannot carry), as a malloc'd C string (NULL on failure, exception pending).
 static char* get_str(napi_env env, napi_value v) {
   size_t len = 0;
+  bool is_buffer = false;
+  if (napi_is_buffer(env, v, &is_buffer) == napi_ok && is_buffer) {
+    void* data = NULL;
+    if (napi_get_buffer_info(env, v, &data, &len) != napi_ok) return NULL;
+    char* b = malloc(len + 1);
+    if (!b) return NULL;
+    memcpy(b, data, len);
+    b[len] = 0;
+    return b;
+  }
   if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
   char* s = malloc(len + 1);
   if (!s) return NULL;
@@ -164,6 +176,13 @@ static napi_value IgnoreSignals(napi_env env, napi_callback_info info) {
 static napi_value SetSubreaper(napi_env env, napi_callback_info info) {
   (void)info;
   return make_int(env, prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1 ? errno : 0);
+}
+
+// Not dumpable: /proc/<foyer>/environ (its secrets), mem and ptrace are then root's alone, also
+// for programs running as foyer's own uid. Children are dumpable again after their execve.
+static napi_value SetNotDumpable(napi_env env, napi_callback_info info) {
+  (void)info;
+  return make_int(env, prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ? errno : 0);
 }
 
 // The reentrant NSS lookups with a growing buffer; *found is 0 when the entry does not exist.
@@ -484,6 +503,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor d[] = {
       {"waitpid", 0, Waitpid, 0, 0, 0, napi_default, 0},
       {"setSubreaper", 0, SetSubreaper, 0, 0, 0, napi_default, 0},
+      {"setNotDumpable", 0, SetNotDumpable, 0, 0, 0, napi_default, 0},
       {"unblockSignals", 0, UnblockSignals, 0, 0, 0, napi_default, 0},
       {"ignoreSignals", 0, IgnoreSignals, 0, 0, 0, napi_default, 0},
       {"getpw", 0, Getpw, 0, 0, 0, napi_default, 0},

@@ -23,6 +23,11 @@ export interface DiskFacts {
    * nobody else can write), or an accepted directory link (a mounted config dir) it would write through
    */
   linkBlocked: ReadonlyMap<string, string>;
+  /**
+   * existing targets that are mount points (Docker's /etc/hosts, a Kubernetes subPath file): a file
+   * is replaced by renaming a new one over it, which the kernel refuses there (EBUSY)
+   */
+  mountPoints?: ReadonlySet<string>;
 }
 
 /** The path an action is observed at. */
@@ -57,7 +62,26 @@ export function observeDisk(actions: readonly Action[], fs: FsOps): DiskFacts {
   } finally {
     dirs.closeAll();
   }
-  return { states, hiddenFromOthers, blockers, linkBlocked };
+  const mounted = mountPointsOf(fs);
+  const mountPoints = new Set(actions.filter((a) => REPLACED.has(a.kind) && states.get(a.path)?.type !== "missing" && mounted.has(a.path)).map((a) => a.path));
+  return { states, hiddenFromOthers, blockers, linkBlocked, mountPoints };
+}
+
+/** Actions that replace their path by a rename. */
+const REPLACED = new Set<Action["kind"]>(["write-file", "merge-json", "symlink"]);
+
+/** The mount points of foyer's mount namespace (/proc/self/mountinfo, octal escapes undone); empty if unknown. */
+function mountPointsOf(fs: FsOps): Set<string> {
+  let text: string;
+  try {
+    text = fs.readFileSync("/proc/self/mountinfo", "utf8") as string;
+  } catch {
+    return new Set();
+  }
+  return new Set(text.split("\n").flatMap((line) => {
+    const field = line.split(" ")[4];
+    return field ? [field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))] : [];
+  }));
 }
 
 /** Every conflict between the plan and the disk (pure). */
@@ -80,6 +104,9 @@ export function checkPlanOnDisk(actions: readonly Action[], owners: ReadonlyMap<
     }
     const why = disk.linkBlocked.get(a.path);
     if (why) issues.push({ path: at, message: `cannot ${st.type === "missing" ? "create" : "change"} ${a.path}: ${why}` });
+    if (disk.mountPoints?.has(a.path) && v.state !== "unchanged" && v.state !== "conflict") {
+      issues.push({ path: at, message: `${a.path} is a mount point (bind-mounted by the container runtime, like /etc/hosts or a Kubernetes subPath file): foyer replaces a file by renaming a new one over it, which a mount point refuses; write another path, or mount the directory instead` });
+    }
   }
   return issues;
 }

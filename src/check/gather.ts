@@ -7,7 +7,7 @@ import type { Action } from "../plan/action.js";
 import type { FsOps } from "../plan/fsops.js";
 import type { Spec } from "../spec/schema.js";
 import { observeDisk, type DiskFacts } from "./disk.js";
-import { neededDirs, type PathKind, type PortFact, type SelfIds } from "./system-checks.js";
+import { hookDirs, neededDirs, type PathKind, type PortFact, type SelfIds } from "./system-checks.js";
 
 /** Everything the checks know about the system. */
 export interface Facts {
@@ -15,6 +15,8 @@ export interface Facts {
   /** absent when the scope does not look at the target system (render --out) */
   disk?: DiskFacts;
   kinds: ReadonlyMap<string, PathKind>;
+  /** owner and mode of each hook directory that exists */
+  hookDirs?: ReadonlyMap<string, { uid: number; mode: number }>;
   port?: PortFact;
   /** foyer's own ids (when the scope looks at the system that will run the spec) */
   self?: SelfIds;
@@ -33,6 +35,14 @@ export async function gatherFacts(spec: Spec, actions: readonly Action[], opts: 
   if (opts.system) {
     facts.disk = observeDisk(actions, opts.fs);
     facts.kinds = new Map(neededDirs(spec).map((d) => [d, kindOf(d, opts.fs)]));
+    facts.hookDirs = new Map(hookDirs(spec).flatMap((d) => {
+      try {
+        const st = opts.fs.statSync(d);
+        return [[d, { uid: st.uid, mode: st.mode }] as const];
+      } catch {
+        return [];
+      }
+    }));
     facts.self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, groups: process.getgroups?.() ?? [] };
   }
   if (opts.ports && spec.health) facts.port = { ...spec.health.listen, ...(await portProblem(spec.health.listen)) };

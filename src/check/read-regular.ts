@@ -1,29 +1,23 @@
-// Reading a file someone else may control, for a check: open first, then look at what was opened
-// (O_NONBLOCK: opening a FIFO does not wait for a writer), so a file swapped for a FIFO or
-// /dev/zero between a check and the read cannot hang foyer or fill its memory.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+// Reading a file someone else may control, for a check: through src/fs readRegularFile (opened
+// O_NONBLOCK and looked at on the descriptor, so a file swapped for a FIFO or /dev/zero cannot hang
+// foyer or fill its memory; links followed only when root or foyer made them, so a planted
+// `~/overrides.json -> /etc/shadow` is not read by root).
+import { readRegularFile as readFile, realFs, UnsafePathError } from "../fs/index.js";
 
 /** A job-json-overrides file larger than this is not read (it is a JSON snippet, not data). */
 export const MAX_OVERRIDE_BYTES = 1 << 20;
 
 /** A regular file's text, or why it cannot be used ("does not exist", "is not a regular file"…). */
 export function readRegularFile(path: string, maxBytes: number): { ok: true; text: string } | { ok: false; error: string } {
-  let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const bytes = readFile(realFs, path, maxBytes, { followOwnLinks: true });
+    if (!Buffer.isBuffer(bytes)) return { ok: false, error: `is larger than ${maxBytes} bytes` };
+    return { ok: true, text: bytes.toString("utf8") };
   } catch (err) {
+    if (err instanceof UnsafePathError) return { ok: false, error: err.path === path ? err.problem : `cannot be read: ${err.message}` };
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) return { ok: false, error: (err as Error).message.endsWith("not a regular file") ? "is not a regular file" : `cannot be read (${(err as Error).message})` };
     return { ok: false, error: code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not readable (permission denied)" : `cannot be read (${code})` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, error: "is not a regular file" };
-    if (st.size > maxBytes) return { ok: false, error: `is larger than ${maxBytes} bytes` };
-    return { ok: true, text: readFileSync(fd, "utf8") };
-  } catch (err) {
-    return { ok: false, error: `cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})` };
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -14,7 +14,7 @@ import { homePathWarnings } from "../home/checks.js";
 import { prepareSession, systemSessionFacts, type SessionFacts } from "../sessions/prepare.js";
 import { prepareJupyter, systemJupyterFacts, type JupyterFacts } from "../jupyter/prepare.js";
 import { checkOwners, type OwnerIds } from "../plan/owners.js";
-import { planInit, templateFilePaths } from "../plan/planner.js";
+import { planInit, templateFilePaths, type TemplateFileRead } from "../plan/planner.js";
 import { loadSpecCollecting, type LoadedSpec, type LoadOptions } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
 import { gatherAccountFacts, ldapHint, plannedUsers, testUserHomes, type AccountFacts } from "./accounts.js";
@@ -24,7 +24,7 @@ import { checkGeneratedState, gatherStateDevices } from "./generated-state.js";
 import { gatherInCluster } from "./in-cluster.js";
 import { overrideFileCheck } from "./read-regular.js";
 import { checkContradictions, checkEnvTemplates, checkMainName, checkProgramOrder, checkProgramSecrets, checkUnusedSecrets } from "./spec-checks.js";
-import { checkDirs, checkHealthPort, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
+import { checkDirs, checkHealthPort, checkHookWriters, checkPrivileges, checkRunAsUsers } from "./system-checks.js";
 
 /** What a command checks beyond the spec itself. */
 export interface CheckScope {
@@ -101,7 +101,10 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const spec = session?.spec ?? jupyter?.spec ?? loaded.spec;
   // with a section the schema refused, what reads it is not checked (its own issues are reported)
   const planned = !PLAN_READS.some((s) => incomplete.has(s));
-  const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map();
+  const templateFiles = planned ? readTemplateFiles(templateFilePaths(spec), fs) : new Map<string, TemplateFileRead>();
+  // a template file others may not read is masked like a secret wherever foyer prints (its lines,
+  // by value: those a template expression changes are the ones it cannot recognise)
+  for (const [path, read] of templateFiles) if (read.ok && read.private) loaded.redactor.add(path, read.content);
   // home.self: foyer's own account, when it is not root (a session container started as the user)
   const euid = process.geteuid?.() ?? 0;
   const self = euid === 0 ? undefined : systemUsers.getpw(euid)?.name;
@@ -111,7 +114,7 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const kubernetes = gatherInCluster(opts.load.env, opts.serviceAccountDir);
   const productFacts = kubernetes ? { kubernetes } : {};
   const plan = planned
-    ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, templateFiles, facts: productFacts, extra, ...(homes ? { homes } : {}) })
+    ? planInit({ spec, secrets: loaded.secrets.values, env: opts.load.env, ...(opts.load.notUtf8Env ? { notUtf8Env: opts.load.notUtf8Env } : {}), templateFiles, facts: productFacts, extra, ...(homes ? { homes } : {}) })
     : { actions: [], issues: [], secretsUsed: new Set<string>() };
   // the accounts the sync (a step of init/run, before the plan's actions) will create count for
   // every identity check; as root only: otherwise the sync does not run
@@ -129,7 +132,8 @@ export async function validateForCommand(opts: StageOptions): Promise<Validated>
   const state = opts.scope.system ? checkGeneratedState(plan.actions, gatherStateDevices(plan.actions)) : [];
   const jupyterNotes = [...(jupyter?.warnings ?? []).map((message) => ({ path: "jupyter", message })), ...(session?.warnings ?? []).map((message) => ({ path: "session", message }))];
   const homeNotes = (planned ? homePathWarnings(spec, users, self, homes?.facts.homeOwners) : []).map((message) => ({ path: "home", message }));
-  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes].map((i) => locateIssue(i, loaded)));
+  const hookWriters = facts.hookDirs && !incomplete.has("hooks") ? checkHookWriters(spec, facts.hookDirs, facts.self) : [];
+  const warnings = dedupe([...loaded.warnings, ...(accounts?.warnings ?? []), ...unused, ...product, ...state, ...jupyterNotes, ...homeNotes, ...hookWriters].map((i) => locateIssue(i, loaded)));
   const issues = [...loadIssues, ...(jupyter?.issues ?? []), ...(session?.issues ?? []), ...withoutEchoes(plan.issues, loadIssues), ...(accounts?.issues ?? []), ...checked.issues].map((i) => locateIssue(i, loaded));
   if (opts.scope.strict) issues.push(...warnings.map((w) => ({ ...w, message: `${w.message} (a warning; --strict makes it an error)` })));
   if (issues.length) throw new ConfigError(dedupe(issues));

@@ -62,6 +62,31 @@ export function neededDirs(spec: Spec): string[] {
   return [...new Set(dirs)];
 }
 
+/** The hook directories of both phases. */
+export function hookDirs(spec: Spec): string[] {
+  return [...new Set((["init", "finish"] as const).flatMap((phase) => (spec.hooks[phase] ?? []).map((h) => h.dir)))];
+}
+
+/**
+ * Warnings: a hook directory whose hooks run as root (foyer is root, the hook has no other `user:`)
+ * while someone else may put files in it (another owner, or writable by group or others, sticky
+ * or not: a new file is all it takes). Whoever that is runs code as root at every start. Not an
+ * error: docker-stacks users mount their own hooks directory from the host.
+ */
+export function checkHookWriters(spec: Spec, dirs: ReadonlyMap<string, { uid: number; mode: number }>, self: SelfIds | undefined): ConfigIssue[] {
+  if (self?.uid !== 0) return [];
+  const warnings: ConfigIssue[] = [];
+  for (const phase of ["init", "finish"] as const) {
+    for (const [i, hook] of (spec.hooks[phase] ?? []).entries()) {
+      const st = dirs.get(hook.dir);
+      if (!st || (hook.user !== undefined && hook.user !== "root" && hook.user !== "0")) continue;
+      const who = st.uid !== 0 ? `belongs to uid ${st.uid}` : st.mode & 0o022 ? `is writable by group or others (mode ${(st.mode & 0o7777).toString(8).padStart(4, "0")})` : undefined;
+      if (who) warnings.push({ path: hookPath(spec, phase, i, ""), message: `${phase} hooks: ${hook.dir} ${who}, and its hooks run as root: whoever can add a file there runs code as root (give the hooks a user:, or make the directory root's alone)` });
+    }
+  }
+  return warnings;
+}
+
 /** Facts for the directory checks. */
 export interface DirFacts {
   kinds: ReadonlyMap<string, PathKind>;

@@ -48,7 +48,9 @@ export function formatStatus(programs: ProgramSnapshot[], now: number): string {
   const width = Math.max(8, ...programs.map((p) => p.name.length));
   return programs
     .map((p) => {
-      const detail = p.pid ? `pid ${p.pid}, uptime ${Math.round((now - (p.startedAt ?? now)) / 1000)}s` : p.lastExit ? `last exit ${p.lastExit.exitCode}` : "";
+      // why it ended, as the log said it: "not ready after 60s", "cannot execute 'x': ..."
+      const why = p.lastExit?.reason ?? p.lastExit?.spawnError;
+      const detail = p.pid ? `pid ${p.pid}, uptime ${Math.round((now - (p.startedAt ?? now)) / 1000)}s` : p.lastExit ? `last exit ${p.lastExit.exitCode}${why ? `: ${why}` : ""}` : "";
       return `${p.name.padEnd(width)}  ${p.state.padEnd(9)}  ${detail}${p.restarts ? `, ${p.restarts} restart(s)` : ""}\n`;
     })
     .join("");

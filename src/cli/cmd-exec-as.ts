@@ -37,6 +37,7 @@ options:
       env: inheritedEnv(),
       user: positionals[0],
       group: "session",
+      exactArgv: true,
     });
     process.exit(code);
   },

@@ -13,7 +13,7 @@ Writes every file the plan would write, under DIR at its absolute path (DIR/etc/
 with the planned mode (a secret file with real values: 0600), owned by you. Validates first: exit 78
 and nothing written on any problem.
 
-DIR must be absent (it is made) or a real directory, not a symbolic link, owned by you or root and
+DIR must be absent (it is made) or a real directory, not a symbolic link, owned by you and
 not writable by group or others. No link beneath DIR is followed: a link, FIFO or directory where a
 file goes is refused.
 

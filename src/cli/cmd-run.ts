@@ -56,7 +56,7 @@ options:
 
 /** The no-spec path: CMD is the main program, foyer is its init. */
 async function runWithoutSpec(cmd: string[], grace: number, logger: Logger): Promise<number> {
-  return runMain(cmd, { graceMs: grace, logger, env: inheritedEnv(), group: "foreground" });
+  return runMain(cmd, { graceMs: grace, logger, env: inheritedEnv(), group: "foreground", exactArgv: true });
 }
 
 /** The environment foyer itself received, passed through untouched. */

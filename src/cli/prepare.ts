@@ -1,6 +1,7 @@
 // The commands' way into the validation stage (src/check): the spec named by the flags, the
 // process environment, and the command's scope. Nothing is written before this returns.
 import { validateForCommand, type CheckScope, type Validated } from "../check/index.js";
+import { exactEnvironment } from "../pid1/exact-bytes.js";
 import { makeLogger, type CommonFlags } from "./context.js";
 
 export type Prepared = Validated;
@@ -10,7 +11,9 @@ export type Prepared = Validated;
  * The stage's warnings are printed here, once, for every command (on stderr, masked by the logger).
  */
 export async function prepare(flags: CommonFlags, scope: CheckScope, env: Record<string, string | undefined> = process.env, usersRoot = "/"): Promise<Prepared> {
-  const validated = await validateForCommand({ load: { specFlag: flags.spec, env }, scope, usersRoot });
+  // foyer's own variables that were not UTF-8 (their strings hold U+FFFD): read from /proc/self/environ
+  const notUtf8Env = new Set([...exactEnvironment().keys()].filter((name) => env[name] !== undefined && env[name] === process.env[name]));
+  const validated = await validateForCommand({ load: { specFlag: flags.spec, env, ...(notUtf8Env.size ? { notUtf8Env } : {}) }, scope, usersRoot });
   if (validated.warnings.length > 0) {
     const logger = makeLogger(flags, validated.loaded);
     for (const w of validated.warnings) logger.warn(`${w.message} → at ${w.path || "(spec)"}${w.where ? ` (${w.where})` : ""}`);

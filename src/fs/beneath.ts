@@ -47,6 +47,18 @@ export const followTrustedLinks: LinkPolicy = (link, holder) => {
   return undefined;
 };
 
+/**
+ * Reading a file the spec names (a secret file, a template): a link is followed only when root or
+ * foyer's own user made it. A link someone else planted (`~/.token -> /etc/shadow` in a home the
+ * spec reads a token from) would make root read, and hand on, a file that user may not read. The
+ * holding directory's mode does not matter here: others can move root's links around in it, not
+ * make new ones (a Kubernetes volume with fsGroup is group-writable, its `..data` links are root's).
+ */
+export const followOwnLinks: LinkPolicy = (link) => {
+  const trusted = link.uid === 0 || link.uid === process.geteuid?.();
+  return trusted ? undefined : `it belongs to uid ${link.uid}`;
+};
+
 /** Beneath `render --out DIR`: nothing is followed. */
 export const followNoLinks: LinkPolicy = () => "no link is followed here";
 
@@ -324,20 +336,58 @@ function requireProcfs(fs: FsOps): void {
 }
 
 /**
- * The bytes of the regular file at `path`, not following a link at its last component and never
- * blocking on a FIFO (one swapped in after an lstat, say): anything but a regular file is an error;
- * a file larger than `maxBytes` is not read (its size is returned).
+ * The bytes of the regular file at `path`, never blocking on a FIFO nor reading a device (opened
+ * with O_NONBLOCK, then checked on the descriptor, so nothing swapped in after a check can hang
+ * foyer or fill its memory); a file larger than `maxBytes` is not read (its size is returned: a
+ * user's 10 GB sparse ~/.bashrc must not be read into foyer's memory). A link at the last
+ * component is not followed unless `followOwnLinks`: files the spec names (a template mounted from
+ * a ConfigMap, which Kubernetes makes through links) are reached through links root or foyer made,
+ * never others' (the walk of openOwnFile). Anything but a regular file is an error saying what it is.
  */
-export function readRegularFile(fs: FsOps, path: string, maxBytes = Infinity): Buffer | { tooLarge: number } {
-  const fd = fs.openSync(path, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+export function readRegularFile(fs: FsOps, path: string, maxBytes = Infinity, opts: { followOwnLinks?: boolean } = {}): Buffer | { tooLarge: number } {
+  const fd = opts.followOwnLinks ? openOwnFile(fs, path) : fs.openSync(path, READ_FLAGS | C.O_NOFOLLOW);
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new Error(`${path} is not a regular file`);
-    // a user's 10 GB sparse ~/.bashrc must not be read into foyer's memory
+    if (!st.isFile()) throw new Error(`${path} is ${kindOfEntry(st)}, not a regular file`);
     if (st.size > maxBytes) return { tooLarge: st.size };
-    return fs.readFileSync(fd);
+    const bytes = fs.readFileSync(fd);
+    return bytes.length > maxBytes ? { tooLarge: bytes.length } : bytes;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+const READ_FLAGS = C.O_RDONLY | C.O_NONBLOCK | C.O_NOCTTY;
+
+function kindOfEntry(st: Stats): string {
+  return st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : st.isSymbolicLink() ? "a symbolic link" : "a device";
+}
+
+/**
+ * An fd for reading the file at `path`, every link on the way (the last component included)
+ * followed only under followOwnLinks, and the file itself opened in its pinned directory without
+ * following anything: what was checked is what is read. Errors are errno errors (ENOENT...) or an
+ * UnsafePathError naming the refused link.
+ */
+export function openOwnFile(fs: FsOps, path: string): number {
+  let current = path;
+  for (let links = 0; ; links++) {
+    const slash = current.lastIndexOf("/");
+    const name = current.slice(slash + 1);
+    const dir = openDirPath(fs, current.slice(0, slash) || "/", { policy: followOwnLinks });
+    if (!dir) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: "ENOENT" });
+    try {
+      const st = dir.lstat(name);
+      if (!st?.isSymbolicLink()) return dir.open(name || ".", READ_FLAGS | C.O_NOFOLLOW);
+      const why = followOwnLinks(st, dir.stat());
+      if (why) throw new UnsafePathError(dir.show(name), `is a symbolic link foyer does not follow: ${why}`);
+      if (links >= MAX_LINKS) throw new UnsafePathError(path, "has too many levels of symbolic links");
+      const target = dir.readlink(name);
+      // a relative target is walked again from the directory's path as reached (links resolved)
+      current = target.startsWith("/") ? target : `${dir.path === "/" ? "" : dir.path}/${target}`;
+    } finally {
+      dir.close();
+    }
   }
 }
 

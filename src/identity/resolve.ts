@@ -51,7 +51,11 @@ function resolveEntry(input: string | UserSpec, db: UserDatabase): Resolved<Owne
     spec = parsed.spec;
   } else spec = input;
   const pw = db.getpw(spec.user);
-  if (!pw && typeof spec.user === "string") return { ok: false, error: `user ${JSON.stringify(spec.user)} does not exist (not in the user database)` };
+  if (!pw && typeof spec.user === "string") {
+    // both names at once: fixing the user must not reveal a second mistake on the next run
+    const group = typeof spec.group === "string" && !db.getgr(spec.group) ? `; group ${JSON.stringify(spec.group)} does not exist (not in the group database) either` : "";
+    return { ok: false, error: `user ${JSON.stringify(spec.user)} does not exist (not in the user database)${group}` };
+  }
   const uid = pw ? pw.uid : (spec.user as number);
   let gid = pw ? pw.gid : 0;
   if (typeof spec.group === "number") gid = spec.group;

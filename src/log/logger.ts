@@ -65,14 +65,32 @@ export function stderrLogger(level: LogLevel, format: LogFormat, redactor: Redac
   return new Logger({ level, format, redactor, sink: { write: writeStderr }, now: () => new Date() });
 }
 
+/**
+ * How much of foyer's own log may wait for a stderr that does not drain (a stalled log collector):
+ * past it, lines are dropped and counted, and the count is said once stderr drains. Holding them
+ * all would grow PID 1 without bound (a crash-looping program logs a few lines per restart).
+ */
+const MAX_QUEUED_STDERR_BYTES = 1024 * 1024;
+let droppedLines = 0;
+
 // A log line must never take foyer down: when stderr is a file, a failed write (EIO, ENOSPC) throws
 // here; on a pipe or terminal it is an 'error' event, which src/cli/main.ts handles.
 function writeStderr(line: string): void {
   try {
+    if (process.stderr.writableLength > MAX_QUEUED_STDERR_BYTES) {
+      if (droppedLines++ === 0) process.stderr.once("drain", reportDropped);
+      return;
+    }
     process.stderr.write(line);
   } catch {
     // the line is lost; there is nowhere else to say so
   }
+}
+
+function reportDropped(): void {
+  const n = droppedLines;
+  droppedLines = 0;
+  writeStderr(`foyer warn  ${n} log line(s) dropped: stderr was not being read\n`);
 }
 
 /** A logger that keeps its lines in memory (tests, and plan output capture). */

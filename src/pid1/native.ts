@@ -22,9 +22,10 @@ export interface GroupEntry {
 
 /** What the trampoline hands to execAs; uid undefined keeps foyer's own ids. */
 export interface NativeExecRequest {
-  file: string;
-  argv: string[];
-  envp: string[];
+  /** strings, or Buffers of exact bytes (not UTF-8) */
+  file: string | Buffer;
+  argv: Array<string | Buffer>;
+  envp: Array<string | Buffer>;
   cwd?: string;
   uid?: number;
   gid?: number;
@@ -40,6 +41,7 @@ export interface NativeExecRequest {
 export interface NativeAddon {
   waitpid(pid: number, flags: number): [pid: number, status: number, errno: number];
   setSubreaper(): number;
+  setNotDumpable(): number;
   unblockSignals(signals: number[]): number;
   ignoreSignals(signals: number[]): number;
   getpw(nameOrUid: string | number): PasswdEntry | null;
@@ -79,9 +81,14 @@ function loadFromSea(env: NodeJS.ProcessEnv): NativeLoad {
   for (const dir of candidateDirs(env, path.dirname(process.execPath))) {
     let tmp = "";
     try {
+      const unsafe = unsafeParent(dir);
+      if (unsafe) {
+        errors.push(`${dir}: ${unsafe}: not a place for foyer's code`);
+        continue;
+      }
       tmp = fs.mkdtempSync(path.join(dir, ".foyer-native-"));
       const file = path.join(tmp, ASSET);
-      fs.writeFileSync(file, bytes, { mode: 0o500 });
+      fs.writeFileSync(file, bytes, { mode: 0o500, flag: "wx" });
       return { ok: true, addon: dlopen(file), from: dir };
     } catch (err) {
       errors.push(`${dir}: ${(err as Error).message.split("\n")[0]}`);
@@ -91,6 +98,21 @@ function loadFromSea(env: NodeJS.ProcessEnv): NativeLoad {
     }
   }
   return { ok: false, error: `no writable exec-capable directory (set FOYER_NATIVE_DIR): ${errors.join("; ")}` };
+}
+
+/**
+ * Why foyer must not write and dlopen its addon under `dir`, or undefined. In a directory another
+ * user owns, or may write without the sticky bit (a user's $HOME while foyer runs as root), that user
+ * could swap foyer's fresh directory for their own between the mkdtemp and the dlopen: a link where
+ * the addon is written, their own library where it is loaded. The sudo "safe path" rule, as for
+ * links (src/fs followTrustedLinks).
+ */
+function unsafeParent(dir: string): string | undefined {
+  const st = fs.statSync(dir);
+  const me = process.geteuid?.() ?? 0;
+  if (st.uid !== 0 && st.uid !== me) return `belongs to uid ${st.uid}`;
+  if (st.mode & 0o022 && !(st.mode & 0o1000)) return "is writable by group or others";
+  return undefined;
 }
 
 function loadFromBuild(env: NodeJS.ProcessEnv): NativeLoad {

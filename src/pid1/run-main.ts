@@ -3,6 +3,7 @@
 // and its exit status (or 126/127) as foyer's.
 import type { Logger } from "../log/index.js";
 import { startPid1, type Pid1Runtime } from "./runtime.js";
+import { exactArgv as exactArgvOf } from "./exact-bytes.js";
 import { terminateLeftovers } from "./leftovers.js";
 import { forwardSignal, openSignalInbox, stopReceived, stoppedBySignalCode } from "./signals.js";
 import type { SpawnedProcess, SpawnRequest } from "./types.js";
@@ -17,6 +18,8 @@ export interface RunMainOptions {
   user?: string;
   /** foreground (default, like tini) or a new session (exec-as) */
   group?: SpawnRequest["group"];
+  /** argv is the tail of foyer's own: pass its exact bytes (not UTF-8) through */
+  exactArgv?: boolean;
   /** an already started runtime (tests, the supervisor); default: start one */
   runtime?: Pid1Runtime;
 }
@@ -36,7 +39,8 @@ export async function runMain(argv: string[], opts: RunMainOptions): Promise<num
   }
   let mainExited = false;
   let hurry = false;
-  const main: SpawnedProcess = runtime.spawner.spawn({ argv, env: opts.env, user: opts.user, stdio: "inherit", group: opts.group ?? "foreground" });
+  const exactArgv = opts.exactArgv ? exactArgvOf(argv) : undefined;
+  const main: SpawnedProcess = runtime.spawner.spawn({ argv, env: opts.env, user: opts.user, stdio: "inherit", group: opts.group ?? "foreground", ...(exactArgv ? { exactArgv } : {}) });
   // Signals queued while foyer started (HUP, WINCH...) are replayed now, to CMD's group, like tini.
   const uninstall = runtime.routeSignals((signal) => {
     if (!mainExited) forwardSignal(main, signal);

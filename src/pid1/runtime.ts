@@ -5,6 +5,7 @@ import * as tty from "node:tty";
 import type { Logger } from "../log/index.js";
 import { isSea, loadNative, type NativeAddon } from "./native.js";
 import { Reaper, startReaperLoop } from "./reaper.js";
+import { exactEnvironment } from "./exact-bytes.js";
 import { ProcessSpawner } from "./spawner.js";
 import { realSys, type Pid1Sys } from "./sys.js";
 import { decodeWaitStatus, signalNumber } from "./exit-status.js";
@@ -43,6 +44,11 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const unavailable: string[] = [];
+  // foyer's environment holds the secrets' source variables (DB_PASSWORD...) that programs do not
+  // get: a program running as foyer's own uid (a non-root container) could read them all from
+  // /proc/<foyer>/environ. Not dumpable, those files are root's alone.
+  const exactEnv = exactEnvironment(); // before: a non-root foyer that is not dumpable cannot read it
+  if (native && native.setNotDumpable() !== 0) logger.warn("could not make foyer non-dumpable: programs running as its uid can read its environment");
   if (loaded.ok) logger.debug("native addon loaded", { from: loaded.from });
   else {
     logger.error(`native addon not loaded: ${loaded.error}`);
@@ -77,6 +83,7 @@ function createRuntime(logger: Logger, env: NodeJS.ProcessEnv): Pid1Runtime {
     uid,
     gid,
     stdinIsTty: tty.isatty(0),
+    exactEnv,
   });
   return { spawner, sys, reaper, managed, native, reaping, routeSignals: (on) => signals.subscribe(on), stop: stopLoop };
 }

@@ -8,7 +8,7 @@ import { getSystemErrorMessage } from "node:util";
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, execFailureExitCode, exitCodeFor, spawnFailure } from "./exit-status.js";
 import type { NativeAddon } from "./native.js";
 import { killGroupOrPid } from "./signals.js";
-import { TRAMPOLINE_ARGV, TRAMPOLINE_FD, type TrampolineReport, type TrampolineRequest } from "./trampoline.js";
+import { TRAMPOLINE_ARGV, TRAMPOLINE_FD, toWire, type TrampolineReport, type TrampolineRequest } from "./trampoline.js";
 import { loginEnv, resolveUser, type ResolvedUser } from "../identity/resolve.js";
 import type { ExitStatus, SpawnedProcess, SpawnRequest, Spawner } from "./types.js";
 
@@ -27,6 +27,8 @@ export interface SpawnerOptions {
   gid: number;
   /** whether foyer's stdin is a terminal (foreground groups need tcsetpgrp then) */
   stdinIsTty: boolean;
+  /** foyer's own environment entries that are not UTF-8 (exact-bytes.ts): a child that inherits one gets its bytes */
+  exactEnv?: ReadonlyMap<string, Buffer>;
 }
 
 /** Decided before spawning: run as someone else, or fail with a message. */
@@ -43,9 +45,21 @@ export class ProcessSpawner implements Spawner {
     if (badCwd) return failedProcess(spawnFailure(EXIT_NOT_EXECUTABLE, `cannot execute '${req.argv[0]}': ${badCwd}`));
     const plan = this.planUser(req);
     if ("error" in plan) return failedProcess(spawnFailure(EXIT_NOT_EXECUTABLE, plan.error));
+    // bytes a string cannot carry need the native exec: Node's spawn passes only strings
+    const exactEnv = this.exactEntries(plan.env);
+    const exact = req.exactArgv !== undefined || exactEnv.size > 0;
     const needsTrampoline =
-      plan.switchTo !== undefined || (req.group === "foreground" && this.opts.stdinIsTty && this.opts.native !== null);
-    return needsTrampoline ? this.viaTrampoline(req, plan.env, plan.switchTo) : this.direct(req, plan.env);
+      plan.switchTo !== undefined || (this.opts.native !== null && ((req.group === "foreground" && this.opts.stdinIsTty) || exact));
+    return needsTrampoline ? this.viaTrampoline(req, plan.env, plan.switchTo, exactEnv) : this.direct(req, plan.env);
+  }
+
+  /** The child's environment entries that are foyer's own non-UTF-8 ones, unchanged: their exact bytes. */
+  private exactEntries(env: Record<string, string>): Map<string, Buffer> {
+    const out = new Map<string, Buffer>();
+    for (const [name, bytes] of this.opts.exactEnv ?? []) {
+      if (env[name] !== undefined && bytes.toString("utf8") === `${name}=${env[name]}`) out.set(name, bytes);
+    }
+    return out;
   }
 
   // Refuse rather than run as root when a switch was asked for and cannot happen.
@@ -77,14 +91,15 @@ export class ProcessSpawner implements Spawner {
     }
   }
 
-  private viaTrampoline(req: SpawnRequest, env: Record<string, string>, user: ResolvedUser | undefined): SpawnedProcess {
+  private viaTrampoline(req: SpawnRequest, env: Record<string, string>, user: ResolvedUser | undefined, exactEnv: ReadonlyMap<string, Buffer>): SpawnedProcess {
     const [self, ...selfArgs] = this.opts.self as [string, ...string[]];
     const stdio = [...(stdioFor(req.stdio) as unknown[]), "pipe"] as StdioOptions;
     const session = req.group === "session";
+    const argv = req.exactArgv ?? req.argv;
     const request: TrampolineRequest = {
-      file: req.argv[0]!,
-      argv: req.argv,
-      envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      file: toWire(argv[0]!),
+      argv: argv.map(toWire),
+      envp: Object.entries(env).map(([k, v]) => toWire(exactEnv.get(k) ?? `${k}=${v}`)),
       cwd: req.cwd,
       umask: req.umask,
       session: session ? 1 : 2,
@@ -124,6 +139,9 @@ export class ProcessSpawner implements Spawner {
       stdout: child.stdout,
       stderr: child.stderr,
       exited,
+      // through the trampoline, the pid is foyer itself until its exec: the program runs only once
+      // the channel closed without a failure report
+      ...(channel ? { running: report.then((r) => r === null) } : {}),
       killGroup: (signal) => !gone && killGroupOrPid(pid, signal),
     };
   }

@@ -11,8 +11,20 @@ export const TRAMPOLINE_FD = 3;
 /** The hidden argv that selects trampoline mode (`foyer exec-as __exec`). */
 export const TRAMPOLINE_ARGV = ["exec-as", "__exec"];
 
-/** What the parent sends: the exec request plus how to name the program in messages. */
-export type TrampolineRequest = NativeExecRequest;
+/** A byte string in the JSON request: a string when it is UTF-8, else its bytes in base64. */
+export type WireBytes = string | { b64: string };
+
+/** What the parent sends: the exec request, exact bytes as WireBytes. */
+export type TrampolineRequest = Omit<NativeExecRequest, "file" | "argv" | "envp"> & { file: WireBytes; argv: WireBytes[]; envp: WireBytes[] };
+
+/** A string as itself, Buffer bytes in base64. */
+export function toWire(value: string | Buffer): WireBytes {
+  return typeof value === "string" ? value : { b64: value.toString("base64") };
+}
+
+function fromWire(value: WireBytes): string | Buffer {
+  return typeof value === "string" ? value : Buffer.from(value.b64, "base64");
+}
 
 /** What the trampoline sends back when it could not exec. */
 export interface TrampolineReport {
@@ -33,14 +45,15 @@ export function runTrampoline(): number {
   }
   const native = loadNative();
   if (!native.ok) {
-    return report({ exitCode: EXIT_NOT_EXECUTABLE, message: `cannot execute '${req.file}': native addon unavailable: ${native.error}` });
+    return report({ exitCode: EXIT_NOT_EXECUTABLE, message: `cannot execute '${String(fromWire(req.file))}': native addon unavailable: ${native.error}` });
   }
-  const failure = native.addon.execAs({ ...req, reportFd: TRAMPOLINE_FD });
+  const file = fromWire(req.file);
+  const failure = native.addon.execAs({ ...req, file, argv: req.argv.map(fromWire), envp: req.envp.map(fromWire), reportFd: TRAMPOLINE_FD });
   const notFound = failure.stage === "exec" && (failure.errno === ENOENT || failure.errno === ENOTDIR);
   const what = failure.stage === "exec" ? "" : failure.stage === "chdir" ? `working directory ${req.cwd}: ` : `${failure.stage} failed: `;
   return report({
     exitCode: notFound ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
-    message: `cannot execute '${req.file}': ${what}${failure.message}`,
+    message: `cannot execute '${String(file)}': ${what}${failure.message}`,
   });
 }
 

@@ -33,6 +33,12 @@ export interface SpawnRequest {
    * (tini's behaviour for the main program, keeps interactive shells working).
    */
   group: "session" | "foreground";
+  /**
+   * The exact bytes of argv when the strings lost some (Node decodes its own argv with U+FFFD:
+   * `foyer run -- CMD` with a Latin-1 argument). Inherited environment values keep their bytes too:
+   * the Spawner knows foyer's own environment.
+   */
+  exactArgv?: Buffer[];
 }
 
 /** A started process. Its pid is its process-group id too. */
@@ -42,6 +48,11 @@ export interface SpawnedProcess {
   readonly stderr: Readable | null;
   /** resolves once, after the process was reaped (never rejects; spawn failures resolve with spawnError) */
   readonly exited: Promise<ExitStatus>;
+  /**
+   * When the program itself is known to run: true once the trampoline's exec succeeded, false when
+   * it failed (`exited` then carries the spawnError). Absent: it runs from the spawn on (pid > 0).
+   */
+  readonly running?: Promise<boolean>;
   /** signal the whole process group (falls back to the pid); false if it is already gone */
   killGroup(signal: string): boolean;
 }

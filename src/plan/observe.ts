@@ -9,7 +9,7 @@ import { realFs, type FsOps } from "./fsops.js";
 import type { UserDatabase } from "../identity/index.js";
 import { checkOwners, type OwnerIds } from "./owners.js";
 import type { TemplateFileRead } from "./planner.js";
-import { decodeUtf8, notUtf8Message } from "../spec/utf8.js";
+import { decodeUtf8, MAX_SPEC_BYTES, notUtf8Message } from "../spec/utf8.js";
 
 /** Everything `foyer plan` needs to mark unchanged actions: path states and resolved owners. */
 export interface Observed {
@@ -111,11 +111,19 @@ export function readTemplateFiles(paths: readonly string[], fs: FsOps = realFs):
   const out = new Map<string, TemplateFileRead>();
   for (const p of paths) {
     try {
-      const text = decodeUtf8(fs.readFileSync(p));
-      out.set(p, text.ok ? { ok: true, content: text.text } : { ok: false, error: notUtf8Message("it", text) });
+      // a template is text the size of a spec: a FIFO, a device or /dev/zero must not hang or fill foyer
+      const bytes = readRegularFile(fs, p, MAX_SPEC_BYTES, { followOwnLinks: true });
+      if (!Buffer.isBuffer(bytes)) {
+        out.set(p, { ok: false, error: `it is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MiB` });
+        continue;
+      }
+      const text = decodeUtf8(bytes);
+      // a licence file 0600: what others may not read must not land in a 0644 file or in a plan
+      const isPrivate = (fs.statSync(p).mode & 0o004) === 0;
+      out.set(p, text.ok ? { ok: true, content: text.text, ...(isPrivate ? { private: true } : {}) } : { ok: false, error: notUtf8Message("it", text) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      out.set(p, { ok: false, error: e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.code === "EISDIR" ? "it is a directory" : e.message });
+      out.set(p, { ok: false, error: e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.code ? e.message : e.message.replace(`${p} is`, "it is") });
     }
   }
   return out;

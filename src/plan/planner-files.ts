@@ -1,6 +1,6 @@
 // Planning the generic `files:` entries: inline templates, template files (read by the caller
-// beforehand, since the planner is pure) and verbatim content. A file whose template used a secret
-// is marked secret and defaults to mode 0600.
+// beforehand, since the planner is pure) and verbatim content. A file whose template used a secret,
+// or came from a template file others may not read, is marked secret and defaults to mode 0600.
 import type { ConfigIssue } from "../errors.js";
 import type { TemplateEngine } from "../render/index.js";
 import type { FileEntry } from "../spec/schema.js";
@@ -20,7 +20,7 @@ export function planFiles(
     const body = fileBody(f, i, engine, templateFiles);
     issues.push(...body.issues);
     if (body.text === undefined) return;
-    const secret = f.hidden === true || body.secretsUsed.length > 0 || holdsSecret(body.text);
+    const secret = f.hidden === true || body.secretsUsed.length > 0 || body.private === true || holdsSecret(body.text);
     actions.push({
       kind: "write-file",
       path: f.path,
@@ -42,7 +42,7 @@ function fileBody(
   i: number,
   engine: TemplateEngine,
   templateFiles: ReadonlyMap<string, TemplateFileRead>,
-): { text?: string; issues: ConfigIssue[]; secretsUsed: string[]; format: string } {
+): { text?: string; issues: ConfigIssue[]; secretsUsed: string[]; format: string; private?: boolean } {
   if (f.content !== undefined) return { text: f.content, issues: [], secretsUsed: [], format: "content" };
   if (f.template !== undefined) return { ...engine.render(f.template, `files[${i}].template`), format: "template" };
   const path = f.templateFile!;
@@ -51,5 +51,5 @@ function fileBody(
     const why = read ? read.error : "it was not read before planning";
     return { issues: [{ path: `files[${i}].templateFile`, message: `cannot read template file ${path}: ${why}` }], secretsUsed: [], format: "template" };
   }
-  return { ...engine.render(read.content, `files[${i}].templateFile`, path), format: "template" };
+  return { ...engine.render(read.content, `files[${i}].templateFile`, path), format: "template", ...(read.private ? { private: true } : {}) };
 }

@@ -16,7 +16,11 @@ import { planFiles } from "./planner-files.js";
 import { validatePlan } from "./validate.js";
 
 /** Contents of `files[].templateFile`, read by the caller: the text, or why it could not be read. */
-export type TemplateFileRead = { ok: true; content: string } | { ok: false; error: string };
+/**
+ * Contents of `files[].templateFile`: the text (and whether others may not read the file: its
+ * content is then treated as a secret's), or why it could not be read.
+ */
+export type TemplateFileRead = { ok: true; content: string; private?: boolean } | { ok: false; error: string };
 
 /** Everything planInit needs, all observed before planning. */
 export interface PlanInput {
@@ -25,6 +29,8 @@ export interface PlanInput {
   secrets: ReadonlyMap<string, string>;
   /** the process environment; spec.env is laid over it for templates (programs see the same) */
   env: Readonly<Record<string, string | undefined>>;
+  /** variables of `env` whose value was not UTF-8 (LoadOptions.notUtf8Env) */
+  notUtf8Env?: ReadonlySet<string>;
   /** the spec's product (default: the one its profile names); it plans the `config:` files */
   product?: Product;
   /** facts the product's plan reads (in-cluster Kubernetes…), gathered by the caller */
@@ -54,6 +60,8 @@ export function planInit(input: PlanInput): PlanResult {
     // the spec's secrets, and values a product holds inline in `config:` (resolved by the loader)
     declaredSecrets: new Set([...Object.keys(spec.secrets), ...input.secrets.keys()]),
     secretEnvVars: secretSourceEnvVars(spec.secrets, input.secrets),
+    // spec.env's own values are UTF-8 (the spec is)
+    notUtf8Env: new Set([...(input.notUtf8Env ?? [])].filter((name) => !(name in spec.env))),
   });
   const product = input.product ?? productFor(spec.profile);
   const configDir = (spec.config !== undefined ? product.configDirOf?.(spec.config) : undefined) ?? product.configDir;

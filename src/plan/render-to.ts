@@ -3,7 +3,7 @@
 //
 // DIR is often somewhere others can write (/tmp), and render may run as root with real secrets, so:
 // - DIR is absent (foyer makes it, 0755, with missing parents) or a real directory, not a symbolic
-//   link, owned by the caller or root, not writable by group or others, on an ordinary filesystem
+//   link, owned by the caller (root: also root's), not writable by group or others, on an ordinary filesystem
 //   (not /proc, /sys...). Links on the way to DIR follow the executor's trusted-link rule.
 // - Beneath DIR no link is followed: a link, FIFO, device or directory where a file goes, or
 //   anything but a real directory where a directory goes, is refused.
@@ -119,6 +119,8 @@ function outDirProblem(fs: FsOps, dir: Dir): string | undefined {
   const me = process.geteuid?.() ?? 0;
   if (st.uid !== me && st.uid !== 0) return `belongs to uid ${st.uid}: --out must be a directory of yours (or root's), or absent`;
   if (st.mode & 0o022) return `is writable by group or others (mode ${(st.mode & 0o7777).toString(8).padStart(4, "0")}): --out must be a directory only you can write, or absent`;
+  // root's, and (as just checked) writable by root alone: a user's render would fail at its first mkdir
+  if (st.uid !== me) return "belongs to root and only root can write in it: --out must be a directory you can write, or absent";
   const special = SPECIAL_FILESYSTEMS.get(fs.statfsSync(dir.at(".")).type);
   if (special) return `is on a ${special} filesystem: --out must be an ordinary directory`;
   return undefined;

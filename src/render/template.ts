@@ -17,6 +17,8 @@ export interface TemplateContext {
    * file is secret by reference, not only when a scan happens to find the value in it
    */
   secretEnvVars?: ReadonlyMap<string, string>;
+  /** env vars whose value was not UTF-8 (it holds U+FFFD): reading one is an issue, not a changed value in a file */
+  notUtf8Env?: ReadonlySet<string>;
 }
 
 /** One rendered template: its text, its problems, and the secrets it used (the file is then secret). */
@@ -64,6 +66,7 @@ export function createTemplateEngine(ctx: TemplateContext): TemplateEngine {
 
   const readEnv = (name: string): string | undefined => {
     const value = ctx.env[name];
+    if (value !== undefined && ctx.notUtf8Env?.has(name)) issue(`environment variable ${JSON.stringify(name)} is not UTF-8 text: a config file cannot hold its bytes (set it as UTF-8)`);
     const secret = ctx.secretEnvVars?.get(name);
     if (value !== undefined && secret !== undefined) state?.secretsUsed.add(secret);
     return value;

@@ -5,7 +5,7 @@ import { ConfigError, type ConfigIssue } from "../errors.js";
 import { Redactor } from "../log/index.js";
 import { envLayersOf } from "../products/env-layers.js";
 import { deepMerge, isPlainObject } from "./merge.js";
-import { overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
+import { MAX_OVERRIDE_DEPTH, overridesFromEnv, overrideVarBelow, overrideVarFor, type Overrides } from "./overrides.js";
 import { parseYamlSource, type ParsedSource } from "./parse.js";
 import { PROFILES } from "./profiles.js";
 import type { Spec } from "./schema.js";
@@ -51,6 +51,11 @@ export interface LoadOptions {
   /** --spec, if given */
   specFlag?: string | undefined;
   env: Record<string, string | undefined>;
+  /**
+   * variables of `env` whose value was not UTF-8 (Node decoded it with U+FFFD): a secret, a
+   * template or an override that reads one is an issue, never a value silently changed
+   */
+  notUtf8Env?: ReadonlySet<string>;
   read?: ReadText;
   exists?: (path: string) => boolean;
   /** users.sssd's reads (snippets, the image's nsswitch and PAM files); default: the system's */
@@ -107,6 +112,12 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   const issues: ConfigIssue[] = [];
   const userData = user.data as Record<string, unknown>;
   const overrides = overridesFromEnv(options.env, fieldTypesAt);
+  for (const name of overrides.tooDeep) {
+    issues.push({ path: "(env)", message: `${name.slice(0, 60)}… names a path ${name.split("__").length - 1} levels deep; no spec field is deeper than ${MAX_OVERRIDE_DEPTH}`, where: `env ${name.slice(0, 60)}…` });
+  }
+  for (const v of overrides.vars) {
+    if (options.notUtf8Env?.has(v.name)) issues.push({ path: formatPath(v.keys), message: `${v.name} is not UTF-8 text (its bytes would become U+FFFD); set it as UTF-8`, where: `env ${v.name}` });
+  }
   const profileName = (overrides.data.profile ?? userData.profile) as unknown;
   const profile = profileSource(profileName, issues, user.locate);
   const sources = { user, profile, overrides };
@@ -146,7 +157,7 @@ export function loadSpecCollecting(options: LoadOptions): { loaded?: LoadedSpec;
   keptFromPrograms.push(...testUser.keptFromPrograms);
   if (testUser.secret) values[testUser.secret.name] = { value: testUser.secret.value, path: "users.sources" };
   // secrets use their own guarded reader (regular files only, size cap) unless a test injects one
-  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path));
+  const { secrets, issues: secretIssues } = resolveSecrets(spec.secrets, options.env, options.read, (path) => locate(path), options.notUtf8Env);
   issues.push(...secretIssues);
   for (const [name, { value, path }] of Object.entries(values)) {
     const short = tooShort(name, value);

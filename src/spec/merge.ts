@@ -17,9 +17,9 @@ export function deepMerge(base: unknown, over: unknown, onStrayNull?: StrayNull,
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (value === null) {
-      if (key in base && base[key] !== undefined) delete out[key];
+      if (Object.hasOwn(base, key) && base[key] !== undefined) delete out[key];
       else onStrayNull?.([...at, key]);
-    } else out[key] = key in base ? deepMerge(base[key], value, onStrayNull, [...at, key]) : withoutNulls(value, onStrayNull, [...at, key]);
+    } else out[key] = Object.hasOwn(base, key) ? deepMerge(base[key], value, onStrayNull, [...at, key]) : withoutNulls(value, onStrayNull, [...at, key]);
   }
   return out;
 }

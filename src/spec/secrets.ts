@@ -1,8 +1,9 @@
 // Resolve named secrets from env vars (with the VAR_FILE convention), files, and mounted Kubernetes
 // Secret directories. Values are returned, never logged; every problem is collected as an issue.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, fstatSync, readSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ConfigIssue } from "../errors.js";
+import { openOwnFile, realFs, UnsafePathError } from "../fs/index.js";
 import { MIN_SECRET_LENGTH } from "../log/index.js";
 import type { SecretSource } from "./schema.js";
 
@@ -22,8 +23,9 @@ export const MAX_SECRET_BYTES = 1024 * 1024;
 /** A secret file foyer refuses to read (not a regular file, too large, not text). */
 class SecretFileRefused extends Error {}
 
-function describeReadError(err: unknown): string {
+function describeReadError(err: unknown, path: string): string {
   if (err instanceof SecretFileRefused) return err.message;
+  if (err instanceof UnsafePathError) return err.path === path ? err.problem : `cannot be read: ${err.message}`;
   const e = err as NodeJS.ErrnoException;
   if (e.code === "ENOENT") return "does not exist";
   if (e.code === "EACCES" || e.code === "EPERM") return "is not readable (permission denied)";
@@ -42,13 +44,15 @@ function refuseIfNotRegular(st: { isFile(): boolean; isFIFO(): boolean; isDirect
 /**
  * Read a secret file: only a regular file (checked before opening, so no device is opened, and
  * again on the open descriptor, so a swap in between is caught), at most MAX_SECRET_BYTES, valid
- * UTF-8. O_NONBLOCK keeps a FIFO swapped in after the first check from blocking the open. Links are
- * followed: Kubernetes and Docker mount secrets through them, and the paths come from the spec and
- * the environment, which are trusted (a Kubernetes key is additionally confined to its directory).
+ * UTF-8. O_NONBLOCK keeps a FIFO swapped in after the first check from blocking the open. Links
+ * root made are followed (Kubernetes mounts secrets through them); a link someone else planted on
+ * the way is not (src/fs openOwnFile): a user's `~/.token -> /etc/shadow` would make root read
+ * /etc/shadow into a secret that user's program receives. A Kubernetes key is also confined to its
+ * directory.
  */
 export function readSecretFileSafely(path: string): string {
   refuseIfNotRegular(statSync(path));
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  const fd = openOwnFile(realFs, path);
   try {
     const st = fstatSync(fd);
     refuseIfNotRegular(st);
@@ -94,7 +98,7 @@ function readSecretFile(name: string, path: string, io: SecretReads, issues: Con
   } catch (err) {
     // an optional secret may be absent, but one that exists and cannot be read is still an error
     if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    issues.push({ path: `secrets.${name}`, message: `secret "${name}": ${what} ${path} ${describeReadError(err)}` });
+    issues.push({ path: `secrets.${name}`, message: `secret "${name}": ${what} ${path} ${describeReadError(err, path)}` });
     return undefined;
   }
 }
@@ -113,7 +117,7 @@ function readKubernetesKey(name: string, dir: string, key: string, optional: boo
     real = io.realpath(path);
   } catch (err) {
     if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    issues.push({ path: `secrets.${name}`, message: `secret "${name}": key file ${path} ${describeReadError(err)}` });
+    issues.push({ path: `secrets.${name}`, message: `secret "${name}": key file ${path} ${describeReadError(err, path)}` });
     return undefined;
   }
   if (!real.startsWith(realDir.replace(/\/$/, "") + "/")) {
@@ -129,7 +133,12 @@ export function sourceEnvNames(source: SecretSource): string[] {
   return Array.isArray(source.env) ? source.env : [source.env];
 }
 
-function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>): string | undefined {
+function resolveOne(name: string, source: SecretSource, env: Record<string, string | undefined>, io: SecretReads, issues: ConfigIssue[], sourceEnvVars: Set<string>, notUtf8Env: ReadonlySet<string>): string | undefined {
+  // a variable whose string holds U+FFFD where its bytes were: the secret (or its file name) would be wrong
+  const notUtf8 = (v: string): undefined => {
+    issues.push({ path: `secrets.${name}`, message: `secret "${name}": environment variable ${v} is not UTF-8 text (a secret is written into text files)` });
+    return undefined;
+  };
   if ("env" in source) {
     const names = sourceEnvNames(source);
     for (const variable of names) {
@@ -139,9 +148,9 @@ function resolveOne(name: string, source: SecretSource, env: Record<string, stri
     // each name in turn, the value itself before its _FILE twin: the first one set wins
     for (const variable of names) {
       const direct = env[variable];
-      if (direct !== undefined && direct !== "") return direct;
+      if (direct !== undefined && direct !== "") return notUtf8Env.has(variable) ? notUtf8(variable) : direct;
       const file = env[`${variable}_FILE`];
-      if (file) return readSecretFile(name, file, io, issues, `file ${variable}_FILE=`);
+      if (file) return notUtf8Env.has(`${variable}_FILE`) ? notUtf8(`${variable}_FILE`) : readSecretFile(name, file, io, issues, `file ${variable}_FILE=`);
     }
     if (!source.optional) {
       const which = names.length === 1 ? `environment variable ${names[0]} is not set (nor ${names[0]}_FILE)` : `none of the environment variables ${names.join(", ")} is set (nor their _FILE twins)`;
@@ -176,13 +185,14 @@ export function resolveSecrets(
   env: Record<string, string | undefined>,
   read?: ReadText,
   locate?: (path: readonly PropertyKey[]) => string | undefined,
+  notUtf8Env: ReadonlySet<string> = new Set(),
 ): { secrets: ResolvedSecrets; issues: ConfigIssue[] } {
   const io: SecretReads = read ? { read, realpath: (p) => resolve(p) } : { read: readSecretFileSafely, realpath: realpathSync };
   const issues: ConfigIssue[] = [];
   const values = new Map<string, string>();
   const sourceEnvVars = new Set<string>();
   for (const [name, source] of Object.entries(sources)) {
-    const value = resolveOne(name, source, env, io, issues, sourceEnvVars);
+    const value = resolveOne(name, source, env, io, issues, sourceEnvVars, notUtf8Env);
     if (value === undefined) continue;
     const short = tooShort(name, value);
     if (short) issues.push(short);

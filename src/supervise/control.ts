@@ -1,9 +1,9 @@
 // The control socket behind `foyer ctl`: a unix socket, mode 0600 (only root or foyer's own user
 // can connect), one JSON request line in, one JSON response line out.
 import { createServer, connect, type Server } from "node:net";
-import { chmod, mkdir, rm, lstat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import { FoyerError } from "../errors.js";
+import { followTrustedLinks, openDirPath, realFs, type Dir } from "../fs/index.js";
 
 /** A request line. */
 export type ControlRequest = { cmd: "status" } | { cmd: "start" | "stop" | "restart"; program: string };
@@ -16,14 +16,31 @@ export type ControlHandler = (req: ControlRequest) => Promise<ControlResponse>;
 
 const MAX_REQUEST = 64 * 1024;
 
-/** Listen on `path` (replacing a stale socket) with mode 0600. */
+/**
+ * Listen on `path` (replacing a stale socket) with mode 0600. The socket's directory is reached and
+ * made like every directory foyer writes in (src/fs: no link a user planted on the way is followed,
+ * so a socket under a user's home cannot make root create directories through `~/.config -> /etc`),
+ * and the socket is bound, and at close unlinked by libuv, inside that open directory.
+ */
 export async function startControlServer(path: string, handle: ControlHandler): Promise<Server> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
-  const existing = await lstat(path).catch(() => undefined);
+  const dir = openDirPath(realFs, dirname(path), { policy: followTrustedLinks, create: 0o755 })!;
+  try {
+    const server = await listenIn(dir, basename(path), handle);
+    server.once("close", () => dir.close());
+    return server;
+  } catch (err) {
+    const named = dir.named(err); // the socket's path in the message, not /proc/self/fd/N
+    dir.close();
+    throw named;
+  }
+}
+
+async function listenIn(dir: Dir, name: string, handle: ControlHandler): Promise<Server> {
+  const existing = dir.lstat(name);
   if (existing) {
-    if (!existing.isSocket()) throw new FoyerError(`control socket ${path} exists and is not a socket; refusing to replace it`);
-    if (await answers(path)) throw new FoyerError(`control socket ${path} is in use by another foyer`);
-    await rm(path);
+    if (!existing.isSocket()) throw new FoyerError(`control socket ${dir.show(name)} exists and is not a socket; refusing to replace it`);
+    if (await answers(dir.at(name))) throw new FoyerError(`control socket ${dir.show(name)} is in use by another foyer`);
+    dir.unlink(name);
   }
   const server = createServer((socket) => {
     let buffer = "";
@@ -39,17 +56,17 @@ export async function startControlServer(path: string, handle: ControlHandler): 
     });
     socket.on("error", () => socket.destroy());
   });
-  // the socket is created by bind(); a tight umask makes it 0600 from the first moment
+  // the socket is created by bind() with the umask's mode: 0600 from the first moment (a chmod
+  // by path afterwards would follow a link swapped in meanwhile)
   const previous = process.umask(0o177);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(path, () => resolve());
+      server.listen(dir.at(name), () => resolve());
     });
   } finally {
     process.umask(previous);
   }
-  await chmod(path, 0o600);
   return server;
 }
 

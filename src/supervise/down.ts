@@ -169,8 +169,8 @@ export class DownRunner {
     this.proc = proc;
     if (proc.pid > 0) logger.info(`started ${this.label} (attempt ${this.attempts}/${o.down.retries + 1}, ${seconds(Math.max(0, graceEnd - clock.now()))} of stop.grace left)`, { program: o.name, pid: proc.pid });
     const streams: Promise<void>[] = [];
-    if (proc.stdout) streams.push(output.attach(this.label, "stdout", proc.stdout));
-    if (proc.stderr) streams.push(output.attach(this.label, "stderr", proc.stderr));
+    if (proc.stdout) streams.push(output.attach(this.label, "stdout", proc.stdout, proc.exited));
+    if (proc.stderr) streams.push(output.attach(this.label, "stderr", proc.stderr, proc.exited));
     const timers: TimerHandle[] = [];
     const left = graceEnd - clock.now();
     const { timeout } = o.down;

@@ -158,8 +158,9 @@ function forwardLines(stream: NodeJS.ReadableStream | null, each: (lines: Buffer
   return new Promise((resolve) => stream.once("end", () => (each(splitter.flush()), resolve())));
 }
 
-// Keep stdout whole (the env dump follows the marker) and show the hook's own lines live. An empty
-// line is held back: it may be the one `printf '\n'` adds before the marker.
+// Keep stdout from the marker on whole (the env dump follows it), only the last lines before it,
+// and show the hook's own lines live. An empty line is held back: it may be the one `printf '\n'`
+// adds before the marker.
 function collect(stream: NodeJS.ReadableStream | null, into: Buffer[], marker: string, show: (lines: Buffer[]) => void): Promise<void> {
   if (!stream) return Promise.resolve();
   const splitter = new LineSplitter();
@@ -183,6 +184,9 @@ function collect(stream: NodeJS.ReadableStream | null, into: Buffer[], marker: s
   stream.on("data", (chunk: Buffer) => {
     into.push(chunk);
     each(splitter.push(chunk));
+    // before the marker, only the last lines are ever used (a failure message): a hook printing
+    // gigabytes must not make PID 1 hold them
+    if (!done) keepLastLines(into, OUTPUT_TAIL * 2 + marker.length + 2);
   });
   return new Promise((resolve) =>
     stream.once("end", () => {
@@ -191,6 +195,19 @@ function collect(stream: NodeJS.ReadableStream | null, into: Buffer[], marker: s
       resolve();
     }),
   );
+}
+
+/**
+ * Cut `chunks` down to their last `max` bytes or fewer, starting at a newline (kept: it may be the
+ * one before the marker), so no line, and no secret in it, is cut in two.
+ */
+function keepLastLines(chunks: Buffer[], max: number): void {
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  if (total <= max) return;
+  const all = Buffer.concat(chunks, total);
+  const nl = all.indexOf(0x0a, total - max);
+  chunks.splice(0, chunks.length, ...(nl < 0 ? [] : [Buffer.from(all.subarray(nl))]));
 }
 
 function indent(text: string): string {

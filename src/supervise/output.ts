@@ -15,6 +15,8 @@ export interface Sink {
   once?(event: "drain", listener: () => void): unknown;
   /** a stream reports a broken pipe as an "error" event: unheard, Node would crash foyer with it */
   on?(event: "error", listener: (err: Error) => void): unknown;
+  /** bytes written but not yet taken by the reader (a Node stream's) */
+  readonly writableLength?: number;
 }
 
 /** Where formatted lines go (foyer's own stdout and stderr). */
@@ -47,13 +49,27 @@ type StreamName = "stdout" | "stderr";
 
 const KEPT_TEXT_MAX = 2000;
 
+/**
+ * Output waiting for a sink that does not drain (a stalled log collector), at most: past it, lines
+ * are dropped and counted, and the count is said once it drains. Pausing a program's pipe bounds a
+ * running program, but a crash-looping one writes its lines at every exit, and foyer held them all.
+ */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
 /** Prefixes, formats and writes program output; remembers the last lines of each program. */
 export class OutputMux {
   private readonly kept = new Map<string, KeptLine[]>();
   private readonly open = new Set<Promise<void>>();
   private readonly broken = new Set<StreamName>();
-  /** program pipes paused until the sink drains (resumed at once if the sink breaks instead) */
-  private readonly paused = new Set<Readable>();
+  /**
+   * program pipes paused until their sink drains (resumed at once if the sink breaks instead, or
+   * when their program is gone). One "drain" listener per sink resumes them: a listener per pipe
+   * would hold every paused pipe, and its program, for as long as the sink stays full.
+   */
+  private readonly paused = new Map<Readable, StreamName>();
+  private readonly awaitingDrain = new Set<StreamName>();
+  /** lines dropped per stream while its sink was full (said when it drains) */
+  private readonly dropped = new Map<StreamName, number>();
   private width = 0;
 
   constructor(private readonly options: OutputOptions) {
@@ -65,20 +81,36 @@ export class OutputMux {
     this.width = Math.max(this.width, name.length);
   }
 
-  /** Forward one stream of a program; resolves when the stream ended and its last line was written. */
-  attach(program: string, stream: "stdout" | "stderr", readable: Readable): Promise<void> {
+  /**
+   * Forward one stream of a program; resolves when the stream ended and its last line was written.
+   * Once `exited` (the program's) resolves, its pipe is read to the end whatever the sink: a paused
+   * pipe of a program that is gone would be held for ever with its buffers (a crash-looping program
+   * under a stalled log collector grew foyer by megabytes a second); past MAX_QUEUED_BYTES its
+   * lines are dropped and counted instead.
+   */
+  attach(program: string, stream: "stdout" | "stderr", readable: Readable, exited?: Promise<unknown>): Promise<void> {
     const splitter = new LineSplitter();
     const pieces = this.uncutSecrets(splitter);
+    let gone = false;
+    void exited?.then(() => {
+      gone = true;
+      if (this.paused.delete(readable)) readable.resume();
+    });
     const ended = new Promise<void>((resolve) => {
       readable.on("data", (chunk: Buffer) => {
-        if (this.write(program, stream, pieces(splitter.push(chunk)))) return;
+        if (this.write(program, stream, pieces(splitter.push(chunk))) || gone) return;
         // foyer's own stdout is full (a slow log collector): stop reading the program's pipe, so the
         // program waits instead of foyer buffering without bound
         const sink = this.sink(stream);
         if (!sink.once || this.broken.has(stream)) return;
         readable.pause();
-        this.paused.add(readable);
-        sink.once("drain", () => this.paused.delete(readable) && readable.resume());
+        this.paused.set(readable, stream);
+        if (this.awaitingDrain.has(stream)) return;
+        this.awaitingDrain.add(stream);
+        sink.once("drain", () => {
+          this.awaitingDrain.delete(stream);
+          for (const [r, s] of this.paused) if (s === stream && this.paused.delete(r)) r.resume();
+        });
       });
       const finish = (): void => {
         this.write(program, stream, pieces(splitter.flush(), true));
@@ -126,14 +158,36 @@ export class OutputMux {
     const masked = lines.map((line) => this.masked(line));
     this.keep(program, stream, masked, now);
     if (this.broken.has(stream)) return true;
+    if ((this.sink(stream).writableLength ?? 0) > MAX_QUEUED_BYTES) {
+      this.drop(stream, lines.length);
+      return false;
+    }
     const parts = masked.map((line) => this.format(program, stream, line, now));
+    const sink = this.sink(stream);
+    let data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    // a write that will wait in the sink's queue gets a buffer of its own size: a small Buffer is a
+    // view of a 64 KiB pool slab, and a queue of them would hold a slab each
+    if ((sink.writableLength ?? 0) > 0) data = Buffer.from(Uint8Array.prototype.slice.call(data).buffer);
     try {
-      const ok = this.sink(stream).write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), (err) => err && this.broke(stream, err));
+      const ok = sink.write(data, (err) => err && this.broke(stream, err));
       return ok !== false || this.broken.has(stream);
     } catch (err) {
       this.broke(stream, err as Error);
       return true;
     }
+  }
+
+  private drop(stream: StreamName, count: number): void {
+    const before = this.dropped.get(stream) ?? 0;
+    this.dropped.set(stream, before + count);
+    if (before > 0) return;
+    this.sink(stream).once?.("drain", () => {
+      const n = this.dropped.get(stream) ?? 0;
+      this.dropped.delete(stream);
+      const msg = `${n} line(s) of program output dropped: foyer's ${stream} was not being read`;
+      const text = this.options.format === "json" ? JSON.stringify({ time: new Date(this.options.now()).toISOString(), level: "warn", source: "foyer", msg }) : `foyer warn  ${msg}`;
+      this.write0(stream, () => {}, Buffer.from(text + "\n"));
+    });
   }
 
   // The sink is gone: drop its output from now on, and let paused program pipes flow again (nothing
@@ -143,7 +197,7 @@ export class OutputMux {
     this.broken.add(stream);
     this.options.onSinkError?.(stream, err);
     if (this.sink("stdout") === this.sink("stderr")) this.broken.add(stream === "stdout" ? "stderr" : "stdout");
-    for (const readable of this.paused) readable.resume();
+    for (const readable of this.paused.keys()) readable.resume();
     this.paused.clear();
   }
 
@@ -155,10 +209,10 @@ export class OutputMux {
     await Promise.all([drained("stdout"), drained("stderr")]);
   }
 
-  // an empty write whose callback runs once everything queued before it has left (or failed)
-  private write0(stream: StreamName, done: () => void): void {
+  // an empty write (or `data`) whose callback runs once everything queued before it has left (or failed)
+  private write0(stream: StreamName, done: () => void, data = Buffer.alloc(0)): void {
     try {
-      this.sink(stream).write(Buffer.alloc(0), () => done());
+      this.sink(stream).write(data, () => done());
     } catch {
       done();
     }

@@ -218,23 +218,30 @@ export class ProgramRunner {
     this.startedAt = this.deps.clock.now();
     this.readyAt = null;
     this.abortReason = undefined;
-    // no pid: the spawn failed and its exit (127/126, with the reason) is on the way and gets logged
-    // as a failed start; it never "started"
+    // no pid, or a trampoline whose exec failed: the exit (127/126, with the reason) is on the way
+    // and gets logged as a failed start; it never "started", nor became ready for its dependents
     const spawned = proc.pid > 0;
-    if (spawned) this.deps.logger.info(`started ${d.name}`, { program: d.name, pid: proc.pid });
     const streams: Promise<void>[] = [];
-    if (proc.stdout) streams.push(this.deps.output.attach(d.name, "stdout", proc.stdout));
-    if (proc.stderr) streams.push(this.deps.output.attach(d.name, "stderr", proc.stderr));
+    if (proc.stdout) streams.push(this.deps.output.attach(d.name, "stdout", proc.stdout, proc.exited));
+    if (proc.stderr) streams.push(this.deps.output.attach(d.name, "stderr", proc.stderr, proc.exited));
     void proc.exited.then(async (status) => {
       // let the pipes drain so the program's last lines come before foyer's "exited" line
       // (bounded: a daemonised grandchild may hold them open)
       await settlesWithin(this.deps.clock, PIPE_DRAIN_MS, Promise.all(streams));
       this.exited(gen, status);
     });
-    if (d.oneshot || !spawned) return;
-    if (d.ready) void this.probe(gen, d.ready, proc.pid);
-    // no probe: ready once spawned
-    else this.dispatch({ type: "ready" });
+    if (!spawned) return;
+    const runs = (): void => {
+      this.deps.logger.info(`started ${d.name}`, { program: d.name, pid: proc.pid });
+      if (d.oneshot) return;
+      if (d.ready) void this.probe(gen, d.ready, proc.pid);
+      // no probe: ready once it runs
+      else this.dispatch({ type: "ready" });
+    };
+    if (!proc.running) return runs();
+    void proc.running.then((ok) => {
+      if (ok && gen === this.generation && this.state.name === "STARTING") runs();
+    });
   }
 
   private async probe(gen: number, ready: Ready, pid: number): Promise<void> {

@@ -3,7 +3,7 @@
 // main name) is reported in ONE run of validate, plan and run, each mistake with its line:col, and
 // nothing is written or started. Also: what overrides may now set, and `validate` without a spec.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,6 +97,53 @@ describe("FOYER__ overrides set fields of their type", () => {
     const r = spawnSync("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", join(dir, "ov.yaml"), "--", "true"], { encoding: "utf8", cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeout: 30_000 });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(spawnSync("cat", [join(dir, "ov.out")], { encoding: "utf8" }).stdout).toBe("debug=true uid=4243\n");
+  });
+});
+
+describe("FOYER__ overrides of a text field keep the text as written", () => {
+  it("a ' #' (JAVA_OPTS), 'a: b', '- x', quotes, an &anchor and an empty value reach the program unchanged", () => {
+    writeFileSync(join(dir, "ov2.yaml"), `programs:\n  show:\n    oneshot: true\n    command: [sh, -c, 'printf "[%s]" "$A" "$B" "$C" "$D" "$E" "$F" > ${dir}/ov2.out']\n`);
+    const values = { A: "-Xmx1g #gc", B: "key: value", C: "- verbose", D: '"quoted"', E: "&anchor x", F: "" };
+    const env = Object.fromEntries(Object.entries(values).map(([k, v]) => [`FOYER__programs__show__env__${k}`, v]));
+    const v = foyer(["validate", "--spec", join(dir, "ov2.yaml")], env);
+    expect(v.status, v.out).toBe(0);
+    const r = spawnSync("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", join(dir, "ov2.yaml"), "--", "true"], { encoding: "utf8", cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeout: 30_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(spawnSync("cat", [join(dir, "ov2.out")], { encoding: "utf8" }).stdout).toBe(Object.values(values).map((x) => `[${x}]`).join(""));
+  });
+});
+
+describe("a FOYER__ variable naming a path tens of thousands of levels deep", () => {
+  it("exit 78 naming the variable, not an internal error (stack overflow)", () => {
+    writeFileSync(join(dir, "deep.yaml"), "env: {}\n");
+    const name = "FOYER__env" + "__x".repeat(30_000);
+    const r = foyer(["validate", "--spec", join(dir, "deep.yaml")], { [name]: "1" });
+    expect(r.status, r.out.slice(0, 500)).toBe(78);
+    expect(r.out).toContain("FOYER__env__x__x__x");
+    expect(r.out).toMatch(/names a path 30001 levels deep; no spec field is deeper than 32/);
+    expect(r.out).not.toMatch(/internal error|call stack/);
+  });
+});
+
+describe("hooks that run as root from a directory others can fill", () => {
+  it("a warning naming the directory (an error with --strict); none for a root 0755 one or hooks with a user:", () => {
+    const open = join(dir, "open.d");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const theirs = join(dir, "theirs.d");
+    mkdirSync(theirs);
+    chownSync(theirs, 65534, 65534);
+    const fine = join(dir, "fine.d");
+    mkdirSync(fine, { mode: 0o755 });
+    writeFileSync(join(dir, "hooks.yaml"), `hooks:\n  init: [${open}, ${fine}]\n  finish: { dir: ${theirs} }\n`);
+    const v = foyer(["validate", "--spec", join(dir, "hooks.yaml")]);
+    expect(v.status, v.out).toBe(0);
+    expect(v.out).toContain(`init hooks: ${open} is writable by group or others (mode 0777), and its hooks run as root`);
+    expect(v.out).toContain(`finish hooks: ${theirs} belongs to uid 65534, and its hooks run as root`);
+    expect(v.out).not.toContain(`${fine} is`);
+    expect(foyer(["validate", "--strict", "--spec", join(dir, "hooks.yaml")]).status).toBe(78);
+    writeFileSync(join(dir, "hooks-user.yaml"), `hooks:\n  init: { dir: ${open}, user: nobody }\n`);
+    expect(foyer(["validate", "--spec", join(dir, "hooks-user.yaml")]).out).not.toContain("run as root");
   });
 });
 

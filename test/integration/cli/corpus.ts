@@ -90,6 +90,9 @@ export const CASES: BadCase[] = [
   { name: "template syntax error", spec: withFiles('  - path: @T@/out/x\n    template: "{{#if}}"\n'), expect: [/files\[1\]/] },
   { name: "template unclosed block", spec: withFiles('  - path: @T@/out/x\n    template: "{{#if x}}open"\n'), expect: [/files\[1\]/] },
   { name: "templateFile missing", spec: withFiles("  - path: @T@/out/x\n    templateFile: @T@/missing.hbs\n"), expect: [/files\[1\]\.templateFile/, /missing\.hbs/, /no such file|does not exist/] },
+  { name: "a program named __proto__ (it vanished: 'valid, 0 programs')", spec: "programs:\n  __proto__: { command: [x] }\n", command: "validate", expect: [/"__proto__" cannot be a name here/, /spec\.yaml:2:3/] },
+  { name: "an owner whose user and group both do not exist: both named in one run", spec: withFiles("  - { path: @T@/out/x, content: x, owner: \"nouserq:nogroupq\" }\n"), command: "validate", expect: [/user "nouserq" does not exist \(not in the user database\); group "nogroupq" does not exist \(not in the group database\) either/] },
+  { name: "templateFile is /dev/zero (no endless read)", spec: withFiles("  - path: @T@/out/x\n    templateFile: /dev/zero\n"), command: "validate", expect: [/files\[1\]\.templateFile/, /\/dev\/zero: it is a device, not a regular file/] },
   { name: "templateFile with undefined value", spec: withFiles("  - path: @T@/out/x\n    templateFile: @T@/t.hbs\n"), files: { "t.hbs": { content: "a={{env 'NOT_SET_ANYWHERE'}}\n" } }, expect: [/t\.hbs|files\[1\]/, /NOT_SET_ANYWHERE/] },
   { name: "config value with undeclared secret", spec: "config:\n  dir: @T@/etc\n  secret:\n    database.conf: { password: \"{{secret 'db'}}\" }\n", expect: [/config\.secret/, /db/] },
   // --- secrets

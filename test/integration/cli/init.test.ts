@@ -1,7 +1,7 @@
 // `foyer init` on the real filesystem: renders the product files, and a second run on an unchanged
 // spec writes nothing (mtimes kept) and says so.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -85,5 +85,20 @@ describe("foyer init", () => {
     const after = mtimes(dir);
     const changed = [...after].filter(([p, t]) => before.get(p) !== t).map(([p]) => p);
     expect(changed.sort()).toEqual(["etc/rstudio/rserver.conf", "spec.yaml"]);
+  });
+});
+
+describe("a target the container runtime bind-mounted (Docker's /etc/hosts, a Kubernetes subPath file)", () => {
+  it("validate, plan and init refuse it up front (exit 78, naming it), instead of init failing mid-apply with EBUSY", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-mounted-"));
+    writeFileSync(join(dir, "hosts"), "127.0.0.1 localhost\n");
+    writeFileSync(join(dir, "hosts.src"), "from the runtime\n");
+    writeFileSync(join(dir, "spec.yaml"), `files:\n  - { path: ${dir}/other.conf, content: "x\\n" }\n  - { path: ${dir}/hosts, content: "127.0.0.1 localhost\\n10.0.0.1 db\\n" }\n`);
+    const script = `mount --bind ${dir}/hosts.src ${dir}/hosts && for c in validate plan init; do ${FOYER} $c --spec ${dir}/spec.yaml; echo "rc=$?"; done`;
+    const r = spawnSync("unshare", ["--mount", "sh", "-c", script], { encoding: "utf8", timeout: 30_000 });
+    expect(r.stdout.match(/rc=\d+/g)).toEqual(["rc=78", "rc=78", "rc=78"]);
+    expect(r.stderr).toContain(`${dir}/hosts is a mount point`);
+    expect(r.stderr).toMatch(/→ at files\[1\]/);
+    expect(existsSync(join(dir, "other.conf")), "nothing written").toBe(false);
   });
 });

@@ -47,3 +47,31 @@ describe("malformed-input corpus", () => {
   });
 });
 
+describe("a template file that is not a regular file", () => {
+  it("a FIFO: exit 78 at once naming it (no wait for a writer), nothing written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-tplfifo-"));
+    expect(spawnSync("mkfifo", [join(dir, "t.hbs")]).status).toBe(0);
+    writeFileSync(join(dir, "spec.yaml"), `files:\n  - path: ${dir}/out/x.conf\n    templateFile: ${dir}/t.hbs\n`);
+    for (const command of ["validate", "init"]) {
+      const r = spawnSync(FOYER, [command, "--spec", join(dir, "spec.yaml")], { encoding: "utf8", timeout: 10_000 });
+      expect(r.signal, "foyer hung on the FIFO").toBeNull();
+      expect(r.status, r.stdout + r.stderr).toBe(78);
+      expect(r.stderr).toContain(`cannot read template file ${dir}/t.hbs: it is a FIFO, not a regular file`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["spec.yaml", "t.hbs"]);
+  });
+});
+
+describe("a big spec", () => {
+  it("200,000 env entries with one key written twice: exit 78 in seconds (not minutes), the duplicate at its line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "foyer-bigspec-"));
+    const lines = ["env:", ...Array.from({ length: 200_000 }, (_, i) => `  K${i}: v${i}`), "  K7: again"];
+    writeFileSync(join(dir, "spec.yaml"), lines.join("\n") + "\n");
+    const t0 = Date.now();
+    const r = spawnSync(FOYER, ["validate", "--spec", join(dir, "spec.yaml")], { encoding: "utf8", timeout: 60_000 });
+    expect(r.signal, "still validating after 60 s").toBeNull();
+    expect(r.status, r.stderr).toBe(78);
+    expect(r.stderr).toContain(`YAML syntax: Map keys must be unique\n  → at (yaml) (${dir}/spec.yaml:200002:3)`);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 70_000);
+});

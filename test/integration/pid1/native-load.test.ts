@@ -56,4 +56,14 @@ describe("loading the native addon from the single binary", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/native addon loaded from=\/srv/);
   });
+
+  it("never writes and loads the addon in a directory someone else can change (a user's $HOME when foyer runs as root)", async () => {
+    // the only exec-capable writable place is a home that belongs to uid 65534: that user could swap
+    // foyer's fresh directory for their own (a link where the addon is written, their own library)
+    const home = "mount -o remount,bind,ro /mnt && mount -t tmpfs -o mode=0755 tmpfs /srv && chown 65534 /srv &&";
+    const r = await withNoexec(home, ["run", "--log-level", "debug", "--", "true"], { HOME: "/srv" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/native addon loaded from=\/srv/);
+    expect(r.stderr).toMatch(/\/srv: belongs to uid 65534: not a place for foyer's code/);
+  });
 });

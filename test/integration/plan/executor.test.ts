@@ -295,6 +295,6 @@ describe("observe, plan printing, render --out, template files", () => {
     const r = readTemplateFiles([p("t.tpl"), p("missing.tpl"), p("adir")]);
     expect(r.get(p("t.tpl"))).toEqual({ ok: true, content: "hello {{env 'USER'}}" });
     expect(r.get(p("missing.tpl"))).toEqual({ ok: false, error: "no such file" });
-    expect(r.get(p("adir"))).toEqual({ ok: false, error: "it is a directory" });
+    expect(r.get(p("adir"))).toEqual({ ok: false, error: "it is a directory, not a regular file" });
   });
 });

@@ -69,6 +69,23 @@ describe("foyer init in a home the user controls", () => {
     expect(readFileSync(join(home, ".bashrc"), "utf8")).toBe("export A=1\n");
   });
 
+  it("a huge sparse ~/.bashrc (1.5 GB, 3 GB) is replaced without being read: plan and init stay small and fast", () => {
+    for (const size of ["1500M", "3G"]) {
+      expect(spawnSync("truncate", ["-s", size, join(home, ".bashrc")]).status).toBe(0);
+      own(join(home, ".bashrc"));
+      const spec = join(dir, "spec.yaml");
+      writeFileSync(spec, `files:\n  - path: ${home}/.bashrc\n    content: "export A=1\\n"\n    owner: "${ATTACKER}:${ATTACKER}"\n`);
+      for (const cmd of ["plan", "init"]) {
+        const r = spawnSync("/usr/bin/time", ["-f", "maxrss=%M", FOYER, cmd, "--spec", spec], { encoding: "utf8", timeout: 20_000 });
+        expect(r.status, r.stderr).toBe(0);
+        if (cmd === "plan") expect(r.stdout).toMatch(/~ write-file \S+\.bashrc: update: content changed/);
+        const kb = Number(/maxrss=(\d+)/.exec(r.stderr)![1]);
+        expect(kb / 1024, `${cmd} over a ${size} file`).toBeLessThan(250);
+      }
+      expect(readFileSync(join(home, ".bashrc"), "utf8")).toBe("export A=1\n");
+    }
+  });
+
   it("~/.config -> a root directory: refused before any write (exit 78), naming the link", () => {
     symlinkSync(victimDir, join(home, ".config"));
     own(join(home, ".config"));

@@ -163,6 +163,18 @@ describe("render --out refuses, naming the path, exit 78, nothing written", () =
     expect(readdirSync(theirs)).toEqual([]);
   });
 
+  it("run by a user, a DIR of root's they cannot write: refused up front (exit 78), not an exit 70 at the first mkdir", () => {
+    const rootDir = join(dir, "roots");
+    mkdirSync(rootDir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const plain = join(dir, "plain.yaml");
+    writeFileSync(plain, `files:\n  - { path: /etc/app/app.conf, content: "x\\n" }\n`, { mode: 0o644 });
+    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", FOYER, "render", "--spec", plain, "--out", rootDir], { encoding: "utf8", timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(78);
+    expect(r.stderr).toContain(`${rootDir} belongs to root and only root can write in it: --out must be a directory you can write, or absent`);
+    expect(readdirSync(rootDir)).toEqual([]);
+  });
+
   it("a FIFO where a file goes (the old code blocked forever opening it)", () => {
     const out = join(dir, "out");
     mkdirSync(join(out, "etc/app"), { recursive: true });

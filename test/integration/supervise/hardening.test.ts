@@ -1,9 +1,10 @@
 // Regressions of issue 8 that a user meets through `foyer run --spec`: long durations, readiness
 // timeouts, bash hooks, and foyer's own stdout going away.
 import { describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { events, scratch, startFoyer, until } from "./harness.js";
+import { events, FOYER, scratch, startFoyer, until } from "./harness.js";
 
 /** A program that logs "NAME got TERM" to LOG, then takes `stopSeconds` to exit 0. */
 const trapper = (name: string, log: string, ready: string, stopSeconds = 0) => [
@@ -92,6 +93,73 @@ fi
     expect((await foyer.done).code, foyer.stderr()).toBe(0);
     expect(readFileSync(out, "utf8")).toBe("--notebook-dir /home/jovyan/work dir");
   });
+});
+
+describe("a program run as another user that cannot be executed", () => {
+  it.each([
+    ["without user:", {}],
+    ["with user: nobody (the trampoline)", { user: "nobody" }],
+  ])("%s: never 'started' nor 'ready', its dependents do not start, foyer exits 127", async (_what, as) => {
+    const dir = scratch();
+    const marker = join(dir, "dependent-ran");
+    const foyer = await startFoyer({
+      programs: {
+        a: { command: ["/nonexistent-foyer-test/missing-binary"], restart: "never", ...as },
+        b: { command: ["sh", "-c", `touch ${marker}`], after: ["a"], oneshot: true },
+      },
+    });
+    const { code } = await Promise.race([foyer.done, new Promise<{ code: number }>((r) => setTimeout(() => r({ code: -1 }), 15_000))]);
+    if (code === -1) foyer.signal("SIGKILL");
+    expect(code, foyer.stderr()).toBe(127);
+    expect(foyer.stderr()).not.toMatch(/started a|a is ready/);
+    expect(foyer.stderr()).toMatch(/a could not start: cannot execute '.*missing-binary': no such file or directory \(exit 127\)/i);
+    expect(existsSync(marker), "b started after a failed start").toBe(false);
+  }, 30_000);
+});
+
+describe("a log collector that stops reading foyer's stderr", () => {
+  it("a program crash-looping meanwhile does not grow foyer by megabytes a second (its pipes and lines are not held for ever)", async () => {
+    const dir = scratch();
+    const fifo = join(dir, "stderr.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // the "collector": opens the FIFO and never reads it
+    const holder = spawn("sh", ["-c", `exec 3<${fifo}; sleep 60`], { stdio: "ignore" });
+    const spec = join(dir, "spec.json");
+    writeFileSync(spec, JSON.stringify({ control: { enabled: false }, programs: { crash: { command: ["sh", "-c", "echo boom >&2; exit 1"], backoff: { initial: 0, max: 0, retries: 1_000_000 } }, keep: { command: ["sleep", "60"] } } }));
+    const err = openSync(fifo, "w");
+    const foyer = spawn("unshare", ["--pid", "--fork", "--mount-proc", FOYER, "run", "--spec", spec], { stdio: ["ignore", "ignore", err] });
+    closeSync(err);
+    const foyerPid = () => Number(readFileSync(`/proc/${foyer.pid}/task/${foyer.pid}/children`, "utf8").trim().split(" ")[0]);
+    const anonKb = () => Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${foyerPid()}/status`, "utf8"))![1]);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(6_000); // stderr's pipe is full by now; GC has settled
+    const before = anonKb();
+    await sleep(15_000);
+    const grown = (anonKb() - before) / 1024;
+    process.kill(foyerPid(), "SIGTERM");
+    holder.kill("SIGKILL");
+    await new Promise((r) => foyer.once("close", r));
+    // it grew ~75 MB in these 15 s before (every paused pipe, its child and a 64 KiB slab per line held)
+    expect(grown).toBeLessThan(25);
+  }, 60_000);
+});
+
+describe("a hook that prints a lot", () => {
+  it("300 MB on stdout from a sourced hook: foyer keeps only what it needs (its memory stays bounded), the export still arrives", async () => {
+    const dir = scratch();
+    const init = join(dir, "init.d");
+    mkdirSync(init);
+    writeFileSync(join(init, "10-chatty.sh"), "head -c 300000000 /dev/zero | tr '\\0' a | fold -w 100\nexport AFTER_CHATTY=yes\n");
+    const out = join(dir, "after");
+    const foyer = await startFoyer({ hooks: { init }, programs: { show: { command: ["sh", "-c", `printf '%s' "$AFTER_CHATTY" > ${out}; exec sleep 60`] } } });
+    await until(() => /show is ready/.test(foyer.stderr()), 60_000, "show to start");
+    const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${foyer.foyerPid()}/status`, "utf8"))![1]);
+    foyer.signal("SIGTERM");
+    expect((await foyer.done).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("yes");
+    // the binary alone peaks at ~80 MB; keeping the hook's output would add 300 MB or more
+    expect(peakKb / 1024).toBeLessThan(200);
+  }, 90_000);
 });
 
 describe("foyer's own stdout breaks (EPIPE)", () => {

@@ -1,7 +1,7 @@
 // The health server (checked with curl-like fetches and in headless Chromium) and `foyer ctl`.
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { BIN, FOYER, scratch, startFoyer, until } from "./harness.js";
@@ -100,5 +100,45 @@ describe("foyer ctl", () => {
 
     foyer.signal("SIGTERM");
     expect((await foyer.done).code).toBe(0);
+  }, 60_000);
+
+  it("a control socket under a directory a user owns: a link the user planted there is not followed (no directory made through it)", async () => {
+    const dir = scratch();
+    const home = join(dir, "home");
+    mkdirSync(home, { mode: 0o755 });
+    chownSync(home, 65534, 65534);
+    const target = join(dir, "elsewhere"); // stands for /etc
+    mkdirSync(target, { mode: 0o755 });
+    symlinkSync(target, join(home, ".config"));
+    lchownSync(join(home, ".config"), 65534, 65534); // the link is the user's
+    expect(lstatSync(join(home, ".config")).uid).toBe(65534);
+    const foyer = await startFoyer({ control: { socket: join(home, ".config/foyer/control.sock") }, programs: { p: { command: ["sleep", "60"] } } });
+    await until(() => /p is ready/.test(foyer.stderr()), 20_000, "p ready");
+    expect(foyer.stderr()).toMatch(/control socket disabled: .*\.config is a symbolic link foyer does not follow: it belongs to uid 65534/);
+    expect(readdirSync(target)).toEqual([]);
+    foyer.signal("SIGTERM");
+    expect((await foyer.done).code).toBe(0);
+  }, 60_000);
+
+  it("ctl status says why a program ended: 'not ready after …', or why it could not start", async () => {
+    const dir = scratch();
+    const socket = join(dir, "control.sock");
+    const foyer = await startFoyer({
+      control: { socket },
+      programs: {
+        slow: { command: ["sleep", "60"], ready: { tcp: 1, timeout: "500ms", interval: "50ms" }, restart: "never", stop: { grace: "1s" } },
+        missing: { command: ["/nonexistent-foyer-test/bin"], restart: "never" },
+        fine: { command: ["sleep", "60"] },
+      },
+    });
+    await until(() => /slow was not ready after 0\.5s/.test(foyer.stderr()) && /missing could not start/.test(foyer.stderr()), 20_000, "both to end");
+    const status = await run(FOYER, ["ctl", "--socket", socket, "status"]).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
+    expect(status).toMatch(/^slow\s+FATAL\s+last exit 143: not ready after 0\.5s$/m);
+    expect(status).toMatch(/^missing\s+FATAL\s+last exit 127: cannot execute '\/nonexistent-foyer-test\/bin': no such file or directory$/m);
+    foyer.signal("SIGTERM");
+    await foyer.done;
   }, 60_000);
 });

@@ -31,6 +31,16 @@ describe("FOYER__ overrides take the type of the field they set", () => {
     ["FOYER__health__listen", "9000", (s: Loose) => s.health.listen, { host: "127.0.0.1", port: 9000 }],
     ["FOYER__config__defaultMode", "0644", (s: Loose) => s.config.defaultMode, 0o644],
     ["FOYER__programs__a__ready__userAgent", "true", (s: Loose) => s.programs.a.ready.userAgent, true],
+    // a text field gets the text as written, not what YAML makes of it
+    ["FOYER__env__JAVA_OPTS", "-Xmx1g #gc", (s: Loose) => s.env.JAVA_OPTS, "-Xmx1g #gc"],
+    ["FOYER__env__A", "key: value", (s: Loose) => s.env.A, "key: value"],
+    ["FOYER__env__B", "- verbose", (s: Loose) => s.env.B, "- verbose"],
+    ["FOYER__env__C", "", (s: Loose) => s.env.C, ""],
+    ["FOYER__env__D", "'single'", (s: Loose) => s.env.D, "'single'"],
+    ["FOYER__env__E", "!!binary aGk=", (s: Loose) => s.env.E, "!!binary aGk="],
+    ["FOYER__programs__a__cwd", "/srv/app #1", (s: Loose) => s.programs.a.cwd, "/srv/app #1"],
+    // a map or a boolean the field also takes is still read as YAML
+    ["FOYER__hooks__init", "{ dir: /h, onFailure: continue }", (s: Loose) => [s.hooks.init].flat()[0].onFailure, "continue"],
   ])("%s=%s", (name, value, pick, want) => {
     const r = load("programs:\n  a: { command: [x], ready: { tcp: 80 } }\n", { [name]: value });
     expect(text(r)).toEqual([]);
