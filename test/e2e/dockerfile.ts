@@ -2,6 +2,9 @@
 // line continuations joined and comments dropped, exec-form (JSON) arguments parsed, and the parts
 // of RUN that lay out the filesystem (accounts, directories, owners) picked out so a test can run
 // them in the testkit root.
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 export interface Instruction {
   op: string; // upper case: FROM, RUN, COPY, ENV, USER, ENTRYPOINT, CMD…
@@ -13,19 +16,19 @@ export function parseDockerfile(text: string): Instruction[] {
   const out: Instruction[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const first = lines[i].trim();
+    const first = (lines[i] ?? "").trim();
     if (first === "" || first.startsWith("#")) continue;
     const line = i + 1;
     let body = first;
     while (body.endsWith("\\") && i + 1 < lines.length) {
       body = body.slice(0, -1);
       i++;
-      const next = lines[i].trim();
+      const next = (lines[i] ?? "").trim();
       if (!next.startsWith("#")) body += " " + next; // comment lines inside a continuation are dropped
     }
     const m = /^(\S+)\s*(.*)$/.exec(body.replace(/\s+/g, " ").trim());
-    if (!m) throw new Error(`line ${line}: cannot read "${first}"`);
-    out.push({ op: m[1].toUpperCase(), args: m[2], line });
+    if (!m?.[1]) throw new Error(`line ${line}: cannot read "${first}"`);
+    out.push({ op: m[1].toUpperCase(), args: m[2] ?? "", line });
   }
   return out;
 }
@@ -79,5 +82,39 @@ export function layoutCommands(instructions: Instruction[]): string[] {
   return instructions
     .filter((i) => i.op === "RUN")
     .flatMap((i) => i.args.split("&&").map((c) => c.trim()))
-    .filter((c) => LAYOUT_COMMANDS.has(c.split(" ")[0]));
+    .filter((c) => LAYOUT_COMMANDS.has(c.split(" ")[0] ?? ""));
+}
+
+/** The shell lines that make an image's layout in a root where the build context is at /opt/app:
+ * its COPYs, then its account and directory commands. */
+export function layoutScript(instructions: Instruction[]): string[] {
+  return [
+    ...copies(instructions).map((c) => `mkdir -p "$(dirname ${c.to})" && cp ${c.from.map((f) => `/opt/app/${f}`).join(" ")} ${c.to}`),
+    ...layoutCommands(instructions),
+  ];
+}
+
+/** A command line run as the container runtime would start the image: its USER (a name or uid,
+ * with its passwd group), WORKDIR and ENV, plus `extraEnv`. */
+export function asImageRuns(instructions: Instruction[], command: string, extraEnv: Record<string, string> = {}): string[] {
+  const user = last(instructions, "USER")?.args ?? "root";
+  const workdir = last(instructions, "WORKDIR")?.args ?? "/";
+  const env = Object.entries({ ...envOf(instructions), ...extraEnv }).map(([k, v]) => `'${k}=${v.replace(/'/g, "'\\''")}'`);
+  return [
+    `cd ${workdir}`,
+    user === "root"
+      ? `exec env ${env.join(" ")} ${command}`
+      : `exec setpriv --reuid ${user} --regid "$(id -g ${user})" --clear-groups env HOME="$(getent passwd ${user} | cut -d: -f6)" ${env.join(" ")} ${command}`,
+  ];
+}
+
+/** A temporary build context holding only what the Dockerfile COPYs, at the same relative paths. */
+export function makeBuildContext(instructions: Instruction[], repoRoot: string, label: string): string {
+  const ctx = mkdtempSync(join(tmpdir(), `foyer-image-${label}-`));
+  for (const c of copies(instructions))
+    for (const f of c.from) {
+      mkdirSync(dirname(join(ctx, f)), { recursive: true });
+      copyFileSync(join(repoRoot, f), join(ctx, f));
+    }
+  return ctx;
 }

@@ -4,12 +4,11 @@
 // and directory commands run (groupadd, useradd, mkdir, chown, chmod; downloads left out), and
 // `foyer validate` run there as the image's USER with the image's ENV and no --spec.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { copies, envOf, execForm, last, layoutCommands, parseDockerfile } from "./dockerfile";
+import { asImageRuns, copies, envOf, execForm, last, layoutCommands, layoutScript, makeBuildContext, parseDockerfile } from "./dockerfile.js";
 
 const ROOT = join(__dirname, "../..");
 const ROOTFS = process.env.ROOTFS ?? "/tmp/foyer-testkit/rootfs";
@@ -82,27 +81,8 @@ describe.each(Object.entries(IMAGES))("images/%s", (name, want) => {
   describe.skipIf(!haveRootfs && !process.env.CI)("in the testkit's Debian root", () => {
     it("passes foyer validate as the image's USER, with its ENV and layout, the spec found without --spec", () => {
       const { ins } = load(name);
-      // the build context: only what the Dockerfile COPYs, at the same relative paths
-      const ctx = mkdtempSync(join(tmpdir(), `foyer-image-${name}-`));
-      const cps = copies(ins);
-      for (const c of cps)
-        for (const f of c.from) {
-          mkdirSync(dirname(join(ctx, f)), { recursive: true });
-          copyFileSync(join(ROOT, f), join(ctx, f));
-        }
-      const user = last(ins, "USER")?.args ?? "root";
-      const workdir = last(ins, "WORKDIR")?.args ?? "/";
-      const env = Object.entries(envOf(ins)).map(([k, v]) => `${k}=${v}`);
-      const script = [
-        "set -e",
-        ...cps.map((c) => `mkdir -p "$(dirname ${c.to})" && cp ${c.from.map((f) => `/opt/app/${f}`).join(" ")} ${c.to}`),
-        ...layoutCommands(ins),
-        // as the runtime does: USER by name or uid (its passwd group), WORKDIR, ENV
-        `cd ${workdir}`,
-        user === "root"
-          ? `exec env ${env.join(" ")} ${FOYER} validate`
-          : `exec setpriv --reuid ${user} --regid "$(id -g ${user})" --clear-groups env HOME=$(getent passwd ${user} | cut -d: -f6) ${env.join(" ")} ${FOYER} validate`,
-      ].join("\n");
+      const ctx = makeBuildContext(ins, ROOT, name);
+      const script = ["set -e", ...layoutScript(ins), ...asImageRuns(ins, `${FOYER} validate`)].join("\n");
       const r = spawnSync("sh", [join(ROOT, "test/e2e/run-in-rootfs.sh"), "sh", "-c", script], {
         encoding: "utf8",
         env: { ...process.env, ROOTFS, APP: ctx },
