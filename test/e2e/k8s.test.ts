@@ -127,6 +127,16 @@ function inPod(c: Container, manifest: ReturnType<typeof load>, command: string,
 
 const FILES = readdirSync(join(ROOT, "images/k8s")).filter((f) => f.endsWith(".yaml"));
 
+// the manifests with foyer as a container's entrypoint (it serves the probes there), and with foyer
+// as an initContainer
+const WITH_ENTRYPOINT = FILES.filter((f) => load(f).pod.containers.some((c) => c.command === undefined));
+const WITH_INIT = FILES.filter((f) => (load(f).pod.initContainers ?? []).some((c) => c.command?.[0] === FOYER));
+
+it("has both kinds of example", () => {
+  expect(WITH_ENTRYPOINT.length).toBeGreaterThan(0);
+  expect(WITH_INIT.length).toBeGreaterThan(0);
+});
+
 describe.each(FILES)("images/k8s/%s", (file) => {
   it("gives secrets to foyer as volumes only, and every k8s secret source is a mounted Secret", () => {
     const m = load(file);
@@ -138,33 +148,6 @@ describe.each(FILES)("images/k8s/%s", (file) => {
         expect(s.volume?.secret, `${c.name}: secret ${s.name} at ${s.dir}`).toBeDefined();
         expect(s.volume!.secret!.defaultMode, "Secret files readable by the owner only").toBe(0o400);
       }
-  });
-
-  it("points the probes of an entrypoint foyer at its health server, listening on the pod IP", () => {
-    const { pod } = load(file);
-    for (const c of pod.containers.filter((x) => x.command === undefined)) {
-      const env = c.env ?? [];
-      const ip = env.findIndex((e) => e.name === "POD_IP");
-      const listen = env.findIndex((e) => e.name === "FOYER__health__listen");
-      expect(env[ip]?.valueFrom?.fieldRef?.fieldPath).toBe("status.podIP");
-      expect(env[listen]?.value).toBe("$(POD_IP):4182");
-      expect(ip, "POD_IP defined before its use (the kubelet expands only earlier variables)").toBeLessThan(listen);
-      const health = c.ports?.find((p) => p.name === "health");
-      expect(health?.containerPort).toBe(4182);
-      expect(c.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "health" });
-      expect(c.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "health" });
-      // the longest stop grace of the products' profiles is 120 s (licence deactivation)
-      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(120);
-    }
-  });
-
-  it("runs `foyer init` in an initContainer sharing the rendered config with the product container", () => {
-    const { pod } = load(file);
-    for (const ic of pod.initContainers ?? []) {
-      expect(ic.command).toEqual([FOYER, "init"]);
-      const shared = (ic.volumeMounts ?? []).filter((m) => pod.containers.some((c) => c.volumeMounts?.some((x) => x.name === m.name && x.mountPath === m.mountPath)));
-      expect(shared.length, `${ic.name} shares a volume with the product container`).toBeGreaterThan(0);
-    }
   });
 
   describe.skipIf(!haveRootfs && !process.env.CI)("in the testkit's Debian root", () => {
@@ -188,14 +171,46 @@ describe.each(FILES)("images/k8s/%s", (file) => {
         }
       }
     });
+  });
+});
 
-    const hasEntrypointFoyer = load(file).pod.containers.some((x) => x.command === undefined);
-    it.skipIf(!hasEntrypointFoyer)("refuses a health address that is not the pod's (the probes would never reach it)", () => {
+describe.each(WITH_ENTRYPOINT)("images/k8s/%s, foyer as entrypoint", (file) => {
+  it("points the probes of an entrypoint foyer at its health server, listening on the pod IP", () => {
+    const { pod } = load(file);
+    for (const c of pod.containers.filter((x) => x.command === undefined)) {
+      const env = c.env ?? [];
+      const ip = env.findIndex((e) => e.name === "POD_IP");
+      const listen = env.findIndex((e) => e.name === "FOYER__health__listen");
+      expect(env[ip]?.valueFrom?.fieldRef?.fieldPath).toBe("status.podIP");
+      expect(env[listen]?.value).toBe("$(POD_IP):4182");
+      expect(ip, "POD_IP defined before its use (the kubelet expands only earlier variables)").toBeLessThan(listen);
+      const health = c.ports?.find((p) => p.name === "health");
+      expect(health?.containerPort).toBe(4182);
+      expect(c.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "health" });
+      expect(c.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "health" });
+      // the longest stop grace of the products' profiles is 120 s (licence deactivation)
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(120);
+    }
+  });
+
+  describe.skipIf(!haveRootfs && !process.env.CI)("in the testkit's Debian root", () => {
+    it("refuses a health address that is not the pod's (the probes would never reach it)", () => {
       const m = load(file);
       const c = m.pod.containers.find((x) => x.command === undefined)!;
       const r = inPod(c, m, `${FOYER} validate`, { ...expandEnv(c, "192.0.2.254"), FOYER__health__listen: "192.0.2.254:4182" });
       expect(r.status, r.stdout + r.stderr).toBe(78);
       expect(r.stderr).toMatch(/cannot listen on 192\.0\.2\.254:4182.*\n.*FOYER__health__listen/);
     });
+  });
+});
+
+describe.each(WITH_INIT)("images/k8s/%s, foyer as initContainer", (file) => {
+  it("runs `foyer init` in an initContainer sharing the rendered config with the product container", () => {
+    const { pod } = load(file);
+    for (const ic of pod.initContainers ?? []) {
+      expect(ic.command).toEqual([FOYER, "init"]);
+      const shared = (ic.volumeMounts ?? []).filter((m) => pod.containers.some((c) => c.volumeMounts?.some((x) => x.name === m.name && x.mountPath === m.mountPath)));
+      expect(shared.length, `${ic.name} shares a volume with the product container`).toBeGreaterThan(0);
+    }
   });
 });
