@@ -54,7 +54,7 @@ describe.each(Object.entries(IMAGES))("images/%s", (name, want) => {
     const cp = copies(ins);
     expect(cp).toContainEqual({ from: ["dist/foyer"], to: FOYER });
     expect(cp).toContainEqual({ from: [`images/${name}/foyer.yaml`], to: "/etc/foyer/foyer.yaml" });
-    for (const c of cp) for (const f of c.from) expect(existsSync(join(ROOT, f)) || f === "dist/foyer", `COPY source ${f}`).toBe(true);
+    for (const c of cp) for (const f of c.from) expect(existsSync(join(ROOT, f)), `COPY source ${f} (make builds dist/foyer)`).toBe(true);
     expect(last(ins, "USER")?.args ?? "root").toBe(want.user);
     expect(spec.profile).toBe(want.profile);
   });
