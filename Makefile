@@ -5,7 +5,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
 SOURCES := $(shell find src profiles native -type f 2>/dev/null)
 
-.PHONY: all build native check typecheck lint test test-unit test-integration bench clean
+.PHONY: all build native check typecheck lint test test-unit test-integration e2e bench clean
 
 all: dist/foyer
 
@@ -36,7 +36,14 @@ test-unit: node_modules/.package-lock.json build/foyer_native.node
 test-integration: dist/foyer
 	vitest run --project integration
 
-test: typecheck lint test-unit test-integration
+# End to end: dist/foyer alone (no Node) as PID 1 in throw-away Debian roots (test/e2e: images,
+# Kubernetes examples, Jupyter, sessions, docker-stacks). Needs root and debootstrap; the roots are
+# made once and cached under /tmp/foyer-testkit (scripts/e2e-roots.sh).
+e2e: dist/foyer
+	bash scripts/e2e-roots.sh
+	vitest run --project e2e
+
+test: typecheck lint test-unit test-integration e2e
 
 bench: dist/foyer
 	bash bench/run-all.sh

@@ -20,7 +20,18 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      // `make e2e`: the binary in Debian roots (scripts/e2e-roots.sh makes them)
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -73,7 +73,7 @@ export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a v
 
 /** host:port or just a port (host defaults to 127.0.0.1). */
 export const ListenAddress = z
-  .union([z.number().int().min(1).max(65535), z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$|^\d{1,5}$/, 'expected "host:port" or a port')])
+  .union([z.number().int().min(1).max(65535), z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$|^\d{1,5}$/, 'expected "host:port" or a port (an IPv6 address in brackets: "[fd00::1]:4182")')])
   .transform((v) => {
     const s = String(v);
     const i = s.lastIndexOf(":");
