@@ -8,6 +8,7 @@ import { missingAfterSync, provisionUsers, provisions } from "../users/index.js"
 import { makeLogger, SPEC_OPTIONS } from "./context.js";
 import { parseCommandArgs, type Command } from "./command.js";
 import { prepare, type Prepared } from "./prepare.js";
+import { openSignalInbox, stopReceived, stoppedBySignalCode } from "../pid1/signals.js";
 
 export const initCommand: Command = {
   name: "init",
@@ -23,9 +24,24 @@ options:
   --log-level L     debug|info|warn|error
   --log-format F    text|json`,
   async run(argv) {
+    // opened by main.ts first thing: as PID 1 (an initContainer) a TERM would otherwise be ignored
+    const signals = openSignalInbox();
     const { values } = parseCommandArgs("init", argv, SPEC_OPTIONS);
     const prepared = await prepare(values, SCOPES.init);
-    await applyPrepared(prepared, makeLogger(values, prepared.loaded));
+    const logger = makeLogger(values, prepared.loaded);
+    // a TERM/INT/QUIT while validating: nothing is written, exit 128+n (what is applied is atomic,
+    // so one that comes during the apply ends foyer right after it, also with 128+n)
+    const before = await stopReceived(signals);
+    if (before) {
+      logger.info(`received ${before} while validating; nothing applied, exiting`);
+      return stoppedBySignalCode(before);
+    }
+    await applyPrepared(prepared, logger);
+    const during = await stopReceived(signals);
+    if (during) {
+      logger.info(`received ${during} while applying; the plan was applied (every write is atomic), exiting`);
+      return stoppedBySignalCode(during);
+    }
     return 0;
   },
 };

@@ -30,7 +30,8 @@ handleLastResortErrors();
 // Not for the trampoline (`exec-as __exec`): until it execs, a TERM must kill it with the default action.
 // `users sync --every` is a long-running program under a supervisor too: a TERM while it starts ends it cleanly.
 const periodicSync = argv[0] === "users" && argv.some((a) => a === "--every" || a.startsWith("--every="));
-if (supervising || periodicSync) openSignalInbox();
+// `init` runs as PID 1 of an initContainer: a TERM must end it (128+n) instead of being ignored.
+if (supervising || periodicSync || argv[0] === "init") openSignalInbox();
 
 async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;

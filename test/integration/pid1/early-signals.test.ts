@@ -87,6 +87,19 @@ programs:
   });
 });
 
+describe("foyer init as PID 1 of an initContainer", () => {
+  it("a SIGTERM while it validates: nothing is written, exit 143 (as PID 1 it was ignored, and init applied and exited 0)", async () => {
+    const spec = path.join(dir, "init-spec.yaml");
+    fs.writeFileSync(spec, `files:\n  - path: ${dir}/init-out/app.conf\n    content: "x=1\\n"\n`);
+    const g = startGated(gate, ["init", "--spec", spec]);
+    await g.signalAtGate("SIGTERM");
+    const r = await g.foyer.done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toContain("received SIGTERM while validating; nothing applied");
+    expect(fs.existsSync(`${dir}/init-out/app.conf`)).toBe(false);
+  });
+});
+
 describe("another signal while foyer starts is not lost", () => {
   it("run -- CMD: SIGUSR2 reaches CMD as soon as it runs (like tini)", async () => {
     // sh has no handler yet: the replayed USR2 kills it, which shows it arrived
