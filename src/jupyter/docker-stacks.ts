@@ -91,7 +91,14 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   const home = `/home/${nbUser}`;
   const defaultHome = `/home/${jupyter.defaultUser}`;
   if (nbUser === "root" && (uidWanted ?? 0) === 0 && (gidWanted ?? 0) === 0) {
-    // start.sh: root keeps running as root with HOME=/home/root, a copy of the default home
+    // start.sh: root keeps running as root with HOME=/home/root, a copy of the default home; its
+    // `sed -i "s|/root|/home/root|g" /etc/passwd` makes /home/root root's home in passwd, so
+    // `getent passwd root` and a shell started later agree (usermod --home: root's entry only)
+    const root = input.users.getpw("root");
+    if (root && root.home !== "/home/root") {
+      out.before.push({ kind: "edit-accounts", path: "/etc", reason: "root's home is /home/root (NB_USER=root)", source: "env NB_USER", edits: [{ op: "rename-user", from: "root", to: "root", home: "/home/root" }] });
+      out.planned = { users: [{ ...root, home: "/home/root" }], groups: [] };
+    }
     out.program.user = "root";
     out.program.env = { ...program.env, HOME: "/home/root", XDG_CACHE_HOME: "/home/root/.cache" };
     moveCwd(program, defaultHome, "/home/root", "root", out);
