@@ -224,10 +224,16 @@ function numericId(value: string | undefined, name: string, issue: (v: string, m
   return Number(value);
 }
 
-/** start.sh: mkdir + `cp -a /home/jovyan/. /home/$NB_USER/` (root: --no-preserve=ownership); one cp -a of the directory is the same. */
+/**
+ * start.sh: mkdir + `cp -a /home/jovyan/. /home/$NB_USER/` (root: --no-preserve=ownership); one cp -a
+ * of the directory is the same. When the copy fails, start.sh runs `ln -s /home/jovyan /home/$NB_USER`:
+ * its mkdir made /home/$NB_USER already, so ln puts the link inside it, /home/$NB_USER/jovyan, beside
+ * whatever was copied, and the start goes on. `otherwise` is that link (its parent made if missing).
+ */
 function copyHome(from: string, to: string, preserveOwner: boolean): Action {
   const argv = ["cp", "-a", ...(preserveOwner ? [] : ["--no-preserve=ownership"]), from, to];
-  return { kind: "run-command-as-user", path: "/", reason: `the home of ${from} copied to ${to} (NB_USER)`, source: "env NB_USER", argv, user: "0:0", env: {}, creates: to };
+  const otherwise = { kind: "symlink" as const, path: `${to}/${from.slice(from.lastIndexOf("/") + 1)}`, target: from, reason: `start.sh's fallback when the copy of ${from} fails`, source: "env NB_USER" };
+  return { kind: "run-command-as-user", path: "/", reason: `the home of ${from} copied to ${to} (NB_USER)`, source: "env NB_USER", argv, user: "0:0", env: {}, creates: to, otherwise };
 }
 
 function chown(path: string, uid: number, gid: number, opts: string | undefined, variable: string, out: DockerStacksResult): Action {

@@ -94,6 +94,8 @@ describe("docker-stacks start.sh as root", () => {
     expect(r.program).toMatchObject({ user: "root", cwd: "/home/root/work", env: { HOME: "/home/root" } });
     expect(r.planned.users).toEqual([expect.objectContaining({ name: "root", uid: 0, home: "/home/root" })]);
     expect(r.homeUser).toBeUndefined();
+    const copy = r.before.find((a) => a.kind === "run-command-as-user");
+    expect(copy).toMatchObject({ creates: "/home/root", otherwise: { kind: "symlink", path: "/home/root/jovyan", target: "/home/jovyan" } });
     // a second start (passwd already says /home/root, the home exists): nothing to change
     const again = run({ NB_USER: "root" }, { users: filesDatabase("root:x:0:0:root:/home/root:/bin/bash\n", "root:x:0:\n"), kinds: { "/home/root": "dir" } });
     expect(argvs(again)).toEqual(["ensure-dir /home/root/work"]);
