@@ -74,7 +74,9 @@ export async function applyPrepared({ actions, users, owners, loaded, expectedAc
     users,
     validated: { owners },
     onAction: (a, v) => {
-      if (v.state === "kept") logger.info(`kept ${a.path}: ${v.changes.join(", ")}`, { why: a.reason });
+      // a command that failed and took its fallback (start.sh's home link): said as a warning
+      if (a.kind === "run-command-as-user" && v.changes.length) logger.warn(`${a.kind} ${a.path}: ${v.changes.join(", ")}`, { why: a.reason });
+      else if (v.state === "kept") logger.info(`kept ${a.path}: ${v.changes.join(", ")}`, { why: a.reason });
       else if (v.state !== "unchanged") logger.info(`${v.state} ${a.kind} ${a.path}`, { why: a.reason });
       else logger.debug(`unchanged ${a.path}`);
     },

@@ -91,7 +91,14 @@ export function dockerStacks(input: DockerStacksInput): DockerStacksResult {
   const home = `/home/${nbUser}`;
   const defaultHome = `/home/${jupyter.defaultUser}`;
   if (nbUser === "root" && (uidWanted ?? 0) === 0 && (gidWanted ?? 0) === 0) {
-    // start.sh: root keeps running as root with HOME=/home/root, a copy of the default home
+    // start.sh: root keeps running as root with HOME=/home/root, a copy of the default home; its
+    // `sed -i "s|/root|/home/root|g" /etc/passwd` makes /home/root root's home in passwd, so
+    // `getent passwd root` and a shell started later agree (usermod --home: root's entry only)
+    const root = input.users.getpw("root");
+    if (root && root.home !== "/home/root") {
+      out.before.push({ kind: "edit-accounts", path: "/etc", reason: "root's home is /home/root (NB_USER=root)", source: "env NB_USER", edits: [{ op: "rename-user", from: "root", to: "root", home: "/home/root" }] });
+      out.planned = { users: [{ ...root, home: "/home/root" }], groups: [] };
+    }
     out.program.user = "root";
     out.program.env = { ...program.env, HOME: "/home/root", XDG_CACHE_HOME: "/home/root/.cache" };
     moveCwd(program, defaultHome, "/home/root", "root", out);
@@ -217,10 +224,16 @@ function numericId(value: string | undefined, name: string, issue: (v: string, m
   return Number(value);
 }
 
-/** start.sh: mkdir + `cp -a /home/jovyan/. /home/$NB_USER/` (root: --no-preserve=ownership); one cp -a of the directory is the same. */
+/**
+ * start.sh: mkdir + `cp -a /home/jovyan/. /home/$NB_USER/` (root: --no-preserve=ownership); one cp -a
+ * of the directory is the same. When the copy fails, start.sh runs `ln -s /home/jovyan /home/$NB_USER`:
+ * its mkdir made /home/$NB_USER already, so ln puts the link inside it, /home/$NB_USER/jovyan, beside
+ * whatever was copied, and the start goes on. `otherwise` is that link (its parent made if missing).
+ */
 function copyHome(from: string, to: string, preserveOwner: boolean): Action {
   const argv = ["cp", "-a", ...(preserveOwner ? [] : ["--no-preserve=ownership"]), from, to];
-  return { kind: "run-command-as-user", path: "/", reason: `the home of ${from} copied to ${to} (NB_USER)`, source: "env NB_USER", argv, user: "0:0", env: {}, creates: to };
+  const otherwise = { kind: "symlink" as const, path: `${to}/${from.slice(from.lastIndexOf("/") + 1)}`, target: from, reason: `start.sh's fallback when the copy of ${from} fails`, source: "env NB_USER" };
+  return { kind: "run-command-as-user", path: "/", reason: `the home of ${from} copied to ${to} (NB_USER)`, source: "env NB_USER", argv, user: "0:0", env: {}, creates: to, otherwise };
 }
 
 function chown(path: string, uid: number, gid: number, opts: string | undefined, variable: string, out: DockerStacksResult): Action {

@@ -104,6 +104,7 @@ export const RunCommandSchema = z.strictObject({
   user: Owner,
   env: z.record(z.string(), z.string()).default({}),
   creates: z.string().optional().meta({ description: "skip the command when this path exists (idempotence)" }),
+  otherwise: SymlinkSchema.optional().meta({ description: "when the command fails: this link is made instead (docker-stacks' `ln -s` after a failed home copy); the start goes on" }),
 });
 
 /**

@@ -181,8 +181,12 @@ function act(a: Action, v: Verdict, owner: OwnerIds | undefined, ctx: Ctx): bool
       return chownTree(existingParent(a.path, ctx), name, owner!.uid, owner!.gid ?? -1, a.recursive);
     case "chmod":
       return existingParent(a.path, ctx).chmodEntry(name, a.mode);
-    case "run-command-as-user":
-      return runCommand(a, ctx);
+    case "run-command-as-user": {
+      const failure = runCommand(a, ctx);
+      // the fallback taken is what the log line says was done (the verdict is this action's own)
+      if (failure) v.changes.push(`${failure}; linked ${a.otherwise!.path} → ${a.otherwise!.target} instead`);
+      return;
+    }
     case "generate-file":
       return generateState(a, owner, ctx.dirs, ctx.dirs.fs, ctx.renamedIn);
     case "edit-accounts":
@@ -200,13 +204,22 @@ function existingParent(path: string, ctx: Ctx) {
 const COMMAND_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // Through `foyer exec-as`, like every program: same resolver, groups and login variables.
-function runCommand(a: RunCommandAction, ctx: Ctx): void {
+/** Run the command; when it fails, make its `otherwise` link and return how it failed (no fallback: throw). */
+function runCommand(a: RunCommandAction, ctx: Ctx): string | undefined {
   const runAs = ctx.runAs ?? runAsSync(selfCommand());
   const r = runAs({ user: a.user, argv: a.argv, cwd: a.path, env: { PATH: COMMAND_PATH, ...a.env } });
-  if (r.error || r.code !== 0) {
-    const how = r.error ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`);
-    throw new FoyerError(`${a.source ?? a.reason}: command ${JSON.stringify(a.argv[0])} as ${a.user} failed: ${how}`);
-  }
+  if (!r.error && r.code === 0) return undefined;
+  const how = `command ${JSON.stringify(a.argv[0])} as ${a.user} failed: ${r.error ?? (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`)}`;
+  if (!a.otherwise) throw new FoyerError(`${a.source ?? a.reason}: ${how}`);
+  // as `ln -s` does: a link already there to the same target is fine; anything else there is not
+  // replaced (no-follow walk to the parent, made as mkdir -p would: start.sh's mkdir came first)
+  const link = a.otherwise;
+  const st = observePath(link.path, false, ctx.dirs.fs);
+  if (st.type === "symlink" && st.target === link.target) return how;
+  if (st.type !== "missing") throw new FoyerError(`${a.source ?? a.reason}: ${how}, and ${link.path} exists: no link made`);
+  atomicSymlink(ctx.dirs.get(parentOf(link.path), PARENT_MODE), nameOf(link.path), link.target);
+  ctx.renamedIn.add(parentOf(link.path));
+  return how;
 }
 
 function parentOf(path: string): string {

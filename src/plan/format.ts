@@ -94,7 +94,7 @@ function summary(a: Action, v: Verdict | undefined, observed: Observed | undefin
     if (a.owner && (!v || v.state === "create")) parts.push(`owner ${a.owner}`);
     if (a.secret) parts.push("secret");
   } else if (a.kind === "run-command-as-user") {
-    parts.push(`as ${a.user}: ${a.argv.join(" ")}`, ...(a.creates ? [`unless ${a.creates} exists`] : []));
+    parts.push(`as ${a.user}: ${a.argv.join(" ")}`, ...(a.creates ? [`unless ${a.creates} exists`] : []), ...(a.otherwise ? [`if it fails: link ${a.otherwise.path} → ${a.otherwise.target}`] : []));
   } else if (v?.state !== "unchanged") {
     parts.push(...(v?.changes.length ? v.changes : staticDetails(a)));
   }

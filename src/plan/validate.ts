@@ -25,6 +25,8 @@ export function validatePlan(actions: readonly Action[]): ConfigIssue[] {
     if (a.kind === "symlink" && (a.target.includes("\0") || a.target === "")) issues.push({ path: at, message: "invalid symlink target" });
     const creates = a.kind === "run-command-as-user" && a.creates !== undefined ? checkPath(a.creates) : undefined;
     if (creates) issues.push({ path: at, message: `creates: ${creates}` });
+    const otherwise = a.kind === "run-command-as-user" && a.otherwise ? (checkPath(a.otherwise.path) ?? (a.otherwise.target.includes("\0") ? "invalid symlink target" : undefined)) : undefined;
+    if (otherwise) issues.push({ path: at, message: `otherwise: ${otherwise}` });
   }
   return issues;
 }

@@ -138,7 +138,7 @@ function renameIn(x: string[], at: number[], from: string, to: string): string[]
 export function describeEdit(e: AccountEdit): string {
   switch (e.op) {
     case "rename-user":
-      return `rename user ${e.from} to ${e.to}, home ${e.home}`;
+      return e.from === e.to ? `user ${e.from} home ${e.home}` : `rename user ${e.from} to ${e.to}, home ${e.home}`;
     case "add-group":
       return `group ${e.name} gid ${e.gid} (unless it exists)`;
     case "recreate-user":

@@ -152,6 +152,43 @@ describe.skipIf(!haveRootfs && !process.env.CI)("docker-stacks start.sh compatib
     expect(r.out).toContain("/etc/group: OK");
   });
 
+  it("NB_USER=root NB_UID=0 NB_GID=0: root's home is /home/root in passwd (start.sh's sed), a copy of jovyan's home, the server as root there; a second start changes nothing", () => {
+    const r = scenario(
+      "NB_USER=root NB_UID=0 NB_GID=0",
+      `echo "ROOTPW=$(getent passwd root)"; stat -c 'BASHRC=%u:%g' /home/root/.bashrc; su -s /bin/sh -c 'echo LOGIN_HOME=$HOME' - root
+       sha256sum /etc/passwd /etc/shadow > /tmp/before.sum
+       env NB_USER=root NB_UID=0 NB_GID=0 /opt/app/foyer init --spec /opt/app/spec.yaml 2>&1 | tail -1
+       sha256sum -c /tmp/before.sum`,
+      "",
+      spec({ program: "    cwd: /home/jovyan/work\n" }),
+    );
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("ROOTPW=root:x:0:0:root:/home/root:/bin/bash");
+    expect(r.out).toContain("LOGIN_HOME=/home/root");
+    expect(r.out).toMatch(/ID=uid=0\(root\) gid=0\(root\)/);
+    expect(r.out).toContain("HOME=/home/root");
+    expect(r.out).toContain("PWD=/home/root/work");
+    expect(r.out).toContain("BASHRC=0:0"); // cp --no-preserve=ownership
+    expect(r.out).toContain("PASSWD=jovyan:x:1000:100::/home/jovyan:/bin/bash");
+    expect(r.out).toContain("nothing to change");
+    expect(r.out).toContain("/etc/passwd: OK");
+  });
+
+  it("the home copy fails (a full disk): start.sh's fallback `ln -s /home/jovyan /home/ada` lands inside the directory its mkdir made; the server still starts as ada", () => {
+    // /home on a 2 MB tmpfs holding jovyan's home with a 1.2 MB file: the copy runs out of space
+    const full = `cp -a /home/jovyan /tmp/jovyan-home && mount -t tmpfs -o size=2m,mode=755 tmpfs /home && cp -a /tmp/jovyan-home /home/jovyan
+head -c 1200000 /dev/zero > /home/jovyan/big && chown 1000:100 /home/jovyan/big`;
+    const r = scenario("NB_USER=ada", `echo "LINK=$(readlink /home/ada/jovyan)"; stat -c 'HOMEDIR=%F' /home/ada`, "", SPEC, full);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("RUN_RC=0");
+    expect(r.out).toMatch(/cp.*No space left on device/);
+    expect(r.out).toMatch(/command "cp" as 0:0 failed: exit code 1; linked \/home\/ada\/jovyan → \/home\/jovyan instead/);
+    expect(r.out).toContain("LINK=/home/jovyan");
+    expect(r.out).toContain("HOMEDIR=directory");
+    expect(r.out).toMatch(/ID=uid=1000\(ada\)/);
+    expect(r.out).toContain("HOME=/home/ada");
+  });
+
   it("DOCKER_STACKS_JUPYTER_CMD and NOTEBOOK_ARGS (shell words)", () => {
     const r = scenario(`DOCKER_STACKS_JUPYTER_CMD=server "NOTEBOOK_ARGS=--ServerApp.base_url='/user/a b/' --debug"`);
     expect(r.status, r.out).toBe(0);

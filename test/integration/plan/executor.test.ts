@@ -107,6 +107,22 @@ describe("idempotence per action kind (second apply: nothing changed, mtimes kep
   });
 });
 
+test("a failing command with `otherwise` makes that link instead (parent made, nothing followed) and the apply goes on; a path taken stops it", () => {
+  const link = { kind: "symlink" as const, path: p("home", "ada", "jovyan"), target: "/home/jovyan", reason: "t", source: "env NB_USER" };
+  const cmd: Action = { kind: "run-command-as-user", path: "/", reason: "t", source: "env NB_USER", argv: ["sh", "-c", "exit 1"], user: "0", env: {}, creates: p("home", "ada"), otherwise: link };
+  const seen: string[] = [];
+  const r = applyPlan([cmd, write(p("after.conf"), "x\n")], { users, runAs, onAction: (_a, v) => seen.push(...v.changes) });
+  expect(readlinkSync(link.path)).toBe("/home/jovyan");
+  expect(statSync(p("home", "ada")).mode & 0o7777).toBe(0o755);
+  expect(r.changed).toContain(p("after.conf"));
+  expect(seen.join("\n")).toContain(`command "sh" as 0 failed: exit code 1; linked ${link.path} → /home/jovyan instead`);
+  // `ln -s` refuses a path that is there: so does the fallback
+  rmSync(p("home", "ada"), { recursive: true });
+  mkdirSync(link.path, { recursive: true });
+  const again: Action = { ...cmd, creates: undefined };
+  expect(() => applyPlan([again], { users, runAs })).toThrow(`env NB_USER: command "sh" as 0 failed: exit code 1, and ${link.path} exists: no link made`);
+});
+
 test("a failing command stops the apply with its exit code", () => {
   const cmd: Action = { kind: "run-command-as-user", path: "/", reason: "t", source: "home.venv", argv: ["sh", "-c", "exit 3"], user: "0", env: {} };
   expect(() => applyPlan([cmd], { users, runAs })).toThrow('home.venv: command "sh" as 0 failed: exit code 3');

@@ -52,6 +52,14 @@ describe.skipIf(process.getuid?.() !== 0)("account edits: the same files as shad
     expect(read(viaFoyer, "group")).toContain("extra:x:3000:ada\n");
   });
 
+  it("NB_USER=root: root's home moved to /home/root as usermod --home does (and start.sh's sed, on root's line)", () => {
+    const { viaShadowUtils, viaFoyer } = twoRoots();
+    shadowUtils(viaShadowUtils, ["usermod", "--home", "/home/root", "root"]);
+    expect(applyAccountEdits(`${viaFoyer}/etc`, [{ op: "rename-user", from: "root", to: "root", home: "/home/root" }], TODAY)).toBe(true);
+    expectSameFiles(viaShadowUtils, viaFoyer);
+    expect(read(viaFoyer, "passwd")).toMatch(/^root:x:0:0:[^:]*:\/home\/root:/m);
+  });
+
   it("NB_UID/NB_GID/NB_GROUP: groupadd --force, userdel, useradd --groups 100 (other memberships dropped, as start.sh's)", () => {
     const { viaShadowUtils, viaFoyer } = twoRoots();
     for (const c of [

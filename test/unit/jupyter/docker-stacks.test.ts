@@ -88,11 +88,17 @@ describe("docker-stacks start.sh as root", () => {
     expect(r.program).toMatchObject({ restart: "always", umask: 0o002, unset: ["KEEP_ME_UNSET", "AWS_SECRET", "TOKEN", "JUPYTER_ENV_VARS_TO_UNSET"] });
   });
 
-  it("NB_USER=root with uid and gid 0: runs as root with HOME=/home/root, a copy of jovyan's home not keeping its owner", () => {
+  it("NB_USER=root with uid and gid 0: root's home becomes /home/root in passwd, runs as root there, a copy of jovyan's home not keeping its owner", () => {
     const r = run({ NB_USER: "root", NB_UID: "0", NB_GID: "0" });
-    expect(argvs(r)).toEqual(["cp -a --no-preserve=ownership /home/jovyan /home/root", "ensure-dir /home/root/work"]);
+    expect(argvs(r)).toEqual(["user root home /home/root", "cp -a --no-preserve=ownership /home/jovyan /home/root", "ensure-dir /home/root/work"]);
     expect(r.program).toMatchObject({ user: "root", cwd: "/home/root/work", env: { HOME: "/home/root" } });
+    expect(r.planned.users).toEqual([expect.objectContaining({ name: "root", uid: 0, home: "/home/root" })]);
     expect(r.homeUser).toBeUndefined();
+    const copy = r.before.find((a) => a.kind === "run-command-as-user");
+    expect(copy).toMatchObject({ creates: "/home/root", otherwise: { kind: "symlink", path: "/home/root/jovyan", target: "/home/jovyan" } });
+    // a second start (passwd already says /home/root, the home exists): nothing to change
+    const again = run({ NB_USER: "root" }, { users: filesDatabase("root:x:0:0:root:/home/root:/bin/bash\n", "root:x:0:\n"), kinds: { "/home/root": "dir" } });
+    expect(argvs(again)).toEqual(["ensure-dir /home/root/work"]);
   });
 
   it("CONDA_DIR: sudo's secure_path gets $CONDA_DIR/bin first in /etc/sudoers.d/path; without a secure_path or CONDA_DIR, nothing", () => {

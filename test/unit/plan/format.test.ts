@@ -212,13 +212,14 @@ describe("plan printing of homes", () => {
   const owners = new Map([["ada", { uid: 1000, gid: 1000 }], ["1234:100", { uid: 1234, gid: 100 }]]);
   test("a chown of a directory an earlier action makes (a home copy) is no conflict; a kept dotfile says why", () => {
     const acts: Action[] = [
-      { kind: "run-command-as-user", path: "/", reason: "copy", argv: ["cp", "-a", "/home/jovyan", "/home/ada"], user: "0:0", env: {}, creates: "/home/ada" },
+      { kind: "run-command-as-user", path: "/", reason: "copy", argv: ["cp", "-a", "/home/jovyan", "/home/ada"], user: "0:0", env: {}, creates: "/home/ada", otherwise: { kind: "symlink", path: "/home/ada/jovyan", target: "/home/jovyan", reason: "fallback" } },
       { kind: "chown", path: "/home/ada", reason: "CHOWN_HOME", owner: "1234:100", recursive: false },
       { kind: "write-file", path: "/home/x/.bashrc", reason: "dotfile", content: "new\n", mode: 0o644, owner: "ada", secret: false, preserveEdits: {}, userDir: true },
       { kind: "chown", path: "/nowhere", reason: "typo", owner: "ada", recursive: false },
     ];
     const obs: Observed = { paths: new Map([["/home/x/.bashrc", file("mine\n")]]), owners };
     const text = formatPlan(acts, new Redactor(), obs);
+    expect(text).toContain("as 0:0: cp -a /home/jovyan /home/ada, unless /home/ada exists, if it fails: link /home/ada/jovyan → /home/jovyan");
     expect(text).toContain("~ chown /home/ada: update: on what an earlier action makes");
     expect(text).toContain("≠ write-file /home/x/.bashrc: kept: it was there before foyer wrote it");
     expect(text).toContain("✖ chown /nowhere: cannot apply: /nowhere does not exist");

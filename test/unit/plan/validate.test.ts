@@ -14,6 +14,13 @@ describe("validatePlan", () => {
     expect(validatePlan([file(path)])).toEqual([{ path: "files[0]", message: expect.stringMatching(message) }]);
   });
 
+  test("a command's fallback link (otherwise) is checked like any path", () => {
+    const cmd = (path: string, target = "/home/jovyan"): Action => ({ kind: "run-command-as-user", path: "/", reason: "t", source: "env NB_USER", argv: ["cp"], user: "0", env: {}, otherwise: { kind: "symlink", path, target, reason: "t", source: "env NB_USER" } });
+    expect(validatePlan([cmd("/home/ada/../etc/x")])).toEqual([{ path: "env NB_USER", message: expect.stringMatching(/^otherwise: .*traversal/) }]);
+    expect(validatePlan([cmd("/home/ada/jovyan", "/x\0y")])).toEqual([{ path: "env NB_USER", message: "otherwise: invalid symlink target" }]);
+    expect(validatePlan([cmd("/home/ada/jovyan")])).toEqual([]);
+  });
+
   test("normal paths pass", () => {
     expect(checkPath("/etc/rstudio/rserver.conf")).toBeUndefined();
     expect(checkPath("/")).toBeUndefined();
