@@ -349,11 +349,32 @@ export function readRegularFile(fs: FsOps, path: string, maxBytes = Infinity, op
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new Error(`${path} is ${kindOfEntry(st)}, not a regular file`);
-    if (st.size > maxBytes) return { tooLarge: st.size };
-    const bytes = fs.readFileSync(fd);
-    return bytes.length > maxBytes ? { tooLarge: bytes.length } : bytes;
+    return readBoundedFd(fs, fd, st.size, maxBytes);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * The bytes of an open regular file (already checked on its descriptor), read up to one byte past
+ * `maxBytes` and no further: a file that grows while it is read (a user appending to it) or reports
+ * size 0 (/proc) cannot make foyer read more than the cap. `size` is the fstat size: a file already
+ * larger is not read at all. The one bounded reader behind every "regular file, size cap" read.
+ */
+export function readBoundedFd(fs: Pick<FsOps, "readSync">, fd: number, size: number, maxBytes: number): Buffer | { tooLarge: number } {
+  if (size > maxBytes) return { tooLarge: size };
+  let buf = Buffer.alloc(Math.min(Math.max(size, 4096), maxBytes) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buf.length) {
+      if (length > maxBytes) return { tooLarge: length };
+      const bigger = Buffer.alloc(Math.min(buf.length * 2, maxBytes + 1));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    const n = fs.readSync(fd, buf, length, buf.length - length, null);
+    if (n === 0) return buf.subarray(0, length);
+    length += n;
   }
 }
 

@@ -10,6 +10,7 @@ export type FsOps = Pick<
   | "fstatSync"
   | "statfsSync"
   | "readFileSync"
+  | "readSync"
   | "readlinkSync"
   | "readdirSync"
   | "openSync"

@@ -7,7 +7,7 @@ import { constants as C } from "node:fs";
 import { posix } from "node:path";
 import { contentDigest } from "../plan/compare.js";
 import { readTemplateFiles } from "../plan/observe.js";
-import { openDirBeneath, openDirPath, followTrustedLinks, type Dir, type FsOps } from "../fs/index.js";
+import { openDirBeneath, openDirPath, followTrustedLinks, readBoundedFd, type Dir, type FsOps } from "../fs/index.js";
 import { spawnSync } from "node:child_process";
 import { dotfileSources, homePath, RECORD_NAME, type DotfileNow, type HomeFacts } from "./plan.js";
 import { pyvenvVersion, type VenvFacts } from "./venv.js";
@@ -124,8 +124,9 @@ function readBounded(dir: Dir, name: string, accept: (st: { uid: number }) => bo
   }
   try {
     const st = dir.fs.fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_READ || !accept(st)) return undefined;
-    return dir.fs.readFileSync(fd);
+    if (!st.isFile() || !accept(st)) return undefined;
+    const bytes = readBoundedFd(dir.fs, fd, st.size, MAX_READ);
+    return Buffer.isBuffer(bytes) ? bytes : undefined;
   } finally {
     dir.fs.closeSync(fd);
   }

@@ -1,9 +1,9 @@
 // Resolve named secrets from env vars (with the VAR_FILE convention), files, and mounted Kubernetes
 // Secret directories. Values are returned, never logged; every problem is collected as an issue.
-import { closeSync, fstatSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, fstatSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ConfigIssue } from "../errors.js";
-import { openOwnFile, realFs, UnsafePathError } from "../fs/index.js";
+import { openOwnFile, readBoundedFd, realFs, UnsafePathError } from "../fs/index.js";
 import { MIN_SECRET_LENGTH } from "../log/index.js";
 import type { SecretSource } from "./schema.js";
 
@@ -56,23 +56,10 @@ export function readSecretFileSafely(path: string): string {
   try {
     const st = fstatSync(fd);
     refuseIfNotRegular(st);
-    const tooLarge = new SecretFileRefused(`is larger than ${MAX_SECRET_BYTES / 1024 / 1024} MiB; secrets are keys and passwords, not data`);
-    if (st.size > MAX_SECRET_BYTES) throw tooLarge;
-    // read up to one byte past the cap: a file's size can change, and /proc-like files report 0
-    const buf = Buffer.alloc(Math.min(Math.max(st.size, 4096), MAX_SECRET_BYTES) + 1);
-    let length = 0;
-    for (;;) {
-      if (length === buf.length) {
-        if (buf.length > MAX_SECRET_BYTES) throw tooLarge;
-        throw new SecretFileRefused("changed while it was read");
-      }
-      const n = readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    if (length > MAX_SECRET_BYTES) throw tooLarge;
+    const bytes = readBoundedFd(realFs, fd, st.size, MAX_SECRET_BYTES);
+    if (!Buffer.isBuffer(bytes)) throw new SecretFileRefused(`is larger than ${MAX_SECRET_BYTES / 1024 / 1024} MiB; secrets are keys and passwords, not data`);
     try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, length));
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
       throw new SecretFileRefused("is not UTF-8 text (a secret is written into text files)");
     }

@@ -1,7 +1,8 @@
 // The reads sssd mode needs before planning (the loader's gathering step): the snippets the spec
 // names, checked as sssd checks its own config (a regular file, not a link, owned by root, no
 // group or other permission bits), and the image's nsswitch.conf and PAM session file to merge into.
-import { closeSync, constants as C, fstatSync, lstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants as C, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import { readBoundedFd, realFs } from "../fs/index.js";
 
 /** A snippet's text, or why it is refused (a sentence about the file, without its path). */
 export type SnippetRead = { ok: true; text: string } | { ok: false; error: string };
@@ -32,13 +33,10 @@ export function readSssdSnippet(path: string): SnippetRead {
     if ((st.mode & 0o077) !== 0) {
       return { ok: false, error: `has mode ${(st.mode & 0o777).toString(8).padStart(4, "0")}: sssd refuses config files that group or others may read or write (chmod 0600)` };
     }
-    if (st.size > MAX_BYTES) return { ok: false, error: "is larger than 1 MiB" };
-    const buf = Buffer.alloc(st.size + 1);
-    let length = 0;
-    for (let n; length < buf.length && (n = readSync(fd, buf, length, buf.length - length, null)) > 0; ) length += n;
-    if (length > st.size) return { ok: false, error: "changed while it was read" };
+    const bytes = readBoundedFd(realFs, fd, st.size, MAX_BYTES);
+    if (!Buffer.isBuffer(bytes)) return { ok: false, error: "is larger than 1 MiB" };
     try {
-      return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, length)) };
+      return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
     } catch {
       return { ok: false, error: "is not UTF-8 text" };
     }
