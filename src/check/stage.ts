@@ -66,6 +66,8 @@ export interface Validated {
 
 export interface StageOptions {
   load: LoadOptions;
+  /** the result of loadSpecCollecting(load), when the caller already has it (not loaded twice) */
+  preloaded?: ReturnType<typeof loadSpecCollecting>;
   scope: CheckScope;
   /** default: the system's (NSS) */
   users?: UserDatabase;
@@ -88,7 +90,7 @@ export interface StageOptions {
 
 /** Run the whole stage; throws ConfigError with every issue found. */
 export async function validateForCommand(opts: StageOptions): Promise<Validated> {
-  const { loaded, issues: loadIssues } = loadSpecCollecting(opts.load);
+  const { loaded, issues: loadIssues } = opts.preloaded ?? loadSpecCollecting(opts.load);
   if (!loaded) throw new ConfigError(loadIssues);
   const fs = opts.fs ?? realFs;
   const incomplete = loaded.incomplete ?? new Set<string>();

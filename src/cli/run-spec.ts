@@ -7,7 +7,7 @@ import type { Logger } from "../log/index.js";
 import { SCOPES } from "../check/index.js";
 import { makeLogger, type CommonFlags } from "./context.js";
 import { applyPrepared } from "./cmd-init.js";
-import { prepare } from "./prepare.js";
+import { loadOptionsFor, prepare } from "./prepare.js";
 
 /**
  * Run the full start for a spec; resolves to foyer's exit code. A TERM, INT or QUIT that arrives
@@ -19,9 +19,9 @@ export async function runWithSpec(flags: CommonFlags, main: string[] | undefined
   const signals = openSignalInbox(); // opened by main.ts already, before anything slow
   const started = await startHooks(flags, startEnv);
   if (typeof started === "number") return started;
-  const env = started;
+  const { env, preloaded } = started;
   // every check (with "main" taken when -- CMD is given, and the health port) before any write
-  const prepared = await prepare(flags, SCOPES.run(main !== undefined), env);
+  const prepared = await prepare(flags, SCOPES.run(main !== undefined), env, "/", preloaded);
   const { loaded } = prepared;
   const logger = makeLogger(flags, loaded);
   const stopped = async (phase: string): Promise<number | undefined> => {
@@ -55,12 +55,18 @@ export async function runWithSpec(flags: CommonFlags, main: string[] | undefined
 /**
  * `hooks.start` (docker-stacks' start-notebook.d, which start.sh sources before it reads NB_USER and
  * the rest): run before the validation stage, as foyer's own user, so that what they export is the
- * environment everything after reads. Returns that environment, or foyer's exit code when a
- * TERM/INT/QUIT stopped the hooks. A spec that does not load is left to the validation stage.
+ * environment everything after reads. Returns that environment (with no start hook also this load,
+ * which the stage reuses instead of reading the spec and its secrets again), or foyer's exit code
+ * when a TERM/INT/QUIT stopped the hooks. A spec that does not load is left to the validation stage.
  */
-async function startHooks(flags: CommonFlags, env: Record<string, string>): Promise<Record<string, string> | number> {
-  const { loaded } = loadSpecCollecting({ specFlag: flags.spec, env });
-  if (!loaded?.spec.hooks.start?.length) return env;
+async function startHooks(
+  flags: CommonFlags,
+  env: Record<string, string>,
+): Promise<{ env: Record<string, string>; preloaded?: ReturnType<typeof loadSpecCollecting> } | number> {
+  const first = loadSpecCollecting(loadOptionsFor(flags, env));
+  const { loaded } = first;
+  // no start hooks: the environment stays as it is, and so does this load (the stage reuses it)
+  if (!loaded?.spec.hooks.start?.length) return { env, preloaded: first };
   const logger = makeLogger(flags, loaded);
   const runtime = startPid1(logger);
   const interrupted = new AbortController();
@@ -76,7 +82,7 @@ async function startHooks(flags: CommonFlags, env: Record<string, string>): Prom
       logger.info(`received ${stopSignal} while running the start hooks; no program started, exiting`);
       return stoppedBySignalCode(stopSignal as Parameters<typeof stoppedBySignalCode>[0]);
     }
-    return after;
+    return { env: after };
   } finally {
     unsubscribe();
   }
